@@ -1,0 +1,77 @@
+import { auditItem } from '../core/data/audit.js';
+import { type Db, transactWrite } from '../core/data/db.js';
+import { activateUserItem, getUser, getUserIdByEmail, type User } from '../core/data/user.js';
+import { passwordProblems } from '../core/domain.js';
+import { ProblemError } from '../core/errors.js';
+import type { AreaImplementations } from '../core/http.js';
+import { claimsOfFreshToken } from '../core/jwt.js';
+import type { Clock, Identity, Tokens } from '../core/ports.js';
+
+export interface AuthDeps {
+  db: Db;
+  identity: Identity;
+  clock: Clock;
+}
+
+/** A user may sign in unless suspended or deleted; either answers like a wrong password. */
+const mayUse = (user: User | undefined): user is User => !!user && user.status !== 'suspended';
+
+const ownerOf = (tokens: Tokens) => claimsOfFreshToken(tokens.accessToken);
+
+export function weakPasswordCheck(password: string, path: string) {
+  const problems = passwordProblems(password);
+  if (problems.length)
+    throw new ProblemError('WEAK_PASSWORD', `The password ${problems.join(', ')}`, {
+      errors: problems.map((message) => ({ path, message })),
+    });
+}
+
+export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementations<'auth'> => ({
+  login: async ({ body }) => {
+    const result = await identity.signIn(body.email, body.password);
+    if (result.kind === 'newPasswordRequired') {
+      const userId = await getUserIdByEmail(db, body.email);
+      if (!mayUse(userId ? await getUser(db, userId) : undefined))
+        throw new ProblemError('INVALID_CREDENTIALS');
+      return { status: 200, body: { challenge: 'NEW_PASSWORD_REQUIRED', session: result.session } };
+    }
+    // Cognito in AWS refuses disabled users itself; the record is checked everywhere alike.
+    const userId = ownerOf(result.tokens).sub as string;
+    if (!mayUse(await getUser(db, userId))) throw new ProblemError('INVALID_CREDENTIALS');
+    return { status: 200, body: result.tokens };
+  },
+
+  newPassword: async ({ body }) => {
+    weakPasswordCheck(body.newPassword, 'newPassword');
+    const tokens = await identity.answerNewPassword(body.email, body.session, body.newPassword);
+    const user = await getUser(db, ownerOf(tokens).sub as string);
+    if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
+    if (user.status === 'invited' && user.centreId) {
+      const at = clock().toISOString();
+      // A lost race (already active, or suspended meanwhile) simply writes nothing.
+      await transactWrite(db, [
+        activateUserItem(db, user.userId, at),
+        auditItem(db, user.centreId, {
+          at,
+          actorId: user.userId,
+          action: 'user.activated',
+          targetId: user.userId,
+          details: { before: { status: 'invited' }, after: { status: 'active' } },
+        }),
+      ]);
+    }
+    return { status: 200, body: tokens };
+  },
+
+  refresh: async ({ body }) => {
+    const tokens = await identity.refresh(body.refreshToken);
+    const claims = ownerOf(tokens);
+    const user = await getUser(db, claims.sub as string);
+    // A refresh token from before a sign-out or password change mints nothing usable.
+    const authTime = Number(claims.auth_time ?? claims.iat);
+    if (!mayUse(user) || !(authTime > user.tokensValidAfter))
+      throw new ProblemError('UNAUTHENTICATED');
+    const { refreshToken: _notReturned, ...rest } = tokens;
+    return { status: 200, body: rest };
+  },
+});

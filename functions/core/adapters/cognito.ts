@@ -1,0 +1,189 @@
+/**
+ * Identity over Cognito. Cognito's exceptions are translated here into the product's
+ * problem codes, so no Cognito error text ever reaches a client.
+ */
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
+  type AuthenticationResultType,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ProblemError } from '../errors.js';
+import type { Identity, Tokens } from '../ports.js';
+
+const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name ?? '';
+
+function translate(
+  error: unknown,
+  whenCredentials: 'INVALID_CREDENTIALS' | 'UNAUTHENTICATED',
+): never {
+  switch (errorName(error)) {
+    case 'NotAuthorizedException':
+    case 'UserNotFoundException':
+    case 'UserNotConfirmedException':
+    case 'PasswordResetRequiredException':
+      throw new ProblemError(whenCredentials);
+    case 'InvalidPasswordException':
+      // cognito-local raises this for a wrong password at sign-in; Cognito for a weak one.
+      throw whenCredentials === 'INVALID_CREDENTIALS'
+        ? new ProblemError('INVALID_CREDENTIALS')
+        : new ProblemError('WEAK_PASSWORD');
+    case 'UsernameExistsException':
+    case 'AliasExistsException':
+      throw new ProblemError('EMAIL_TAKEN');
+    case 'CodeMismatchException':
+    case 'ExpiredCodeException':
+      throw new ProblemError('INVALID_CODE');
+    case 'TooManyRequestsException':
+    case 'TooManyFailedAttemptsException':
+    case 'LimitExceededException':
+      throw new ProblemError('RATE_LIMITED', 'Too many attempts, try again later', {
+        headers: { 'retry-after': '60' },
+      });
+    default:
+      throw error;
+  }
+}
+
+function toTokens(result: AuthenticationResultType | undefined): Tokens {
+  if (!result?.AccessToken || !result.IdToken) throw new Error('Cognito answered without tokens');
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+    expiresIn: result.ExpiresIn ?? 3600,
+    tokenType: 'Bearer',
+  };
+}
+
+export function cognitoIdentity(
+  client: CognitoIdentityProviderClient,
+  settings: { userPoolId: string; userPoolClientId: string },
+): Identity {
+  const pool = { UserPoolId: settings.userPoolId };
+  return {
+    async createUser(email, temporaryPassword) {
+      try {
+        const { User } = await client.send(
+          new AdminCreateUserCommand({
+            ...pool,
+            Username: email,
+            TemporaryPassword: temporaryPassword,
+            // The product sends its own invitation through SES, in its own words.
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+        );
+        const sub = User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+        const userId = sub ?? User?.Username;
+        if (!userId) throw new Error('Cognito created a user without a sub');
+        return { userId };
+      } catch (error) {
+        translate(error, 'UNAUTHENTICATED');
+      }
+    },
+
+    async findUser(email) {
+      try {
+        const user = await client.send(new AdminGetUserCommand({ ...pool, Username: email }));
+        const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+        const userId = sub ?? user.Username;
+        return userId ? { userId, createdAt: user.UserCreateDate ?? new Date() } : undefined;
+      } catch (error) {
+        if (errorName(error) === 'UserNotFoundException') return undefined;
+        throw error;
+      }
+    },
+
+    async deleteUser(userId) {
+      try {
+        await client.send(new AdminDeleteUserCommand({ ...pool, Username: userId }));
+      } catch (error) {
+        if (errorName(error) === 'UserNotFoundException') return;
+        throw error;
+      }
+    },
+
+    async addToGroup(userId, group) {
+      await client.send(
+        new AdminAddUserToGroupCommand({ ...pool, Username: userId, GroupName: group }),
+      );
+    },
+
+    async setPassword(userId, password, permanent) {
+      try {
+        await client.send(
+          new AdminSetUserPasswordCommand({
+            ...pool,
+            Username: userId,
+            Password: password,
+            Permanent: permanent,
+          }),
+        );
+      } catch (error) {
+        translate(error, 'UNAUTHENTICATED');
+      }
+    },
+
+    async signIn(email, password) {
+      try {
+        const result = await client.send(
+          new AdminInitiateAuthCommand({
+            ...pool,
+            ClientId: settings.userPoolClientId,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD: password },
+          }),
+        );
+        if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session)
+          return { kind: 'newPasswordRequired', session: result.Session };
+        return { kind: 'tokens', tokens: toTokens(result.AuthenticationResult) };
+      } catch (error) {
+        translate(error, 'INVALID_CREDENTIALS');
+      }
+    },
+
+    async answerNewPassword(email, session, newPassword) {
+      try {
+        const result = await client.send(
+          new AdminRespondToAuthChallengeCommand({
+            ...pool,
+            ClientId: settings.userPoolClientId,
+            ChallengeName: 'NEW_PASSWORD_REQUIRED',
+            Session: session,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+          }),
+        );
+        return toTokens(result.AuthenticationResult);
+      } catch (error) {
+        if (errorName(error) === 'InvalidPasswordException')
+          throw new ProblemError('WEAK_PASSWORD');
+        translate(error, 'INVALID_CREDENTIALS');
+      }
+    },
+
+    async refresh(refreshToken) {
+      try {
+        const result = await client.send(
+          new AdminInitiateAuthCommand({
+            ...pool,
+            ClientId: settings.userPoolClientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshToken },
+          }),
+        );
+        return toTokens(result.AuthenticationResult);
+      } catch (error) {
+        translate(error, 'UNAUTHENTICATED');
+      }
+    },
+  };
+}

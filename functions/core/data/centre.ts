@@ -1,0 +1,62 @@
+import type { Site } from '../domain.js';
+import { type Db, getItem, type Item, type Page, putIfAbsent, queryPage } from './db.js';
+
+export interface Centre {
+  centreId: string;
+  name: string;
+  eligibleSites: Site[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const centreKey = (centreId: string) => ({ PK: `CENTRE#${centreId}`, SK: 'CENTRE' });
+// Every centre sits in one GSI1 partition, by id: support lists them page by page.
+const allCentresPartition = 'CENTRES';
+
+export const toCentreItem = (centre: Centre): Item => ({
+  ...centreKey(centre.centreId),
+  GSI1PK: allCentresPartition,
+  GSI1SK: centre.centreId,
+  type: 'centre',
+  ...centre,
+});
+
+export const fromCentreItem = (item: Item): Centre => ({
+  centreId: item.centreId as string,
+  name: item.name as string,
+  eligibleSites: (item.eligibleSites as Site[]) ?? [],
+  createdAt: item.createdAt as string,
+  updatedAt: item.updatedAt as string,
+});
+
+export const publicCentre = ({ centreId, name, eligibleSites }: Centre) => ({
+  centreId,
+  name,
+  eligibleSites,
+});
+
+/** Centre by id. */
+export async function getCentre(db: Db, centreId: string): Promise<Centre | undefined> {
+  const item = await getItem(db, centreKey(centreId));
+  return item ? fromCentreItem(item) : undefined;
+}
+
+/** Transaction item: create a centre unless one with that id exists. */
+export const createCentreItem = (db: Db, centre: Centre) => putIfAbsent(db, toCentreItem(centre));
+
+/** Every centre, ordered by id. */
+export function listCentres(
+  db: Db,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<Centre>> {
+  return queryPage(
+    db,
+    {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :partition',
+      ExpressionAttributeValues: { ':partition': { S: allCentresPartition } },
+    },
+    { limit, cursor, partition: { GSI1PK: allCentresPartition }, map: fromCentreItem },
+  );
+}

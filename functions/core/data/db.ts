@@ -1,0 +1,155 @@
+/**
+ * Small helpers over the raw DynamoDB client: marshalling, pages with opaque cursors, and
+ * reading which condition cancelled a transaction. Entity modules build on these.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { validationFailed } from '../errors.js';
+
+export interface Db {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+export type Item = Record<string, unknown>;
+export type Key = { PK: string; SK: string };
+
+export const toAttributes = (item: Item) =>
+  marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+export const fromAttributes = (attributes: Record<string, AttributeValue>) =>
+  unmarshall(attributes) as Item;
+
+export async function getItem(db: Db, key: Key, consistent = true): Promise<Item | undefined> {
+  const { Item: found } = await db.client.send(
+    new GetItemCommand({
+      TableName: db.tableName,
+      Key: toAttributes(key),
+      ConsistentRead: consistent,
+    }),
+  );
+  return found ? fromAttributes(found) : undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The cursor is the query's LastEvaluatedKey, base64url JSON. On the way back in it must
+ * name the same partition as the query, so a cursor cannot be steered at another centre.
+ */
+export function encodeCursor(lastKey: Record<string, AttributeValue> | undefined): string | null {
+  if (!lastKey) return null;
+  return Buffer.from(JSON.stringify(unmarshall(lastKey))).toString('base64url');
+}
+
+export function decodeCursor(
+  cursor: string | undefined,
+  expectedPartition: Record<string, string>,
+): Record<string, AttributeValue> | undefined {
+  if (cursor === undefined) return undefined;
+  const invalid = () => validationFailed([{ path: 'cursor', message: 'is not a valid cursor' }]);
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  const key = decoded as Record<string, unknown>;
+  for (const [name, value] of Object.entries(key)) {
+    if (typeof value !== 'string' || value.length > 1024) throw invalid();
+    if (name in expectedPartition && expectedPartition[name] !== value) throw invalid();
+    if (!/^(PK|SK|GSI\d+PK|GSI\d+SK)$/.test(name)) throw invalid();
+  }
+  for (const name of Object.keys(expectedPartition)) if (!(name in key)) throw invalid();
+  return toAttributes(key);
+}
+
+/** One page of a query, with filtered-out items skipped until `limit` items or the end. */
+export async function queryPage<T>(
+  db: Db,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  options: {
+    limit: number;
+    cursor: string | undefined;
+    partition: Record<string, string>;
+    map: (item: Item) => T;
+  },
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let startKey = decodeCursor(options.cursor, options.partition);
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        ...input,
+        TableName: db.tableName,
+        ExclusiveStartKey: startKey,
+        Limit: options.limit - items.length,
+      }),
+    );
+    for (const found of result.Items ?? []) items.push(options.map(fromAttributes(found)));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length < options.limit);
+  return { items, nextCursor: encodeCursor(startKey) };
+}
+
+/**
+ * Runs a transaction; when a condition fails, answers the index of the first item whose
+ * condition failed (so the caller can say EMAIL_TAKEN rather than CENTRE_EXISTS).
+ */
+export async function transactWrite(
+  db: Db,
+  items: TransactWriteItem[],
+  clientRequestToken?: string,
+): Promise<{ ok: true } | { ok: false; failedIndex: number }> {
+  try {
+    await db.client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: items,
+        ClientRequestToken: clientRequestToken,
+      }),
+    );
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const failedIndex =
+        error.CancellationReasons?.findIndex(
+          (reason) => reason.Code === 'ConditionalCheckFailed',
+        ) ?? -1;
+      if (failedIndex >= 0) return { ok: false, failedIndex };
+    }
+    throw error;
+  }
+}
+
+export const put = (
+  db: Db,
+  item: Item,
+  condition?: { expression: string; names?: Record<string, string>; values?: Item },
+): TransactWriteItem => ({
+  Put: {
+    TableName: db.tableName,
+    Item: toAttributes(item),
+    ConditionExpression: condition?.expression,
+    ExpressionAttributeNames: condition?.names,
+    ExpressionAttributeValues: condition?.values ? toAttributes(condition.values) : undefined,
+  },
+});
+
+export const putIfAbsent = (db: Db, item: Item): TransactWriteItem =>
+  put(db, item, { expression: 'attribute_not_exists(PK)' });
+
+export const deleteItem = (db: Db, key: Key | Record<string, string>): TransactWriteItem => ({
+  Delete: { TableName: db.tableName, Key: toAttributes(key) },
+});

@@ -1,0 +1,16 @@
+/**
+ * The one table's key schema, read by CDK (infra/) and by the local runtime to create the
+ * same table in DynamoDB Local. Every key is a string; see docs/table-design in README.md.
+ */
+export const tableSchema = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** Items that expire (idempotency records, codes) carry epoch seconds here. */
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    /** Users of a centre by name; centres by id. */
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  ],
+} as const;
+
+export type IndexName = (typeof tableSchema.globalSecondaryIndexes)[number]['indexName'];

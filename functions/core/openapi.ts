@@ -1,0 +1,125 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas, so the
+ * document cannot drift from what the handlers accept.
+ */
+import { z } from 'zod';
+import { problemCodes } from './errors.js';
+import { type RouteEntry, routeList } from './routes.js';
+import { ProblemSchema } from './schemas/common.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as JsonSchema;
+  return rest;
+};
+
+const pipelineErrors = (route: RouteEntry): string[] => {
+  const codes = new Set<string>(route.errors ?? []);
+  if (route.body || route.query) codes.add('VALIDATION_FAILED');
+  if (route.body) codes.add('PAYLOAD_TOO_LARGE');
+  if (route.access !== 'public') codes.add('UNAUTHENTICATED');
+  if (route.access === 'coordinator' || route.access === 'support') codes.add('FORBIDDEN');
+  if (route.params) codes.add('NOT_FOUND');
+  return [...codes];
+};
+
+function operation(route: RouteEntry) {
+  const parameters: JsonSchema[] = [];
+  for (const [location, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, 'input') as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
+    for (const [name, property] of Object.entries(json.properties ?? {}))
+      parameters.push({
+        name,
+        in: location,
+        required: location === 'path' || (json.required ?? []).includes(name),
+        schema: property,
+      });
+  }
+  if (route.idempotent)
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'A retry with the same key and body returns the first answer and does the work once.',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+    });
+
+  const responses: Record<string, unknown> = {
+    [route.success.status]: {
+      description: route.success.description,
+      ...(route.success.schema
+        ? { content: { 'application/json': { schema: schemaOf(route.success.schema, 'output') } } }
+        : {}),
+    },
+  };
+  const byStatus = new Map<number, string[]>();
+  for (const code of pipelineErrors(route)) {
+    const status = problemCodes[code as keyof typeof problemCodes].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of byStatus)
+    responses[status] = {
+      description: `Problem: ${codes.join(', ')}`,
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.area],
+    ...(route.access === 'public' ? { security: [] } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+    'x-access': route.access,
+  };
+}
+
+let cached: JsonSchema | undefined;
+
+export function openApiDocument(): JsonSchema {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routeList) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route);
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'School Support Hub API',
+      version: '1.0.0',
+      description:
+        'Coordinators manage who may use the School Support Hub and its Cambridge Primary and Lower Secondary support sites.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Problem: schemaOf(ProblemSchema, 'output') },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,45 @@
+/**
+ * What the services need from the outside world, as interfaces with no AWS imports.
+ * functions/core/adapters/ implements them over the AWS SDK; tests hand in fakes or the
+ * real adapters pointed at the local emulators.
+ */
+
+export interface Tokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+export type SignInResult =
+  | { kind: 'tokens'; tokens: Tokens }
+  | { kind: 'newPasswordRequired'; session: string };
+
+/** Logins and credentials (Cognito). Users are named by their id, the Cognito sub. */
+export interface Identity {
+  /** Creates a login that must set a new password at first sign-in; answers its id. */
+  createUser(email: string, temporaryPassword: string): Promise<{ userId: string }>;
+  /** The login with this email, if any, and when it was created. */
+  findUser(email: string): Promise<{ userId: string; createdAt: Date } | undefined>;
+  deleteUser(userId: string): Promise<void>;
+  addToGroup(userId: string, group: string): Promise<void>;
+  setPassword(userId: string, password: string, permanent: boolean): Promise<void>;
+  /** Throws ProblemError INVALID_CREDENTIALS for any wrong email or password alike. */
+  signIn(email: string, password: string): Promise<SignInResult>;
+  answerNewPassword(email: string, session: string, newPassword: string): Promise<Tokens>;
+  refresh(refreshToken: string): Promise<Tokens>;
+}
+
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(email: Email): Promise<void>;
+}
+
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

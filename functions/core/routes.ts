@@ -1,0 +1,178 @@
+/**
+ * The route table: the one list that the CDK stack (API Gateway routes, authorizer, one
+ * Lambda per area), the local API server and the OpenAPI document all read. Handlers live
+ * in functions/<area>/ and are matched to these entries by operation id.
+ */
+import { z } from 'zod';
+import type { ProblemCode } from './errors.js';
+import {
+  ChallengeSchema,
+  LoginBodySchema,
+  LoginResultSchema,
+  NewPasswordBodySchema,
+  RefreshBodySchema,
+  TokensSchema,
+} from './schemas/auth.js';
+import {
+  CentreParamsSchema,
+  CentreSchema,
+  PageQuerySchema,
+  pageOf,
+  UserSchema,
+} from './schemas/common.js';
+import { CreateCentreBodySchema, CreatedCentreSchema } from './schemas/support.js';
+
+export const areas = ['system', 'auth', 'me', 'centres', 'support'] as const;
+export type Area = (typeof areas)[number];
+
+/**
+ * Who may call a route. `signedIn`: any active user. `coordinator`: a coordinator of the
+ * centre named in the path, or support staff. `support`: support staff only.
+ */
+export type Access = 'public' | 'signedIn' | 'coordinator' | 'support';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+  A extends Access = Access,
+> {
+  method: HttpMethod;
+  path: string;
+  area: Area;
+  access: A;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: R };
+  /** The problem codes this route may answer with, besides the pipeline's own. */
+  errors?: ProblemCode[];
+  /** POST routes that create things honour an Idempotency-Key header. */
+  idempotent?: boolean;
+}
+
+const route = <const S extends RouteSpec>(spec: S): S => spec;
+
+export const routes = {
+  getHealth: route({
+    method: 'GET',
+    path: '/health',
+    area: 'system',
+    access: 'public',
+    summary: 'Health check',
+    success: {
+      status: 200,
+      description: 'The API is up',
+      schema: z.object({ status: z.literal('ok') }),
+    },
+  }),
+  getOpenApi: route({
+    method: 'GET',
+    path: '/openapi.json',
+    area: 'system',
+    access: 'public',
+    summary: 'This API as an OpenAPI 3.1 document',
+    success: {
+      status: 200,
+      description: 'The OpenAPI document',
+      schema: z.record(z.string(), z.unknown()),
+    },
+  }),
+  login: route({
+    method: 'POST',
+    path: '/auth/login',
+    area: 'auth',
+    access: 'public',
+    summary: 'Sign in with email and password',
+    description:
+      'Answers tokens, or a NEW_PASSWORD_REQUIRED challenge on first sign-in. Any wrong email, password or blocked account answers the same 401.',
+    body: LoginBodySchema,
+    success: { status: 200, description: 'Tokens or a challenge', schema: LoginResultSchema },
+    errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
+  }),
+  newPassword: route({
+    method: 'POST',
+    path: '/auth/new-password',
+    area: 'auth',
+    access: 'public',
+    summary: 'Answer the first sign-in challenge with a new password',
+    body: NewPasswordBodySchema,
+    success: { status: 200, description: 'Tokens; the user is now active', schema: TokensSchema },
+    errors: ['INVALID_CREDENTIALS', 'WEAK_PASSWORD', 'RATE_LIMITED'],
+  }),
+  refresh: route({
+    method: 'POST',
+    path: '/auth/refresh',
+    area: 'auth',
+    access: 'public',
+    summary: 'New access and id tokens from a refresh token',
+    body: RefreshBodySchema,
+    success: { status: 200, description: 'Tokens', schema: TokensSchema },
+    errors: ['UNAUTHENTICATED'],
+  }),
+  getMe: route({
+    method: 'GET',
+    path: '/me',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'The signed-in user',
+    success: { status: 200, description: 'The user', schema: UserSchema },
+  }),
+  getCentre: route({
+    method: 'GET',
+    path: '/centres/{centreId}',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'A centre',
+    params: CentreParamsSchema,
+    success: { status: 200, description: 'The centre', schema: CentreSchema },
+  }),
+  createCentre: route({
+    method: 'POST',
+    path: '/support/centres',
+    area: 'support',
+    access: 'support',
+    summary: 'Create a centre and invite its first coordinator',
+    body: CreateCentreBodySchema,
+    success: {
+      status: 201,
+      description: 'The centre and its invited coordinator',
+      schema: CreatedCentreSchema,
+    },
+    errors: ['CENTRE_EXISTS', 'EMAIL_TAKEN', 'IDEMPOTENCY_CONFLICT'],
+    idempotent: true,
+  }),
+  listCentres: route({
+    method: 'GET',
+    path: '/support/centres',
+    area: 'support',
+    access: 'support',
+    summary: 'Every centre, by centre id',
+    query: PageQuerySchema,
+    success: { status: 200, description: 'A page of centres', schema: pageOf(CentreSchema) },
+  }),
+} as const;
+
+export type Routes = typeof routes;
+export type OperationId = keyof Routes;
+
+export interface RouteEntry extends RouteSpec {
+  operationId: OperationId;
+  /** API Gateway's route key, e.g. `GET /centres/{centreId}`. */
+  routeKey: string;
+}
+
+export const routeList: RouteEntry[] = Object.entries(routes).map(([operationId, spec]) => ({
+  ...(spec as RouteSpec),
+  operationId: operationId as OperationId,
+  routeKey: `${spec.method} ${spec.path}`,
+}));
+
+export const routesOfArea = (area: Area) => routeList.filter((entry) => entry.area === area);
+
+// ChallengeSchema is re-exported for clients that switch on the login answer.
+export { ChallengeSchema };

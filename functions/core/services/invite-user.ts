@@ -1,0 +1,175 @@
+/**
+ * Adding a person to a centre touches three systems: Cognito (the login), DynamoDB (who they
+ * are, their email's uniqueness marker and the audit entry, in one transaction) and SES (the
+ * invitation). Each step undoes the earlier ones when it fails, so a failure anywhere leaves
+ * no login without a record and no record without a login.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItem, auditKey } from '../data/audit.js';
+import { type Db, deleteItem, transactWrite } from '../data/db.js';
+import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
+import type { Site } from '../domain.js';
+import { invitationEmail } from '../emails.js';
+import { ProblemError } from '../errors.js';
+import { logger } from '../logger.js';
+import { temporaryPassword } from '../passwords.js';
+import type { Clock, Identity, Mailer } from '../ports.js';
+
+export interface InviteDeps {
+  db: Db;
+  identity: Identity;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+export interface Invitation {
+  centre: { centreId: string; name: string };
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  sites: Site[];
+  actorId: string;
+  /**
+   * Written in the same transaction, before the user (e.g. the new centre itself): `undo`
+   * removes them again, `conflict` is the error when one of their conditions fails.
+   */
+  alsoWrite?: { items: TransactWriteItem[]; undo: TransactWriteItem[]; conflict: ProblemError };
+}
+
+export async function inviteUser(deps: InviteDeps, invitation: Invitation): Promise<User> {
+  const { db, identity, mailer, clock } = deps;
+  const { email, centre } = invitation;
+
+  // A cheap read first: most taken emails are refused before Cognito is asked.
+  if (await getUserIdByEmail(db, email)) throw new ProblemError('EMAIL_TAKEN');
+
+  const password = temporaryPassword();
+  const { userId } = await createLogin(deps, email, password);
+
+  const now = clock().toISOString();
+  const user: User = {
+    userId,
+    centreId: centre.centreId,
+    name: invitation.name,
+    email,
+    isAdmin: invitation.isAdmin,
+    isSupport: false,
+    sites: invitation.sites,
+    status: 'invited',
+    tokensValidAfter: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const auditId = randomUUID();
+  const extra = invitation.alsoWrite?.items ?? [];
+  const items = [
+    ...extra,
+    ...createUserItems(db, user),
+    auditItem(
+      db,
+      centre.centreId,
+      {
+        at: now,
+        actorId: invitation.actorId,
+        action: 'user.invited',
+        targetId: userId,
+        details: { after: { name: user.name, email, isAdmin: user.isAdmin, sites: user.sites } },
+      },
+      auditId,
+    ),
+  ];
+
+  let written: Awaited<ReturnType<typeof transactWrite>>;
+  try {
+    written = await transactWrite(db, items);
+  } catch (error) {
+    await undoLogin(identity, userId);
+    throw error;
+  }
+  if (!written.ok) {
+    await undoLogin(identity, userId);
+    if (written.failedIndex < extra.length && invitation.alsoWrite)
+      throw invitation.alsoWrite.conflict;
+    throw new ProblemError('EMAIL_TAKEN');
+  }
+
+  try {
+    await mailer.send(
+      invitationEmail({
+        to: email,
+        name: user.name,
+        centreName: centre.name,
+        temporaryPassword: password,
+      }),
+    );
+  } catch (error) {
+    logger.warn('invitation not sent; undoing the new user', {
+      userId,
+      errorName: (error as Error).name,
+    });
+    await undoUser(deps, user, auditId, invitation.alsoWrite?.undo ?? []);
+    throw new ProblemError(
+      'SERVICE_UNAVAILABLE',
+      'The invitation email could not be sent, so the user was not added. Try again shortly.',
+    );
+  }
+  return user;
+}
+
+/**
+ * A login whose email has no marker is left over from an invitation that crashed between
+ * Cognito and DynamoDB. Once it is older than any invitation could still be running, it is
+ * removed and the login is created afresh.
+ */
+const orphanAfterMs = 5 * 60 * 1000;
+
+async function createLogin(deps: InviteDeps, email: string, password: string) {
+  try {
+    return await deps.identity.createUser(email, password);
+  } catch (error) {
+    if (!(error instanceof ProblemError && error.code === 'EMAIL_TAKEN')) throw error;
+    const existing = await deps.identity.findUser(email);
+    const isOrphan =
+      existing &&
+      deps.clock().getTime() - existing.createdAt.getTime() > orphanAfterMs &&
+      !(await getUserIdByEmail(deps.db, email));
+    if (!isOrphan) throw error;
+    logger.warn('removing a login left over from a failed invitation', { userId: existing.userId });
+    await deps.identity.deleteUser(existing.userId);
+    return deps.identity.createUser(email, password);
+  }
+}
+
+async function undoLogin(identity: Identity, userId: string) {
+  try {
+    await identity.deleteUser(userId);
+  } catch (error) {
+    // Left behind, this login has no record; inviting the same email later clears it.
+    logger.error('could not remove a login after a failed invitation', { userId, error });
+  }
+}
+
+async function undoUser(
+  deps: InviteDeps,
+  user: User,
+  auditId: string,
+  alsoUndo: TransactWriteItem[],
+) {
+  try {
+    await transactWrite(deps.db, [
+      ...alsoUndo,
+      deleteItem(deps.db, userKey(user.userId)),
+      deleteItem(deps.db, emailKey(user.email)),
+      deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
+    ]);
+  } catch (error) {
+    logger.error('could not remove a user after a failed invitation', {
+      userId: user.userId,
+      error,
+    });
+    return;
+  }
+  await undoLogin(deps.identity, user.userId);
+}

@@ -1,0 +1,240 @@
+/**
+ * The local stand-in for API Gateway's HTTP API: it matches a request to the route table,
+ * runs the authorizer on non-public routes, builds the payload-2.0 event API Gateway would
+ * send, and calls the very handler CDK deploys for that route's area.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { HttpEvent } from '../../functions/core/http.js';
+import type { Area, RouteEntry } from '../../functions/core/routes.js';
+import { routeList } from '../../functions/core/routes.js';
+import type { LocalAuthorizer } from './authorizer.js';
+
+export type AreaHandler = (event: HttpEvent, context: Context) => Promise<unknown>;
+
+// API Gateway's own limit is 10 MB; nothing here needs more than a picture and some slack.
+const maxRequestBytes = 2 * 1024 * 1024;
+
+interface CompiledRoute {
+  entry: RouteEntry;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(entry: RouteEntry): CompiledRoute {
+  const names: string[] = [];
+  const source = entry.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+  return { entry, pattern: new RegExp(`^${source}$`), names };
+}
+
+const textTypes = /^(application\/(.+\+)?json|text\/|application\/x-www-form-urlencoded)/i;
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-2:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
+  const body =
+    result.body === undefined
+      ? undefined
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : Buffer.from(result.body, 'utf8');
+  response.writeHead(result.statusCode ?? 200, {
+    ...Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    ...(body ? { 'content-length': String(body.length) } : {}),
+  });
+  response.end(body);
+}
+
+const problem = (status: number, code: string, title: string, detail: string) => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+  body: JSON.stringify({
+    type: `https://hub.example/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    detail,
+    code,
+  }),
+});
+
+export async function startApiServer(options: {
+  port: number;
+  handlers: Record<Area, AreaHandler>;
+  authorizer: LocalAuthorizer;
+}): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const compiled = routeList.map(compile);
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > maxRequestBytes) {
+        send(
+          response,
+          problem(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            'The request body is too large',
+            'The request body is too large',
+          ),
+        );
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const raw = Buffer.concat(chunks);
+
+    const onPath = compiled.filter((route) => route.pattern.test(path));
+    const route = onPath.find((candidate) => candidate.entry.method === method);
+    if (!route) {
+      send(response, problem(404, 'NOT_FOUND', 'Not found', `No route for ${method} ${path}`));
+      return;
+    }
+    const values = route.pattern.exec(path)?.slice(1) ?? [];
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
+      );
+    } catch {
+      send(response, problem(404, 'NOT_FOUND', 'Not found', 'The path is not valid'));
+      return;
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers))
+      if (value !== undefined)
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+
+    let claims: Record<string, string> | undefined;
+    if (route.entry.access !== 'public') {
+      claims = await options.authorizer.verify(headers.authorization);
+      if (!claims) {
+        // API Gateway answers this itself in AWS (see README: its body is its own).
+        send(
+          response,
+          problem(
+            401,
+            'UNAUTHENTICATED',
+            'Sign in to continue',
+            'A valid access token is required',
+          ),
+        );
+        return;
+      }
+    }
+
+    const queryStringParameters: Record<string, string> = {};
+    for (const [name, value] of url.searchParams)
+      queryStringParameters[name] =
+        name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+
+    const isText = raw.length === 0 || textTypes.test(headers['content-type'] ?? '');
+    const now = new Date();
+    const event = {
+      version: '2.0',
+      routeKey: route.entry.routeKey,
+      rawPath: path,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(queryStringParameters).length ? { queryStringParameters } : {}),
+      ...(route.names.length ? { pathParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? '127.0.0.1',
+        domainPrefix: 'local',
+        http: {
+          method,
+          path,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: route.entry.routeKey,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        ...(claims
+          ? {
+              authorizer: {
+                principalId: '',
+                integrationLatency: 0,
+                jwt: { claims, scopes: claims.scope ? claims.scope.split(' ') : [] },
+              },
+            }
+          : {}),
+      },
+      ...(raw.length ? { body: isText ? raw.toString('utf8') : raw.toString('base64') } : {}),
+      isBase64Encoded: !isText,
+    } as unknown as HttpEvent;
+
+    const area = route.entry.area;
+    const result = (await options.handlers[area](
+      event,
+      lambdaContext(`hub-${area}`, requestId),
+    )) as APIGatewayProxyStructuredResultV2;
+    send(response, result);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent)
+        send(
+          response,
+          problem(
+            500,
+            'INTERNAL',
+            'Something went wrong on our side',
+            'Something went wrong on our side. Try again later.',
+          ),
+        );
+      else response.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
