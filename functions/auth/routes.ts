@@ -1,4 +1,5 @@
 import { auditItem } from '../core/data/audit.js';
+import { consumeChallenge, startChallenge } from '../core/data/challenge.js';
 import { type Db, transactWrite } from '../core/data/db.js';
 import { activateUserItem, getUser, getUserIdByEmail, type User } from '../core/data/user.js';
 import { passwordProblems } from '../core/domain.js';
@@ -29,23 +30,29 @@ export function weakPasswordCheck(password: string, path: string) {
 export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementations<'auth'> => ({
   login: async ({ body }) => {
     const result = await identity.signIn(body.email, body.password);
-    if (result.kind === 'newPasswordRequired') {
-      const userId = await getUserIdByEmail(db, body.email);
-      if (!mayUse(userId ? await getUser(db, userId) : undefined))
-        throw new ProblemError('INVALID_CREDENTIALS');
-      return { status: 200, body: { challenge: 'NEW_PASSWORD_REQUIRED', session: result.session } };
-    }
+    const userId =
+      result.kind === 'tokens'
+        ? (ownerOf(result.tokens).sub as string)
+        : await getUserIdByEmail(db, body.email);
+    const user = userId ? await getUser(db, userId) : undefined;
     // Cognito in AWS refuses disabled users itself; the record is checked everywhere alike.
-    const userId = ownerOf(result.tokens).sub as string;
-    if (!mayUse(await getUser(db, userId))) throw new ProblemError('INVALID_CREDENTIALS');
+    if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
+    if (result.kind === 'newPasswordRequired' || user.status === 'invited') {
+      const session = await startChallenge(db, clock, user);
+      return { status: 200, body: { challenge: 'NEW_PASSWORD_REQUIRED', session } };
+    }
     return { status: 200, body: result.tokens };
   },
 
   newPassword: async ({ body }) => {
     weakPasswordCheck(body.newPassword, 'newPassword');
-    const tokens = await identity.answerNewPassword(body.email, body.session, body.newPassword);
-    const user = await getUser(db, ownerOf(tokens).sub as string);
+    const userId = await consumeChallenge(db, clock, body.session, body.email);
+    const user = userId ? await getUser(db, userId) : undefined;
     if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
+
+    await identity.setPassword(user.userId, body.newPassword, true);
+    const result = await identity.signIn(body.email, body.newPassword);
+    if (result.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
     if (user.status === 'invited' && user.centreId) {
       const at = clock().toISOString();
       // A lost race (already active, or suspended meanwhile) simply writes nothing.
@@ -60,7 +67,7 @@ export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementatio
         }),
       ]);
     }
-    return { status: 200, body: tokens };
+    return { status: 200, body: result.tokens };
   },
 
   refresh: async ({ body }) => {

@@ -12,9 +12,7 @@ export interface Tokens {
   tokenType: 'Bearer';
 }
 
-export type SignInResult =
-  | { kind: 'tokens'; tokens: Tokens }
-  | { kind: 'newPasswordRequired'; session: string };
+export type SignInResult = { kind: 'tokens'; tokens: Tokens } | { kind: 'newPasswordRequired' };
 
 /** Logins and credentials (Cognito). Users are named by their id, the Cognito sub. */
 export interface Identity {
@@ -27,7 +25,6 @@ export interface Identity {
   setPassword(userId: string, password: string, permanent: boolean): Promise<void>;
   /** Throws ProblemError INVALID_CREDENTIALS for any wrong email or password alike. */
   signIn(email: string, password: string): Promise<SignInResult>;
-  answerNewPassword(email: string, session: string, newPassword: string): Promise<Tokens>;
   refresh(refreshToken: string): Promise<Tokens>;
 }
 

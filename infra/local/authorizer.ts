@@ -27,9 +27,7 @@ export async function createLocalAuthorizer(options: {
       if (audience !== options.clientId) throw new Error('Token is not for this app client');
     },
   });
-  const response = await fetch(options.jwksUri);
-  if (!response.ok) throw new Error(`Could not read the JWKS at ${options.jwksUri}`);
-  verifier.cacheJwks((await response.json()) as Jwks);
+  verifier.cacheJwks(await readJwks(options.jwksUri));
 
   return {
     async verify(authorization) {
@@ -50,4 +48,19 @@ export async function createLocalAuthorizer(options: {
       }
     },
   };
+}
+
+// A fresh connection each time: a pooled keep-alive socket the emulator has just closed
+// fails with "other side closed".
+async function readJwks(jwksUri: string): Promise<Jwks> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(jwksUri, { headers: { connection: 'close' } });
+      if (!response.ok)
+        throw new Error(`Could not read the JWKS at ${jwksUri}: ${response.status}`);
+      return (await response.json()) as Jwks;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }

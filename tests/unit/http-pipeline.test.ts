@@ -216,7 +216,12 @@ describe('the request pipeline: bad input changes nothing', () => {
   });
 
   it('refuses a query parameter it does not know, or a limit out of range', async () => {
-    for (const query of [{ colour: 'red' }, { limit: '0' }, { limit: '101' }, { limit: 'ten' }]) {
+    for (const query of [
+      { colour: 'red' },
+      { limit: '0' },
+      { limit: '101' },
+      { limit: 'ten' },
+    ] as Record<string, string>[]) {
       const response = await call(
         support,
         httpEvent({ routeKey: 'GET /support/centres', query, claims: accessClaims('support') }),

@@ -8,12 +8,12 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ProblemError } from '../errors.js';
+import { claimsOfFreshToken } from '../jwt.js';
 import type { Identity, Tokens } from '../ports.js';
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name ?? '';
@@ -50,13 +50,19 @@ function translate(
   }
 }
 
+function lifetimeOf(accessToken: string): number {
+  const { exp, iat } = claimsOfFreshToken(accessToken);
+  return Number(exp) - Number(iat);
+}
+
 function toTokens(result: AuthenticationResultType | undefined): Tokens {
   if (!result?.AccessToken || !result.IdToken) throw new Error('Cognito answered without tokens');
   return {
     accessToken: result.AccessToken,
     idToken: result.IdToken,
     ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
-    expiresIn: result.ExpiresIn ?? 3600,
+    // cognito-local leaves ExpiresIn out; the token itself says how long it lives.
+    expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken),
     tokenType: 'Bearer',
   };
 }
@@ -143,29 +149,11 @@ export function cognitoIdentity(
             AuthParameters: { USERNAME: email, PASSWORD: password },
           }),
         );
-        if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session)
-          return { kind: 'newPasswordRequired', session: result.Session };
+        // The password was right; the product runs the new-password step itself.
+        if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED')
+          return { kind: 'newPasswordRequired' };
         return { kind: 'tokens', tokens: toTokens(result.AuthenticationResult) };
       } catch (error) {
-        translate(error, 'INVALID_CREDENTIALS');
-      }
-    },
-
-    async answerNewPassword(email, session, newPassword) {
-      try {
-        const result = await client.send(
-          new AdminRespondToAuthChallengeCommand({
-            ...pool,
-            ClientId: settings.userPoolClientId,
-            ChallengeName: 'NEW_PASSWORD_REQUIRED',
-            Session: session,
-            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
-          }),
-        );
-        return toTokens(result.AuthenticationResult);
-      } catch (error) {
-        if (errorName(error) === 'InvalidPasswordException')
-          throw new ProblemError('WEAK_PASSWORD');
         translate(error, 'INVALID_CREDENTIALS');
       }
     },

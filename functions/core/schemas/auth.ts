@@ -5,7 +5,7 @@ export const LoginBodySchema = z.strictObject({ email: EmailSchema, password: Pa
 
 export const NewPasswordBodySchema = z.strictObject({
   email: EmailSchema,
-  session: z.string().min(1).max(4096),
+  session: z.string().min(1).max(256),
   newPassword: PasswordSchema,
 });
 

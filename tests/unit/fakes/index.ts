@@ -81,9 +81,6 @@ export function fakeIdentity(): Identity & {
     async signIn() {
       throw new Error('not used');
     },
-    async answerNewPassword() {
-      throw new Error('not used');
-    },
     async refresh() {
       throw new Error('not used');
     },

@@ -1,0 +1,272 @@
+/**
+ * The whole system on one machine: every emulator on 127.0.0.1, the table, user pool and
+ * bucket created from the same definitions CDK deploys, the state machine CDK synthesizes,
+ * a support account, and the API server calling the very Lambda handlers of production.
+ * `npm start` and the integration tests both start the system through this one function.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
+import { passwordPolicy } from '../../functions/core/domain.js';
+import { type Area, areas } from '../../functions/core/routes.js';
+import { synthesizeRemovalDefinition } from '../../workflows/definition.js';
+import { type AreaHandler, startApiServer } from './api-server.js';
+import { createLocalAuthorizer } from './authorizer.js';
+import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
+import { startDynamoDbLocal } from './emulators/dynamodb.js';
+import { type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
+import { freePort } from './emulators/ports.js';
+import type { Handle, LogFn } from './emulators/process.js';
+import { startS3Local } from './emulators/s3.js';
+import { startSesLocal } from './emulators/ses.js';
+import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
+import { ensureSupportAccount } from './support-account.js';
+import { createTable } from './table.js';
+
+/** Each port, the variable that overrides it, and its default. */
+export const portSettings = {
+  api: { variable: 'PORT', fallback: 3000 },
+  mail: { variable: 'HUB_MAIL_PORT', fallback: 8005 },
+  dynamodb: { variable: 'HUB_DYNAMODB_PORT', fallback: 8000 },
+  cognito: { variable: 'HUB_COGNITO_PORT', fallback: 9229 },
+  stepFunctions: { variable: 'HUB_STEPFUNCTIONS_PORT', fallback: 8083 },
+  lambda: { variable: 'HUB_LAMBDA_PORT', fallback: 9001 },
+  s3: { variable: 'HUB_S3_PORT', fallback: 4569 },
+} as const;
+export type PortName = keyof typeof portSettings;
+export type Ports = Record<PortName, number>;
+
+export const defaultSupportAccount = {
+  email: 'support@hub.example',
+  password: 'Support-Hub-2026',
+};
+
+export interface LocalStackOptions {
+  /** Fixed ports; a port of 0 (or `freePorts`) takes any free one. */
+  ports?: Partial<Ports>;
+  freePorts?: boolean;
+  supportEmail?: string;
+  supportPassword?: string;
+  mailFrom?: string;
+  /** Kept after stop when given; otherwise a temporary folder that stop removes. */
+  workDir?: string;
+  log?: LogFn;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  inboxUrl: string;
+  mailEndpoint: string;
+  endpoints: Record<Exclude<PortName, 'api'>, string>;
+  tableName: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  support: { email: string; password: string; userId: string };
+  /** The variables the handlers were started with, for tests that call AWS directly. */
+  environment: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Each area's Lambda entry; typed by Area, so a new area without an entry fails to compile. */
+const areaModules: Record<Area, () => Promise<{ handler: AreaHandler }>> = {
+  system: () => import('../../functions/system/index.js'),
+  auth: () => import('../../functions/auth/index.js'),
+  me: () => import('../../functions/me/index.js'),
+  centres: () => import('../../functions/centres/index.js'),
+  support: () => import('../../functions/support/index.js'),
+};
+
+export const tableName = 'hub';
+export const pictureBucket = 'hub-pictures';
+export const removalStateMachineArn =
+  'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-removal';
+
+export function portsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ports {
+  const ports = {} as Ports;
+  for (const [name, { variable, fallback }] of Object.entries(portSettings)) {
+    const raw = env[variable];
+    const port = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`${variable} must be a port number, not "${raw}"`);
+    ports[name as PortName] = port;
+  }
+  return ports;
+}
+
+/** Fails fast, naming the port, when another process (a running hub, say) holds one. */
+async function assertPortsFree(ports: Ports) {
+  for (const [name, port] of Object.entries(ports)) {
+    if (port === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', () =>
+        reject(
+          new PortInUseError(
+            `Port ${port} (${portSettings[name as PortName].variable}) is already in use on 127.0.0.1. ` +
+              'Is the School Support Hub already running? Stop it, or choose other ports with the variables in README.md.',
+          ),
+        ),
+      );
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  }
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = performance.now();
+  const log: LogFn = options.log ?? (() => undefined);
+  const requested = { ...portsFromEnvironment({}), ...options.ports };
+  if (options.freePorts) for (const name of Object.keys(requested)) requested[name as PortName] = 0;
+  await assertPortsFree(requested);
+  const ports = { ...requested };
+  for (const name of Object.keys(ports) as PortName[])
+    if (ports[name] === 0) ports[name] = await freePort();
+
+  const temporary = !options.workDir;
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'hub-local-')));
+  await mkdir(workDir, { recursive: true });
+  const handles: Handle[] = [];
+  const stopAll = async () => {
+    for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
+    handles.length = 0;
+    if (temporary) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+  };
+
+  try {
+    const lambdaFunctions: Record<string, LocalLambdaHandler> = {};
+    const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
+    const [lambda, ses, dynamodb, cognito, s3] = await Promise.all([
+      startLambdaLocal({ port: ports.lambda, functions: lambdaFunctions, log }),
+      startSesLocal({ port: ports.mail, log }),
+      startDynamoDbLocal({ port: ports.dynamodb, workDir: join(workDir, 'dynamodb'), log }),
+      startCognitoLocal({
+        port: ports.cognito,
+        workDir: join(workDir, 'cognito'),
+        lambdaEndpoint,
+        log,
+      }),
+      startS3Local({ port: ports.s3, workDir: join(workDir, 's3'), buckets: [pictureBucket], log }),
+    ]);
+    handles.push(lambda, ses, dynamodb, cognito, s3);
+    log(`emulators up in ${Math.round(performance.now() - started)} ms`);
+
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const cognitoAdmin = cognitoClient(cognito.endpoint);
+    const [pool] = await Promise.all([
+      provisionUserPool(cognito.endpoint, {
+        poolName: 'hub-users',
+        clientName: 'hub-web',
+        passwordPolicy: {
+          MinimumLength: passwordPolicy.minLength,
+          RequireLowercase: passwordPolicy.requireLowercase,
+          RequireUppercase: passwordPolicy.requireUppercase,
+          RequireNumbers: passwordPolicy.requireDigits,
+          RequireSymbols: passwordPolicy.requireSymbols,
+          TemporaryPasswordValidityDays: passwordPolicy.temporaryPasswordValidityDays,
+        },
+      }),
+      createTable(dynamoClient, tableName),
+    ]);
+
+    const stepFunctionsEndpoint = `http://127.0.0.1:${ports.stepFunctions}`;
+    const environment: Record<string, string> = {
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
+      // s3rver serves buckets by path, not by virtual host.
+      AWS_S3_FORCE_PATH_STYLE: 'true',
+      [settingNames.tableName]: tableName,
+      [settingNames.userPoolId]: pool.userPoolId,
+      [settingNames.userPoolClientId]: pool.clientId,
+      [settingNames.mailFrom]: options.mailFrom ?? defaultMailFrom,
+      [settingNames.pictureBucket]: pictureBucket,
+      [settingNames.removalStateMachineArn]: removalStateMachineArn,
+    };
+    // Handlers read their settings at import ("cold start"), so set them first.
+    Object.assign(process.env, environment);
+    const handlers = Object.fromEntries(
+      await Promise.all(
+        areas.map(async (area) => [area, (await areaModules[area]()).handler] as const),
+      ),
+    ) as Record<Area, AreaHandler>;
+
+    const { definition } = synthesizeRemovalDefinition();
+    const stepFunctions = await startStepFunctionsLocal({
+      port: ports.stepFunctions,
+      stateMachines: { [removalStateMachineArn]: { definition } },
+      invokeLambda: async (name, payload) => {
+        const handler = lambdaFunctions[name];
+        if (!handler)
+          throw Object.assign(new Error(`No local function ${name}`), {
+            name: 'ResourceNotFoundException',
+          });
+        return handler(payload);
+      },
+      log,
+    });
+    handles.push(stepFunctions);
+
+    const supportEmail = options.supportEmail ?? defaultSupportAccount.email;
+    const supportPassword = options.supportPassword ?? defaultSupportAccount.password;
+    const [support, authorizer] = await Promise.all([
+      ensureSupportAccount({
+        dynamodb: dynamoClient,
+        cognito: cognitoAdmin,
+        tableName,
+        userPoolId: pool.userPoolId,
+        userPoolClientId: pool.clientId,
+        email: supportEmail,
+        password: supportPassword,
+      }),
+      createLocalAuthorizer({
+        issuer: pool.issuer,
+        jwksUri: pool.jwksUri,
+        clientId: pool.clientId,
+      }),
+    ]);
+
+    const api = await startApiServer({ port: ports.api, handlers, authorizer });
+    handles.push({ endpoint: api.url, stop: api.stop });
+    log(`ready in ${Math.round(performance.now() - started)} ms`);
+
+    return {
+      apiUrl: api.url,
+      inboxUrl: `${ses.endpoint}/`,
+      mailEndpoint: ses.endpoint,
+      endpoints: {
+        mail: ses.endpoint,
+        dynamodb: dynamodb.endpoint,
+        cognito: cognito.endpoint,
+        stepFunctions: stepFunctionsEndpoint,
+        lambda: lambdaEndpoint,
+        s3: s3.endpoint,
+      },
+      tableName,
+      userPoolId: pool.userPoolId,
+      userPoolClientId: pool.clientId,
+      support: { email: supportEmail, password: supportPassword, userId: support.userId },
+      environment,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * One local stack for every integration and end-to-end test file: real emulators on free
+ * ports, in a temporary folder, stopped when the run ends.
+ */
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../../infra/local/stack.js';
+
+export interface HubUnderTest {
+  apiUrl: string;
+  mailEndpoint: string;
+  support: { email: string; password: string; userId: string };
+  environment: Record<string, string>;
+  userPoolId: string;
+  userPoolClientId: string;
+  tableName: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hub: HubUnderTest;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const stack = await startLocalStack({ freePorts: true });
+  project.provide('hub', {
+    apiUrl: stack.apiUrl,
+    mailEndpoint: stack.mailEndpoint,
+    support: stack.support,
+    environment: stack.environment,
+    userPoolId: stack.userPoolId,
+    userPoolClientId: stack.userPoolClientId,
+    tableName: stack.tableName,
+  });
+  return async () => {
+    await stack.stop();
+  };
+}

@@ -1,0 +1,112 @@
+/** Talking to the local stack the way a web client would: over HTTP, and through the inbox. */
+import { randomBytes, randomInt } from 'node:crypto';
+import { inject } from 'vitest';
+import { readInbox } from '../../infra/local/emulators/ses.js';
+
+export const hub = () => inject('hub');
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  json: T;
+  text: string;
+}
+
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string | Buffer;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Buffer | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${hub().apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+export const uniqueEmail = (label = 'user') =>
+  `${label}.${randomBytes(5).toString('hex')}@school.example`;
+export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(7, '0')}`;
+
+/** Every email a person received, oldest first. */
+export async function emailsTo(address: string) {
+  return (await readInbox(hub().mailEndpoint)).filter((email) =>
+    email.to.includes(address.toLowerCase()),
+  );
+}
+
+/** Waits for the next email to an address (emails are sent before the answer, but be kind). */
+export async function lastEmailTo(address: string) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const emails = await emailsTo(address);
+    if (emails.length) return emails[emails.length - 1] as (typeof emails)[number];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`No email reached ${address}`);
+}
+
+export const secretLine = (text: string, label: 'Temporary password' | 'Verification code') => {
+  const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(text);
+  if (!match?.[1]) throw new Error(`No "${label}:" line in: ${text}`);
+  return match[1];
+};
+
+export async function signIn(email: string, password: string) {
+  const answer = await api('POST', '/auth/login', { body: { email, password } });
+  if (answer.status !== 200 || !answer.json.accessToken)
+    throw new Error(`Sign-in failed: ${answer.status} ${answer.text}`);
+  return answer.json as { accessToken: string; idToken: string; refreshToken: string };
+}
+
+export const supportToken = async () =>
+  (await signIn(hub().support.email, hub().support.password)).accessToken;
+
+/** Signs in with an invitation's temporary password and chooses a password, as a new user does. */
+export async function acceptInvitation(email: string, newPassword = 'Chosen-Password-42') {
+  const temporary = secretLine((await lastEmailTo(email)).text, 'Temporary password');
+  const challenge = await api('POST', '/auth/login', { body: { email, password: temporary } });
+  if (challenge.json?.challenge !== 'NEW_PASSWORD_REQUIRED')
+    throw new Error(`Expected a challenge: ${challenge.status} ${challenge.text}`);
+  const answer = await api('POST', '/auth/new-password', {
+    body: { email, session: challenge.json.session, newPassword },
+  });
+  if (answer.status !== 200)
+    throw new Error(`new-password failed: ${answer.status} ${answer.text}`);
+  return answer.json as { accessToken: string; idToken: string; refreshToken: string };
+}
+
+/** A new centre with an active coordinator, signed in. */
+export async function centreWithCoordinator(eligibleSites = ['primary', 'lower-secondary']) {
+  const token = await supportToken();
+  const centreId = uniqueCentreId();
+  const email = uniqueEmail('coordinator');
+  const created = await api('POST', '/support/centres', {
+    token,
+    body: {
+      centreId,
+      name: `School ${centreId}`,
+      eligibleSites,
+      coordinator: { name: 'Grace Hopper', email },
+    },
+  });
+  if (created.status !== 201) throw new Error(`createCentre: ${created.status} ${created.text}`);
+  const tokens = await acceptInvitation(email);
+  return { centreId, email, coordinator: created.json.coordinator, tokens, supportToken: token };
+}
