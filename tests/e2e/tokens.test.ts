@@ -1,0 +1,210 @@
+/**
+ * What the authorizer refuses, over HTTP. cognito-local signs with a key that ships in its
+ * npm package, so the tests can mint tokens that are valid in every way but one.
+ */
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  AdminInitiateAuthCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, centreWithCoordinator, hub } from '../support/hub.js';
+
+const require = createRequire(import.meta.url);
+const localKey = createPrivateKey({
+  key: JSON.parse(
+    readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8'),
+  ).jwk,
+  format: 'jwk',
+});
+const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+
+function mint(claims: Record<string, unknown>, key = localKey, kid = 'CognitoLocal') {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'RS256', typ: 'JWT', kid })}.${part(claims)}`;
+  return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), key).toString('base64url')}`;
+}
+
+let coordinator: Awaited<ReturnType<typeof centreWithCoordinator>>;
+let claims: Record<string, unknown>;
+beforeAll(async () => {
+  coordinator = await centreWithCoordinator();
+  claims = JSON.parse(
+    Buffer.from(coordinator.tokens.accessToken.split('.')[1] as string, 'base64url').toString(),
+  );
+});
+
+describe('the authorizer refuses every token that is not a live access token for this app', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('accepts the genuine token (the control case)', async () => {
+    expect((await api('GET', '/me', { token: coordinator.tokens.accessToken })).status).toBe(200);
+    expect((await api('GET', '/me', { token: mint({ ...claims }) })).status).toBe(200);
+  });
+
+  it.each([
+    ['no Authorization header', () => undefined, undefined],
+    ['a malformed token', () => 'not.a.jwt', undefined],
+    [
+      'an expired token',
+      () => mint({ ...claims, iat: now() - 7200, exp: now() - 3600 }),
+      undefined,
+    ],
+    [
+      'a token from another issuer',
+      () => mint({ ...claims, iss: 'http://127.0.0.1:1/elsewhere' }),
+      undefined,
+    ],
+    [
+      'a token for another app client',
+      () => mint({ ...claims, client_id: 'someone-else' }),
+      undefined,
+    ],
+    ['a token signed by a stranger key', () => mint({ ...claims }, strangerKey), undefined],
+    [
+      'a token with the signature of another token',
+      () => {
+        const [header, payload] = mint({ ...claims, sub: 'someone-else' }).split('.');
+        return `${header}.${payload}.${coordinator.tokens.accessToken.split('.')[2]}`;
+      },
+      undefined,
+    ],
+    ['an id token instead of an access token', () => coordinator.tokens.idToken, undefined],
+    [
+      'a Basic scheme instead of Bearer',
+      () => undefined,
+      () => ({ authorization: `Basic ${coordinator.tokens.accessToken}` }),
+    ],
+  ])('refuses %s with 401 UNAUTHENTICATED', async (_case, token, headers) => {
+    const answer = await api('GET', `/centres/${coordinator.centreId}`, {
+      token: token(),
+      headers,
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.json.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a token signed in through a second app client of the same pool', async () => {
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: hub().environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const other = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: hub().userPoolId,
+        ClientName: 'another-app',
+        ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+      }),
+    );
+    const signedIn = await cognito.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: hub().userPoolId,
+        ClientId: other.UserPoolClient?.ClientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: coordinator.email, PASSWORD: 'Chosen-Password-42' },
+      }),
+    );
+    const answer = await api('GET', '/me', { token: signedIn.AuthenticationResult?.AccessToken });
+    expect(answer.status).toBe(401);
+  });
+});
+
+describe('bad input over HTTP gets a 4xx problem and writes nothing', () => {
+  const centresNow = async (token: string) => {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await api(
+        'GET',
+        `/support/centres?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        { token },
+      );
+      ids.push(...page.json.items.map((c: { centreId: string }) => c.centreId));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    return ids;
+  };
+
+  it.each([
+    [
+      'malformed JSON',
+      { rawBody: '{"centreId":', headers: { 'content-type': 'application/json' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a body that is a string',
+      { rawBody: '"GB1"', headers: { 'content-type': 'application/json' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unknown field',
+      {
+        body: {
+          centreId: 'GB4444444',
+          name: 'N',
+          eligibleSites: [],
+          coordinator: { name: 'N', email: 'n@school.example' },
+          extra: 1,
+        },
+      },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a field of the wrong type',
+      {
+        body: {
+          centreId: 4444444,
+          name: 'N',
+          eligibleSites: [],
+          coordinator: { name: 'N', email: 'n@school.example' },
+        },
+      },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a body over 256 KiB',
+      {
+        body: {
+          centreId: 'GB4444444',
+          name: 'N'.repeat(300_000),
+          eligibleSites: [],
+          coordinator: { name: 'N', email: 'n@school.example' },
+        },
+      },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a body over 2 MiB',
+      { rawBody: 'x'.repeat(3 * 1024 * 1024), headers: { 'content-type': 'application/json' } },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'form data instead of JSON',
+      {
+        rawBody: 'centreId=GB4444444',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+  ])('%s → %i %s', async (_case, request, status, code) => {
+    const token = coordinator.supportToken;
+    const before = await centresNow(token);
+    const answer = await api('POST', '/support/centres', { token, ...request });
+    expect(answer.status).toBe(status);
+    expect(answer.json.code).toBe(code);
+    expect(answer.text).not.toMatch(/Exception|at \S+\.ts|arn:aws/);
+    expect(await centresNow(token)).toEqual(before);
+  });
+});
