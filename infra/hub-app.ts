@@ -1,0 +1,58 @@
+/**
+ * Builds the whole CDK app: settings from context, the stateful and stateless stacks, and
+ * cdk-nag (AwsSolutions) as a validation plugin. infra/app.ts and the tests both call this.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { projectRoot } from './hub-function.js';
+import { type HubSettings, readHubSettings } from './settings.js';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+export const stackNames = { stateful: 'HubStateful', stateless: 'HubStateless' } as const;
+
+export interface HubApp {
+  app: App;
+  settings: HubSettings;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** cdk.json's `context`: feature flags and the hub:* defaults. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * The app. cdk.json's context is the base, so a test or script that builds the app gets the
+ * same feature flags and defaults as `cdk synth`; `props.context` and then the CLI's
+ * context (`-c`, which also carries cdk.json) override it.
+ */
+export function createHubApp(props: AppProps = {}): HubApp {
+  const app = new App({ ...props, context: { ...cdkJsonContext(), ...props.context } });
+  const settings = readHubSettings(app.node);
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
+
+  const stateful = new StatefulStack(app, stackNames.stateful, {
+    env,
+    settings,
+    description: 'School Support Hub: table, user pool, picture bucket (retained)',
+    terminationProtection: true,
+  });
+  const stateless = new StatelessStack(app, stackNames.stateless, {
+    env,
+    settings,
+    description: 'School Support Hub: Lambdas, HTTP API, removal workflow',
+    table: stateful.table,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, settings, stateful, stateless };
+}

@@ -1,0 +1,90 @@
+/**
+ * The one way this project makes a Lambda function: every default (runtime, architecture,
+ * memory, timeout, tracing, logging, bundling, least-privilege role) lives here, so the
+ * stacks only say which entry file and which resources a function uses.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { nodejsFunctionBundling } from './bundling.js';
+
+/** The repository root (the folder holding package.json and package-lock.json). */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const hubFunctionDefaults = {
+  runtime: Runtime.NODEJS_22_X,
+  architecture: Architecture.ARM_64,
+  memorySize: 512,
+  timeout: Duration.seconds(10),
+} as const;
+
+export interface HubFunctionProps {
+  /** Entry file, relative to the repository root, e.g. `functions/auth/index.ts`. */
+  entry: string;
+  description?: string;
+  logRetention: RetentionDays;
+}
+
+export class HubFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: HubFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole (a managed policy granting
+    // logs:CreateLogGroup/PutLogEvents on every log group): write to this log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${Stack.of(this).stackName}/${id}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      ...hubFunctionDefaults,
+      entry: path.join(projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      bundling: { ...nodejsFunctionBundling, mainFields: [...nodejsFunctionBundling.mainFields] },
+      environment: {
+        // Stack traces through the source map shipped in the bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'nodejs22.x is the runtime this project targets on purpose (ARCHITECTURE.md: Node 22 APIs, esbuild target node22); moving to a newer runtime is a deliberate, tested change.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+      },
+    );
+  }
+
+  /** Set an environment variable; use only from a `use…` helper that also grants access. */
+  setEnvironment(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+}

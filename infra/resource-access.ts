@@ -1,0 +1,117 @@
+/**
+ * One helper per resource: each grants a function exactly what it needs AND sets the
+ * environment variable its code reads (names from functions/core/config.ts), so a function
+ * can never have a variable without the permission, or the permission without the variable.
+ */
+import { Arn, Stack } from 'aws-cdk-lib';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { settingNames } from '../functions/core/config.js';
+import { tableSchema } from '../functions/core/data/table-schema.js';
+import type { HubFunction } from './hub-function.js';
+
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * The DynamoDB actions behind each access level. No Scan (no request path scans, see
+ * ARCHITECTURE.md); TransactWriteItems is authorised through Put/Update/Delete/ConditionCheck.
+ */
+export const tableActions: Record<TableAccess, readonly string[]> = {
+  read: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+  ],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+/**
+ * Grants read or read/write on the table and on each index named in tableSchema (by name,
+ * not `index/*`); sets TABLE_NAME.
+ */
+export function useTable(fn: HubFunction, table: ITableV2, access: TableAccess): void {
+  fn.function.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...tableActions[access]],
+      resources: [
+        table.tableArn,
+        ...tableSchema.globalSecondaryIndexes.map(
+          (index) => `${table.tableArn}/index/${index.indexName}`,
+        ),
+      ],
+    }),
+  );
+  fn.setEnvironment(settingNames.tableName, table.tableName);
+}
+
+/** The Cognito actions a function may be granted; nothing broader than this list. */
+export type CognitoAction =
+  | 'AdminInitiateAuth'
+  | 'AdminRespondToAuthChallenge'
+  | 'AdminCreateUser'
+  | 'AdminDeleteUser'
+  | 'AdminGetUser'
+  | 'AdminAddUserToGroup'
+  | 'AdminRemoveUserFromGroup'
+  | 'AdminSetUserPassword'
+  | 'AdminResetUserPassword'
+  | 'AdminUpdateUserAttributes'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut'
+  | 'AdminListGroupsForUser';
+
+/** Grants only the listed cognito-idp actions on the pool; sets USER_POOL_ID and USER_POOL_CLIENT_ID. */
+export function useUserPool(
+  fn: HubFunction,
+  pool: IUserPool,
+  client: IUserPoolClient,
+  actions: readonly CognitoAction[],
+): void {
+  if (actions.length === 0) throw new Error('useUserPool needs at least one action');
+  pool.grant(fn.function, ...actions.map((action) => `cognito-idp:${action}`));
+  fn.setEnvironment(settingNames.userPoolId, pool.userPoolId);
+  fn.setEnvironment(settingNames.userPoolClientId, client.userPoolClientId);
+}
+
+export interface MailerSettings {
+  mailFrom: string;
+  mailDomain: string;
+}
+
+/** Grants ses:SendEmail from the noreply address only; sets MAIL_FROM. */
+export function useMailer(fn: HubFunction, mail: MailerSettings): void {
+  const stack = Stack.of(fn);
+  // SES authorises against the identity the sender is verified under: the domain (or the
+  // address itself, if that is verified too). Either way only MAIL_FROM may be the sender.
+  const identity = (name: string) =>
+    Arn.format({ service: 'ses', resource: 'identity', resourceName: name }, stack);
+  fn.function.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [identity(mail.mailDomain), identity(mail.mailFrom)],
+      conditions: { StringEquals: { 'ses:FromAddress': mail.mailFrom } },
+    }),
+  );
+  fn.setEnvironment(settingNames.mailFrom, mail.mailFrom);
+}
+
+/** Grants states:StartExecution on the removal workflow; sets REMOVAL_STATE_MACHINE_ARN. */
+export function useRemovalWorkflow(fn: HubFunction, stateMachine: IStateMachine): void {
+  stateMachine.grantStartExecution(fn.function);
+  fn.setEnvironment(settingNames.removalStateMachineArn, stateMachine.stateMachineArn);
+}

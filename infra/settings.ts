@@ -1,0 +1,98 @@
+/**
+ * Deployment settings read from CDK context (defaults in cdk.json's `context`, override with
+ * `cdk synth -c hub:mailFrom=...`). Parsed once, failing fast on a bad value.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export interface HubSettings {
+  region: string;
+  mailFrom: string;
+  mailDomain: string;
+  allowedOrigins: string[];
+  accessTokenMinutes: number;
+  logRetention: RetentionDays;
+  alarmTopicArn?: string;
+}
+
+/** The context keys this app reads; their defaults live in cdk.json (`context`). */
+export const contextKeys = [
+  'hub:region',
+  'hub:mailFrom',
+  'hub:mailDomain',
+  'hub:allowedOrigins',
+  'hub:accessTokenMinutes',
+  'hub:logRetentionDays',
+  'hub:alarmTopicArn',
+] as const;
+
+type ContextKey = (typeof contextKeys)[number];
+
+function read(node: Node, key: ContextKey): unknown {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null)
+    throw new Error(`Missing context ${key} (see cdk.json)`);
+  return value;
+}
+
+function text(node: Node, key: ContextKey): string {
+  const value = read(node, key);
+  if (typeof value !== 'string') throw new Error(`Context ${key} must be a string`);
+  return value.trim();
+}
+
+function integer(node: Node, key: ContextKey): number {
+  const raw = read(node, key);
+  const value = typeof raw === 'string' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new Error(`Context ${key} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function list(node: Node, key: ContextKey): string[] {
+  let value = read(node, key);
+  // `-c hub:allowedOrigins=...` on the command line arrives as a string.
+  if (typeof value === 'string')
+    value = value.startsWith('[') ? JSON.parse(value) : value.split(',');
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === ''))
+    throw new Error(`Context ${key} must be a list of strings`);
+  return value.map((item: string) => item.trim());
+}
+
+export function readHubSettings(node: Node): HubSettings {
+  const mailFrom = text(node, 'hub:mailFrom');
+  const mailDomain = text(node, 'hub:mailDomain');
+  if (!mailFrom.toLowerCase().endsWith(`@${mailDomain.toLowerCase()}`))
+    throw new Error(
+      `hub:mailFrom (${mailFrom}) must be an address of hub:mailDomain (${mailDomain})`,
+    );
+
+  const allowedOrigins = list(node, 'hub:allowedOrigins');
+  for (const origin of allowedOrigins) {
+    if (origin === '*' || !/^https?:\/\/[^/*]+$/.test(origin))
+      throw new Error(
+        `hub:allowedOrigins: ${origin} is not an exact origin (scheme://host[:port])`,
+      );
+  }
+
+  const retentionDays = integer(node, 'hub:logRetentionDays');
+  if (!Object.values(RetentionDays).includes(retentionDays))
+    throw new Error(
+      `hub:logRetentionDays ${retentionDays} is not a CloudWatch Logs retention period`,
+    );
+
+  const accessTokenMinutes = integer(node, 'hub:accessTokenMinutes');
+  if (accessTokenMinutes < 5 || accessTokenMinutes > 24 * 60)
+    throw new Error('hub:accessTokenMinutes must be between 5 and 1440 (Cognito limits)');
+
+  const alarmTopicArn = text(node, 'hub:alarmTopicArn');
+  return {
+    region: text(node, 'hub:region'),
+    mailFrom,
+    mailDomain,
+    allowedOrigins,
+    accessTokenMinutes,
+    logRetention: retentionDays as RetentionDays,
+    ...(alarmTopicArn ? { alarmTopicArn } : {}),
+  };
+}

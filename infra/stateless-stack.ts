@@ -1,0 +1,210 @@
+/**
+ * What can be replaced at any time: one Lambda per area (from the route table), the HTTP
+ * API with one route per routeList entry, and the removal workflow.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { type Area, areas, routeList } from '../functions/core/routes.js';
+import { RemovalWorkflow } from '../workflows/removal-workflow.js';
+import { HubFunction } from './hub-function.js';
+import {
+  type CognitoAction,
+  type TableAccess,
+  useMailer,
+  useRemovalWorkflow,
+  useTable,
+  useUserPool,
+} from './resource-access.js';
+import type { HubSettings } from './settings.js';
+
+/** What an area's Lambda may use. Each entry becomes one `use…` helper call. */
+export interface AreaResources {
+  table?: TableAccess;
+  userPool?: readonly CognitoAction[];
+  mailer?: boolean;
+  removalWorkflow?: boolean;
+}
+
+/** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
+export const areaResources = {
+  system: {},
+  auth: {
+    table: 'readWrite',
+    userPool: ['AdminInitiateAuth', 'AdminRespondToAuthChallenge'],
+  },
+  me: { table: 'readWrite' },
+  centres: { table: 'readWrite', removalWorkflow: true },
+  support: {
+    table: 'readWrite',
+    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminAddUserToGroup', 'AdminSetUserPassword'],
+    mailer: true,
+  },
+} as const satisfies Record<Area, AreaResources>;
+
+/** One JSON line per request, with HTTP API ($context) variables. */
+const accessLogFields = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  userAgent: '$context.identity.userAgent',
+};
+
+export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
+
+export interface StatelessStackProps extends StackProps {
+  settings: HubSettings;
+  table: ITableV2;
+  userPool: IUserPool;
+  userPoolClient: IUserPoolClient;
+}
+
+export class StatelessStack extends Stack {
+  readonly functions: Record<Area, HubFunction>;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly removalWorkflow: RemovalWorkflow;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
+      logRetention: settings.logRetention,
+    });
+
+    const functions = {} as Record<Area, HubFunction>;
+    for (const area of areas) {
+      const fn = new HubFunction(this, `${capitalize(area)}Function`, {
+        entry: `functions/${area}/index.ts`,
+        description: `School Support Hub: the ${area} routes`,
+        logRetention: settings.logRetention,
+      });
+      const needs: AreaResources = areaResources[area];
+      if (needs.table) useTable(fn, props.table, needs.table);
+      if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
+      if (needs.mailer) useMailer(fn, settings);
+      if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
+      functions[area] = fn;
+    }
+    this.functions = functions;
+
+    this.api = new HttpApi(this, 'Api', {
+      apiName: 'school-support-hub',
+      description: 'School Support Hub HTTP API (v1)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: settings.allowedOrigins,
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
+      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+    );
+
+    const integrations = Object.fromEntries(
+      areas.map((area) => [
+        area,
+        new HttpLambdaIntegration(`${capitalize(area)}Integration`, functions[area].function, {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        }),
+      ]),
+    ) as Record<Area, HttpLambdaIntegration>;
+
+    for (const entry of routeList) {
+      const route = new HttpRoute(this, `Route${capitalize(entry.operationId)}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(entry.path, HttpMethod[entry.method]),
+        integration: integrations[entry.area],
+        ...(entry.access === 'public' ? {} : { authorizer }),
+      });
+      if (entry.access === 'public') {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${entry.routeKey} is public by design (API.md "Public" routes: health, OpenAPI document and the sign-in flows that issue the tokens); the stage throttles it.`,
+        });
+      }
+    }
+
+    if (settings.alarmTopicArn) this.addAlarms(settings.alarmTopicArn);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'RemovalStateMachineArn', {
+      value: this.removalWorkflow.stateMachine.stateMachineArn,
+    });
+  }
+
+  private addAlarms(topicArn: string): void {
+    const action = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', topicArn));
+    for (const area of areas) {
+      new Alarm(this, `${capitalize(area)}Errors`, {
+        metric: this.functions[area].function.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The ${area} Lambda threw`,
+      }).addAlarmAction(action);
+    }
+    new Alarm(this, 'Api5xx', {
+      metric: this.stage.metricServerError({ period: Duration.minutes(5) }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'The API answered 5xx',
+    }).addAlarmAction(action);
+  }
+}
+
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

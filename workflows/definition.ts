@@ -1,0 +1,58 @@
+/**
+ * The removal workflow's Amazon States Language, exactly as CDK synthesizes it, for the
+ * local runtime (aws-local-stepfunctions) to run. Builds a throwaway App holding only the
+ * RemovalWorkflow (no Lambda, no bundling), so it takes a fraction of a second.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { RemovalWorkflow } from './removal-workflow.js';
+
+/** Turns an intrinsic inside DefinitionString into the placeholder string the ASL gets. */
+function resolveIntrinsic(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, arg] = Object.entries(value)[0] ?? [];
+    // A resource's ARN or name becomes its logical id: the local runtime maps it to a handler.
+    if (key === 'Ref' && typeof arg === 'string') return arg;
+    if (key === 'Fn::GetAtt')
+      return Array.isArray(arg) ? String(arg[0]) : (String(arg).split('.')[0] ?? '');
+    if (key === 'Fn::Join' && Array.isArray(arg)) {
+      const [separator, parts] = arg as [string, unknown[]];
+      return parts.map(resolveIntrinsic).join(separator);
+    }
+  }
+  throw new Error(`Cannot resolve ${JSON.stringify(value)} in the state machine definition`);
+}
+
+interface TemplateLike {
+  Resources?: Record<string, { Type?: string; Properties?: { DefinitionString?: unknown } }>;
+}
+
+/** The parsed ASL of the one AWS::StepFunctions::StateMachine in a synthesized template. */
+export function definitionFromTemplate(template: TemplateLike): object {
+  const machines = Object.values(template.Resources ?? {}).filter(
+    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  if (machines.length !== 1)
+    throw new Error(`Expected one state machine, found ${machines.length}`);
+  return JSON.parse(resolveIntrinsic(machines[0]?.Properties?.DefinitionString)) as object;
+}
+
+export function synthesizeRemovalDefinition(): { definition: object } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'removal-definition-'));
+  try {
+    const app = new App({
+      outdir,
+      context: { 'aws:cdk:bundling-stacks': [] },
+      analyticsReporting: false,
+    });
+    const stack = new Stack(app, 'RemovalDefinition');
+    new RemovalWorkflow(stack, 'RemovalWorkflow');
+    const template = app.synth().getStackByName(stack.stackName).template as TemplateLike;
+    return { definition: definitionFromTemplate(template) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
