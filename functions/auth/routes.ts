@@ -1,12 +1,12 @@
-import { auditItem } from '../core/data/audit.js';
 import { consumeChallenge, startChallenge } from '../core/data/challenge.js';
-import { type Db, transactWrite } from '../core/data/db.js';
-import { activateUserItem, getUser, getUserIdByEmail, type User } from '../core/data/user.js';
+import type { Db } from '../core/data/db.js';
+import { getUser, getUserIdByEmail, type User } from '../core/data/user.js';
 import { passwordProblems } from '../core/domain.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { claimsOfFreshToken } from '../core/jwt.js';
 import type { Clock, Identity, Tokens } from '../core/ports.js';
+import { changeUser } from '../core/services/change-user.js';
 
 export interface AuthDeps {
   db: Db;
@@ -53,20 +53,23 @@ export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementatio
     await identity.setPassword(user.userId, body.newPassword, true);
     const result = await identity.signIn(body.email, body.newPassword);
     if (result.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
-    if (user.status === 'invited' && user.centreId) {
-      const at = clock().toISOString();
-      // A lost race (already active, or suspended meanwhile) simply writes nothing.
-      await transactWrite(db, [
-        activateUserItem(db, user.userId, at),
-        auditItem(db, user.centreId, {
-          at,
+    if (user.status === 'invited' && user.centreId)
+      await changeUser(
+        { db, clock },
+        {
+          centreId: user.centreId,
+          userId: user.userId,
           actorId: user.userId,
           action: 'user.activated',
-          targetId: user.userId,
-          details: { before: { status: 'invited' }, after: { status: 'active' } },
-        }),
-      ]);
-    }
+          // Suspended meanwhile, or already active: nothing to do.
+          change: (current, now) => ({
+            next:
+              current.status === 'invited'
+                ? { ...current, status: 'active', activatedAt: now }
+                : current,
+          }),
+        },
+      );
     return { status: 200, body: result.tokens };
   },
 

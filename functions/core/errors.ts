@@ -32,6 +32,7 @@ export const problemCodes = {
   CANNOT_MODIFY_SELF: { status: 409, title: 'You cannot do that to your own account' },
   LAST_ADMIN: { status: 409, title: 'A centre must keep an active coordinator' },
   NOT_INVITED: { status: 409, title: 'The user is not waiting for an invitation' },
+  CONFLICT: { status: 409, title: 'Changed by someone else at the same time; try again' },
   IDEMPOTENCY_CONFLICT: {
     status: 409,
     title: 'That Idempotency-Key was used for a different request',

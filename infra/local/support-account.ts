@@ -42,6 +42,7 @@ export async function ensureSupportAccount(options: {
       sites: [],
       status: 'active',
       tokensValidAfter: 0,
+      version: 0,
       createdAt: now,
       updatedAt: now,
     }),

@@ -45,7 +45,7 @@ describe('the authorizer refuses every token that is not a live access token for
     expect((await api('GET', '/me', { token: mint({ ...claims }) })).status).toBe(200);
   });
 
-  it.each([
+  it.each<[string, () => string | undefined, (() => Record<string, string>) | undefined]>([
     ['no Authorization header', () => undefined, undefined],
     ['a malformed token', () => 'not.a.jwt', undefined],
     [
@@ -81,7 +81,7 @@ describe('the authorizer refuses every token that is not a live access token for
   ])('refuses %s with 401 UNAUTHENTICATED', async (_case, token, headers) => {
     const answer = await api('GET', `/centres/${coordinator.centreId}`, {
       token: token(),
-      headers,
+      headers: headers?.(),
     });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');

@@ -75,7 +75,9 @@ describe('npm start', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'desk@hub.example', password: 'Desk-Password-2026' }),
     });
-    expect((await login.json()).accessToken).toEqual(expect.any(String));
+    expect(((await login.json()) as { accessToken?: string }).accessToken).toEqual(
+      expect.any(String),
+    );
 
     const second = start(env);
     running.push(second.child);

@@ -1,5 +1,14 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Site } from '../domain.js';
-import { type Db, getItem, type Item, type Page, putIfAbsent, queryPage } from './db.js';
+import {
+  type Db,
+  getItem,
+  type Item,
+  type Page,
+  putIfAbsent,
+  queryPage,
+  toAttributes,
+} from './db.js';
 
 export interface Centre {
   centreId: string;
@@ -59,4 +68,25 @@ export function listCentres(
     },
     { limit, cursor, partition: { GSI1PK: allCentresPartition }, map: fromCentreItem },
   );
+}
+
+/**
+ * Transaction item: moves the centre's count of active coordinators by `delta`. Taking one
+ * away is conditional on at least one staying, so two coordinators demoting each other at
+ * the same moment cannot both succeed (transactions on the one centre item serialize).
+ */
+export function adjustActiveAdminsItem(db: Db, centreId: string, delta: number): TransactWriteItem {
+  return {
+    Update: {
+      TableName: db.tableName,
+      Key: toAttributes(centreKey(centreId)),
+      UpdateExpression: 'ADD activeAdminCount :delta',
+      ConditionExpression:
+        delta < 0 ? 'attribute_exists(PK) AND activeAdminCount >= :least' : 'attribute_exists(PK)',
+      ExpressionAttributeValues: toAttributes({
+        ':delta': delta,
+        ...(delta < 0 ? { ':least': 1 - delta } : {}),
+      }),
+    },
+  };
 }

@@ -76,7 +76,11 @@ export function decodeCursor(
   return toAttributes(key);
 }
 
-/** One page of a query, with filtered-out items skipped until `limit` items or the end. */
+/**
+ * One page of a query. Without a filter, DynamoDB's Limit is the page size. With one, Limit
+ * counts items read, not items kept, so the query reads in larger chunks (up to 1 MB each)
+ * and the cursor is built from the last item kept rather than DynamoDB's LastEvaluatedKey.
+ */
 export async function queryPage<T>(
   db: Db,
   input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
@@ -85,23 +89,43 @@ export async function queryPage<T>(
     cursor: string | undefined;
     partition: Record<string, string>;
     map: (item: Item) => T;
+    /** The index's key names, when querying an index (its items also carry PK and SK). */
+    index?: { partitionKey: string; sortKey: string };
+    filtered?: boolean;
   },
 ): Promise<Page<T>> {
-  const items: T[] = [];
+  const kept: Item[] = [];
   let startKey = decodeCursor(options.cursor, options.partition);
+  let lastKey: Record<string, AttributeValue> | undefined;
   do {
+    const wanted = options.limit - kept.length;
     const result = await db.client.send(
       new QueryCommand({
         ...input,
         TableName: db.tableName,
         ExclusiveStartKey: startKey,
-        Limit: options.limit - items.length,
+        Limit: options.filtered ? Math.max(wanted, filteredChunk) : wanted,
       }),
     );
-    for (const found of result.Items ?? []) items.push(options.map(fromAttributes(found)));
+    const found = (result.Items ?? []).map(fromAttributes);
+    kept.push(...found.slice(0, wanted));
     startKey = result.LastEvaluatedKey;
-  } while (startKey && items.length < options.limit);
-  return { items, nextCursor: encodeCursor(startKey) };
+    lastKey = startKey;
+    if (found.length > wanted) {
+      // The page filled part-way through what was read: resume after the last item kept.
+      lastKey = toAttributes(keyOf(kept[kept.length - 1] as Item, options.index));
+      break;
+    }
+  } while (startKey && kept.length < options.limit);
+  return { items: kept.map(options.map), nextCursor: encodeCursor(lastKey) };
+}
+
+/** Items read per call when a filter may drop most of them (DynamoDB stops at 1 MB anyway). */
+const filteredChunk = 1000;
+
+function keyOf(item: Item, index?: { partitionKey: string; sortKey: string }) {
+  const names = ['PK', 'SK', ...(index ? [index.partitionKey, index.sortKey] : [])];
+  return Object.fromEntries(names.map((name) => [name, item[name]]));
 }
 
 /**

@@ -10,6 +10,10 @@ export const tableSchema = {
   globalSecondaryIndexes: [
     /** Users of a centre by name; centres by id. */
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Users of a centre with one status (invited, active, suspended), by name. */
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    /** Users of a centre with one role (admin, teacher), by name. */
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ],
 } as const;
 

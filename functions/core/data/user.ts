@@ -1,5 +1,15 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Site, UserStatus } from '../domain.js';
-import { type Db, getItem, type Item, putIfAbsent, toAttributes } from './db.js';
+import {
+  type Db,
+  getItem,
+  type Item,
+  type Page,
+  put,
+  putIfAbsent,
+  queryPage,
+  toAttributes,
+} from './db.js';
 
 /** A member of a centre (teacher or coordinator), or support staff (no centre). */
 export interface User {
@@ -13,25 +23,49 @@ export interface User {
   status: UserStatus;
   /** Tokens whose auth_time is at or before this epoch second are refused. */
   tokensValidAfter: number;
+  /** Set at the first sign-in: a restored user goes back to `active` or to `invited`. */
+  activatedAt?: string;
+  /** Bumped by every change; each write is conditional on the version it read. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
 
+export type Role = 'admin' | 'teacher';
+export const roleOf = (user: Pick<User, 'isAdmin'>): Role => (user.isAdmin ? 'admin' : 'teacher');
+
 export const userKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' });
 export const emailKey = (email: string) => ({ PK: `EMAIL#${email}`, SK: 'EMAIL' });
-export const centreUsersPartition = (centreId: string) => `CENTRE#${centreId}#USERS`;
+const centreUsers = (centreId: string) => `CENTRE#${centreId}#USERS`;
+const centreUsersWithStatus = (centreId: string, status: UserStatus) =>
+  `CENTRE#${centreId}#STATUS#${status}`;
+const centreUsersWithRole = (centreId: string, role: Role) => `CENTRE#${centreId}#ROLE#${role}`;
 // Names sort case-insensitively; the user id breaks ties between equal names.
 const nameSortKey = (user: Pick<User, 'name' | 'userId'>) =>
   `${user.name.toLowerCase()}#${user.userId}`;
+/** What `q` searches: any part of the name or the email, case-insensitively. */
+export const searchTextOf = (user: Pick<User, 'name' | 'email'>) =>
+  `${user.name.toLowerCase()}\n${user.email.toLowerCase()}`;
 
-export const toUserItem = (user: User): Item => ({
-  ...userKey(user.userId),
-  ...(user.centreId
-    ? { GSI1PK: centreUsersPartition(user.centreId), GSI1SK: nameSortKey(user) }
-    : {}),
-  type: 'user',
-  ...user,
-});
+export const toUserItem = (user: User): Item => {
+  const sortKey = user.centreId ? nameSortKey(user) : undefined;
+  return {
+    ...userKey(user.userId),
+    ...(user.centreId
+      ? {
+          GSI1PK: centreUsers(user.centreId),
+          GSI1SK: sortKey,
+          GSI2PK: centreUsersWithStatus(user.centreId, user.status),
+          GSI2SK: sortKey,
+          GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
+          GSI3SK: sortKey,
+          searchText: searchTextOf(user),
+        }
+      : {}),
+    type: 'user',
+    ...user,
+  };
+};
 
 export const fromUserItem = (item: Item): User => ({
   userId: item.userId as string,
@@ -43,6 +77,8 @@ export const fromUserItem = (item: Item): User => ({
   sites: (item.sites as Site[]) ?? [],
   status: item.status as UserStatus,
   tokensValidAfter: (item.tokensValidAfter as number) ?? 0,
+  ...(item.activatedAt ? { activatedAt: item.activatedAt as string } : {}),
+  version: (item.version as number) ?? 0,
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
 });
@@ -73,27 +109,96 @@ export async function getUserIdByEmail(db: Db, email: string): Promise<string | 
   return item?.userId as string | undefined;
 }
 
+const emailMarker = (user: Pick<User, 'email' | 'userId'>) => ({
+  ...emailKey(user.email),
+  type: 'email',
+  userId: user.userId,
+});
+
 /** Transaction items: the user and the marker that keeps their email unique. */
 export const createUserItems = (db: Db, user: User) => [
   putIfAbsent(db, toUserItem(user)),
-  putIfAbsent(db, { ...emailKey(user.email), type: 'email', userId: user.userId }),
+  putIfAbsent(db, emailMarker(user)),
 ];
 
 /**
- * Transaction item: an invited user becomes active at their first sign-in. Conditional, so
- * a suspension that lands first is never overwritten.
+ * Transaction item: the user as `next`, written only if nobody changed them since `before`
+ * was read (optimistic locking on `version`).
  */
-export const activateUserItem = (db: Db, userId: string, at: string) => ({
-  Update: {
-    TableName: db.tableName,
-    Key: toAttributes(userKey(userId)),
-    UpdateExpression: 'SET #status = :active, updatedAt = :at',
-    ConditionExpression: '#status = :invited',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: toAttributes({
-      ':active': 'active',
-      ':invited': 'invited',
-      ':at': at,
-    }),
+export const replaceUserItem = (db: Db, before: User, next: User): TransactWriteItem =>
+  put(db, toUserItem({ ...next, version: before.version + 1 }), {
+    expression: '#version = :version',
+    names: { '#version': 'version' },
+    values: { ':version': before.version },
+  });
+
+/** Transaction items: moves the uniqueness marker from one email to another. */
+export const moveEmailItems = (db: Db, user: User, newEmail: string): TransactWriteItem[] => [
+  {
+    Delete: {
+      TableName: db.tableName,
+      Key: toAttributes(emailKey(user.email)),
+      ConditionExpression: 'userId = :userId',
+      ExpressionAttributeValues: toAttributes({ ':userId': user.userId }),
+    },
   },
-});
+  putIfAbsent(db, emailMarker({ email: newEmail, userId: user.userId })),
+];
+
+export interface UserFilters {
+  q?: string;
+  status?: UserStatus;
+  role?: Role;
+  site?: Site;
+}
+
+/**
+ * Users of a centre, ordered by name. The most selective index is queried (status, else
+ * role, else all users of the centre); the other filters, and `q`, are filter expressions.
+ */
+export function listCentreUsers(
+  db: Db,
+  centreId: string,
+  filters: UserFilters,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<User>> {
+  const [index, partition] = filters.status
+    ? (['GSI2', centreUsersWithStatus(centreId, filters.status)] as const)
+    : filters.role
+      ? (['GSI3', centreUsersWithRole(centreId, filters.role)] as const)
+      : (['GSI1', centreUsers(centreId)] as const);
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = { ':partition': partition };
+  if (filters.status && filters.role) {
+    conditions.push('isAdmin = :isAdmin');
+    values[':isAdmin'] = filters.role === 'admin';
+  }
+  if (filters.site) {
+    conditions.push('contains(sites, :site)');
+    values[':site'] = filters.site;
+  }
+  if (filters.q) {
+    conditions.push('contains(searchText, :q)');
+    values[':q'] = filters.q.toLowerCase();
+  }
+  return queryPage(
+    db,
+    {
+      IndexName: index,
+      KeyConditionExpression: `${index}PK = :partition`,
+      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: toAttributes(values),
+    },
+    {
+      limit,
+      cursor,
+      partition: { [`${index}PK`]: partition },
+      index: { partitionKey: `${index}PK`, sortKey: `${index}SK` },
+      filtered: conditions.length > 0,
+      map: fromUserItem,
+    },
+  );
+}

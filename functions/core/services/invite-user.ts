@@ -59,6 +59,7 @@ export async function inviteUser(deps: InviteDeps, invitation: Invitation): Prom
     sites: invitation.sites,
     status: 'invited',
     tokensValidAfter: 0,
+    version: 0,
     createdAt: now,
     updatedAt: now,
   };

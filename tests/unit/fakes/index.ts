@@ -32,6 +32,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     sites: ['primary'],
     status: 'active',
     tokensValidAfter: 0,
+    version: 0,
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',
     ...overrides,

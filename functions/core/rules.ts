@@ -1,0 +1,53 @@
+/**
+ * The product's rules about who may do what to whom. Pure functions: no AWS, no I/O, so
+ * they are tested directly and read like the administration guide.
+ */
+import type { User } from './data/user.js';
+import type { Site } from './domain.js';
+import { ProblemError } from './errors.js';
+
+/** An active coordinator: admin rights and signed in at least once, not suspended. */
+export const isActiveAdmin = (user: Pick<User, 'isAdmin' | 'status'>) =>
+  user.isAdmin && user.status === 'active';
+
+/** How a change moves the centre's count of active coordinators (-1, 0 or +1). */
+export const activeAdminDelta = (before: User, after: User) =>
+  Number(isActiveAdmin(after)) - Number(isActiveAdmin(before));
+
+/** Only sites the centre is eligible for may be ticked. */
+export function assertSitesEligible(sites: readonly Site[], eligible: readonly Site[]) {
+  const refused = sites.filter((site) => !eligible.includes(site));
+  if (refused.length)
+    throw new ProblemError(
+      'SITE_NOT_ELIGIBLE',
+      `The centre is not eligible for ${refused.join(', ')}`,
+      { errors: refused.map((site) => ({ path: 'sites', message: `${site} is not eligible` })) },
+    );
+}
+
+/** Coordinators cannot suspend, delete or offboard themselves, nor drop their own rights. */
+export function assertNotSelf(
+  actor: Pick<User, 'userId'>,
+  target: Pick<User, 'userId'>,
+  what: string,
+) {
+  if (actor.userId === target.userId)
+    throw new ProblemError('CANNOT_MODIFY_SELF', `You cannot ${what} your own account`);
+}
+
+/** Suspension is possible from invited or active; restore only from suspended. */
+export function statusAfterRestore(user: Pick<User, 'activatedAt'>): User['status'] {
+  return user.activatedAt ? 'active' : 'invited';
+}
+
+/** The fields that differ between two versions of a user, for the audit log. */
+export function changedFields(before: User, after: User) {
+  const fields = ['name', 'email', 'isAdmin', 'sites', 'status'] as const;
+  const changed = fields.filter(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+  return {
+    before: Object.fromEntries(changed.map((field) => [field, before[field]])),
+    after: Object.fromEntries(changed.map((field) => [field, after[field]])),
+  };
+}
