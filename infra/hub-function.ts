@@ -63,10 +63,8 @@ export class HubFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       bundling: { ...nodejsFunctionBundling, mainFields: [...nodejsFunctionBundling.mainFields] },
-      environment: {
-        // Stack traces through the source map shipped in the bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // No --enable-source-maps: it adds 15-20 ms to every cold start (npm run bench). The
+      // map ships beside the bundle, so a logged stack trace can be mapped when needed.
     });
 
     Validations.of(this).acknowledge(

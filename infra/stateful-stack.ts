@@ -17,6 +17,7 @@ import {
   UserPool,
   type UserPoolClient,
   UserPoolEmail,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -29,6 +30,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
+import { HubFunction } from './hub-function.js';
 import type { HubSettings } from './settings.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -103,6 +105,16 @@ export class StatefulStack extends Stack {
           'The Plus feature plan only adds threat protection (adaptive auth, compromised-credential checks) at a per-MAU cost; with server-side ADMIN_USER_PASSWORD_AUTH it would also need client context data the API does not forward yet. The stage throttles and every bad login answers alike. Revisit with the Plus plan.',
       },
     );
+
+    // Cognito's own emails (password reset codes) in the product's words, with the code alone
+    // on a `Verification code:` line, as the local run relays them. It lives with the pool:
+    // a trigger in the stateless stack would make the two stacks depend on each other.
+    const customMessage = new HubFunction(this, 'CustomMessageTrigger', {
+      entry: 'functions/triggers/custom-message.ts',
+      description: "School Support Hub: Cognito's email wording",
+      logRetention: settings.logRetention,
+    });
+    this.userPool.addTrigger(UserPoolOperation.CUSTOM_MESSAGE, customMessage.function);
 
     this.userPool.addGroup('SupportGroup', {
       groupName: supportGroup,

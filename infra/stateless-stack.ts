@@ -47,15 +47,35 @@ export interface AreaResources {
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
 export const areaResources = {
   system: {},
+  // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed.
   auth: {
     table: 'readWrite',
-    userPool: ['AdminInitiateAuth', 'AdminRespondToAuthChallenge'],
+    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword'],
   },
   me: { table: 'readWrite' },
-  centres: { table: 'readWrite', removalWorkflow: true },
+  centres: {
+    table: 'readWrite',
+    userPool: [
+      'AdminCreateUser',
+      'AdminDeleteUser',
+      'AdminGetUser',
+      'AdminSetUserPassword',
+      'AdminUpdateUserAttributes',
+      'AdminDisableUser',
+      'AdminEnableUser',
+    ],
+    mailer: true,
+    removalWorkflow: true,
+  },
   support: {
     table: 'readWrite',
-    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminAddUserToGroup', 'AdminSetUserPassword'],
+    userPool: [
+      'AdminCreateUser',
+      'AdminDeleteUser',
+      'AdminGetUser',
+      'AdminAddUserToGroup',
+      'AdminSetUserPassword',
+    ],
     mailer: true,
   },
 } as const satisfies Record<Area, AreaResources>;

@@ -1,6 +1,7 @@
+import { auditItem } from '../core/data/audit.js';
 import { consumeChallenge, startChallenge } from '../core/data/challenge.js';
-import type { Db } from '../core/data/db.js';
-import { getUser, getUserIdByEmail, type User } from '../core/data/user.js';
+import { type Db, transactWrite } from '../core/data/db.js';
+import { getUser, getUserIdByEmail, refuseTokensUntilItem, type User } from '../core/data/user.js';
 import { passwordProblems } from '../core/domain.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
@@ -83,5 +84,30 @@ export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementatio
       throw new ProblemError('UNAUTHENTICATED');
     const { refreshToken: _notReturned, ...rest } = tokens;
     return { status: 200, body: rest };
+  },
+
+  resetPassword: async ({ body }) => {
+    weakPasswordCheck(body.newPassword, 'newPassword');
+    await identity.confirmPasswordReset(body.email, body.code, body.newPassword);
+    const userId = await getUserIdByEmail(db, body.email);
+    const user = userId ? await getUser(db, userId) : undefined;
+    if (user) {
+      const now = clock();
+      await transactWrite(db, [
+        refuseTokensUntilItem(db, user.userId, Math.floor(now.getTime() / 1000)),
+        ...(user.centreId
+          ? [
+              auditItem(db, user.centreId, {
+                at: now.toISOString(),
+                actorId: user.userId,
+                action: 'user.password_reset',
+                targetId: user.userId,
+                details: {},
+              }),
+            ]
+          : []),
+      ]);
+    }
+    return { status: 204 };
   },
 });

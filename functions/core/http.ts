@@ -160,6 +160,9 @@ function parseRequest(route: RouteEntry, event: HttpEvent) {
   if (route.body) {
     if (rawBody === undefined)
       throw validationFailed([{ path: '', message: 'a JSON body is required' }]);
+    if (route.forbiddenFields && typeof rawBody === 'object' && rawBody !== null)
+      for (const [field, code] of Object.entries(route.forbiddenFields))
+        if (code && field in rawBody) throw new ProblemError(code);
     const parsed = route.body.safeParse(rawBody);
     if (!parsed.success) throw validationFailed(zodErrors(parsed.error, ''));
     body = parsed.data;

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas, so the
  * document cannot drift from what the handlers accept.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemCodes } from './errors.js';
 import { type RouteEntry, routeList } from './routes.js';
 import { ProblemSchema } from './schemas/common.js';
@@ -87,7 +87,9 @@ function operation(route: RouteEntry) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+            content: {
+              'application/json': { schema: schemaOf(route.documentedBody ?? route.body, 'input') },
+            },
           },
         }
       : {}),

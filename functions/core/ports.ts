@@ -26,6 +26,15 @@ export interface Identity {
   /** Throws ProblemError INVALID_CREDENTIALS for any wrong email or password alike. */
   signIn(email: string, password: string): Promise<SignInResult>;
   refresh(refreshToken: string): Promise<Tokens>;
+  /** Blocks sign-in and refresh in Cognito (the table's status blocks every request). */
+  disableUser(userId: string): Promise<void>;
+  enableUser(userId: string): Promise<void>;
+  /** The login email becomes `newEmail`, already verified. EMAIL_TAKEN if Cognito has it. */
+  changeEmail(userId: string, newEmail: string): Promise<void>;
+  /** Cognito emails a verification code (through the CustomMessage trigger and SES). */
+  startPasswordReset(email: string): Promise<'sent' | 'not-possible'>;
+  /** INVALID_CODE for a wrong, expired or unknown code alike. */
+  confirmPasswordReset(email: string, code: string, newPassword: string): Promise<void>;
 }
 
 export interface Email {

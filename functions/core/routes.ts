@@ -3,7 +3,7 @@
  * Lambda per area), the local API server and the OpenAPI document all read. Handlers live
  * in functions/<area>/ and are matched to these entries by operation id.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProblemCode } from './errors.js';
 import {
   ChallengeSchema,
@@ -16,11 +16,22 @@ import {
 import {
   CentreParamsSchema,
   CentreSchema,
+  CentreUserParamsSchema,
   PageQuerySchema,
   pageOf,
   UserSchema,
 } from './schemas/common.js';
 import { CreateCentreBodySchema, CreatedCentreSchema } from './schemas/support.js';
+import {
+  AddUsersBodyDocumented,
+  AddUsersBodySchema,
+  AddUsersResultSchema,
+  AuditEntrySchema,
+  EditUserBodySchema,
+  ResetPasswordBodySchema,
+  SuspendResultSchema,
+  UserListQuerySchema,
+} from './schemas/users.js';
 
 export const areas = ['system', 'auth', 'me', 'centres', 'support'] as const;
 export type Area = (typeof areas)[number];
@@ -51,6 +62,13 @@ export interface RouteSpec<
   success: { status: 200 | 201 | 202 | 204; description: string; schema?: R };
   /** The problem codes this route may answer with, besides the pipeline's own. */
   errors?: ProblemCode[];
+  /**
+   * Fields the route refuses with their own problem rather than as unknown fields (a name
+   * sent to the coordinator's edit: only the user may change it).
+   */
+  forbiddenFields?: Partial<Record<string, ProblemCode>>;
+  /** What the OpenAPI document shows as the body, when it says more than `body` checks. */
+  documentedBody?: z.ZodType;
   /** POST routes that create things honour an Idempotency-Key header. */
   idempotent?: boolean;
 }
@@ -114,6 +132,16 @@ export const routes = {
     success: { status: 200, description: 'Tokens', schema: TokensSchema },
     errors: ['UNAUTHENTICATED'],
   }),
+  resetPassword: route({
+    method: 'POST',
+    path: '/auth/reset-password',
+    area: 'auth',
+    access: 'public',
+    summary: 'Set a new password with the verification code from the email',
+    body: ResetPasswordBodySchema,
+    success: { status: 204, description: 'The password is changed; older tokens are refused' },
+    errors: ['INVALID_CODE', 'WEAK_PASSWORD', 'RATE_LIMITED'],
+  }),
   getMe: route({
     method: 'GET',
     path: '/me',
@@ -130,6 +158,121 @@ export const routes = {
     summary: 'A centre',
     params: CentreParamsSchema,
     success: { status: 200, description: 'The centre', schema: CentreSchema },
+  }),
+  listUsers: route({
+    method: 'GET',
+    path: '/centres/{centreId}/users',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Find the users of a centre',
+    description:
+      'Ordered by name. `q` matches any part of the name or email, case-insensitively; `status`, `role` and `site` narrow the list.',
+    params: CentreParamsSchema,
+    query: UserListQuerySchema,
+    success: { status: 200, description: 'A page of users', schema: pageOf(UserSchema) },
+  }),
+  addUsers: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Add one or many users (1 to 100 rows); each row succeeds or fails alone',
+    description:
+      'Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone.',
+    params: CentreParamsSchema,
+    body: AddUsersBodySchema,
+    documentedBody: AddUsersBodyDocumented,
+    success: { status: 200, description: 'One result per row', schema: AddUsersResultSchema },
+    errors: ['IDEMPOTENCY_CONFLICT'],
+    idempotent: true,
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/centres/{centreId}/users/{userId}',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'A user of the centre',
+    params: CentreUserParamsSchema,
+    success: { status: 200, description: 'The user', schema: UserSchema },
+  }),
+  editUser: route({
+    method: 'PATCH',
+    path: '/centres/{centreId}/users/{userId}',
+    area: 'centres',
+    access: 'coordinator',
+    summary: "Change a user's email, admin rights or site access (never their name)",
+    params: CentreUserParamsSchema,
+    body: EditUserBodySchema,
+    forbiddenFields: { name: 'NAME_CHANGE_FORBIDDEN' },
+    success: { status: 200, description: 'The user', schema: UserSchema },
+    errors: [
+      'NAME_CHANGE_FORBIDDEN',
+      'EMAIL_TAKEN',
+      'SITE_NOT_ELIGIBLE',
+      'CANNOT_MODIFY_SELF',
+      'LAST_ADMIN',
+      'CONFLICT',
+    ],
+  }),
+  resetUserPassword: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/password-reset',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Email the user a code to set a new password',
+    description:
+      'The user sets the new password with POST /auth/reset-password. A user still invited has no password to reset: they get a fresh invitation instead.',
+    params: CentreUserParamsSchema,
+    success: { status: 202, description: 'The email is on its way' },
+    errors: ['RATE_LIMITED'],
+  }),
+  resendInvitation: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/invitation',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Resend the invitation, with a fresh temporary password',
+    params: CentreUserParamsSchema,
+    success: { status: 202, description: 'The invitation is on its way' },
+    errors: ['NOT_INVITED'],
+  }),
+  suspendUser: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/suspend',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Suspend a user: their access is blocked at once',
+    params: CentreUserParamsSchema,
+    success: {
+      status: 200,
+      description: 'The user and their Progression Test data',
+      schema: SuspendResultSchema,
+    },
+    errors: ['CANNOT_MODIFY_SELF', 'LAST_ADMIN', 'CONFLICT'],
+  }),
+  restoreUser: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/restore',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Restore a suspended user (active, or invited if they never signed in)',
+    params: CentreUserParamsSchema,
+    success: { status: 200, description: 'The user', schema: UserSchema },
+    errors: ['CONFLICT'],
+  }),
+  listAudit: route({
+    method: 'GET',
+    path: '/centres/{centreId}/audit',
+    area: 'centres',
+    access: 'coordinator',
+    summary: "The centre's audit log, newest first",
+    params: CentreParamsSchema,
+    query: PageQuerySchema,
+    success: {
+      status: 200,
+      description: 'A page of audit entries',
+      schema: pageOf(AuditEntrySchema),
+    },
   }),
   createCentre: route({
     method: 'POST',

@@ -80,6 +80,7 @@ const areaModules: Record<Area, () => Promise<{ handler: AreaHandler }>> = {
 };
 
 export const tableName = 'hub';
+const customMessageFunction = 'hub-custom-message';
 export const pictureBucket = 'hub-pictures';
 export const removalStateMachineArn =
   'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-removal';
@@ -140,7 +141,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const lambdaFunctions: Record<string, LocalLambdaHandler> = {};
+    const mailFrom = options.mailFrom ?? defaultMailFrom;
+    // Cognito's triggers, answered by the same handlers CDK attaches to the user pool.
+    const lambdaFunctions: Record<string, LocalLambdaHandler> = {
+      [customMessageFunction]: async (event) =>
+        (await import('../../functions/triggers/custom-message.js')).handler(event as never),
+    };
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
     const [lambda, ses, dynamodb, cognito, s3] = await Promise.all([
       startLambdaLocal({ port: ports.lambda, functions: lambdaFunctions, log }),
@@ -150,6 +156,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: ports.cognito,
         workDir: join(workDir, 'cognito'),
         lambdaEndpoint,
+        triggers: { CustomMessage: customMessageFunction },
+        relayEmails: { sesEndpoint: `http://127.0.0.1:${ports.mail}`, from: mailFrom },
         log,
       }),
       startS3Local({ port: ports.s3, workDir: join(workDir, 's3'), buckets: [pictureBucket], log }),
@@ -195,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [settingNames.tableName]: tableName,
       [settingNames.userPoolId]: pool.userPoolId,
       [settingNames.userPoolClientId]: pool.clientId,
-      [settingNames.mailFrom]: options.mailFrom ?? defaultMailFrom,
+      [settingNames.mailFrom]: mailFrom,
       [settingNames.pictureBucket]: pictureBucket,
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
     };

@@ -77,7 +77,11 @@ describe('the request pipeline: who may call which route', () => {
     aUser({ userId: 'support', centreId: null, isSupport: true }),
   ];
   const deps = { loadCaller: async (id: string) => users.find((user) => user.userId === id) };
-  const centres = createAreaHandler('centres', centresRoutes({ db }), deps);
+  const centres = createAreaHandler(
+    'centres',
+    centresRoutes({ db, identity: fakeIdentity(), mailer: fakeMailer(), clock: fixedClock() }),
+    deps,
+  );
   const support = createAreaHandler(
     'support',
     supportRoutes({ db, identity: fakeIdentity(), mailer: fakeMailer(), clock: fixedClock() }),

@@ -6,11 +6,16 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ProblemError } from '../errors.js';
 import { claimsOfFreshToken } from '../jwt.js';
@@ -155,6 +160,74 @@ export function cognitoIdentity(
         return { kind: 'tokens', tokens: toTokens(result.AuthenticationResult) };
       } catch (error) {
         translate(error, 'INVALID_CREDENTIALS');
+      }
+    },
+
+    async disableUser(userId) {
+      await client.send(new AdminDisableUserCommand({ ...pool, Username: userId }));
+    },
+
+    async enableUser(userId) {
+      await client.send(new AdminEnableUserCommand({ ...pool, Username: userId }));
+    },
+
+    async changeEmail(userId, newEmail) {
+      try {
+        await client.send(
+          new AdminUpdateUserAttributesCommand({
+            ...pool,
+            Username: userId,
+            UserAttributes: [
+              { Name: 'email', Value: newEmail },
+              // The coordinator vouches for the address; the old one stops signing in at once.
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+        );
+      } catch (error) {
+        translate(error, 'UNAUTHENTICATED');
+      }
+    },
+
+    async startPasswordReset(email) {
+      try {
+        await client.send(
+          new ForgotPasswordCommand({ ClientId: settings.userPoolClientId, Username: email }),
+        );
+        return 'sent';
+      } catch (error) {
+        // A user who never set a password (invited) cannot reset one; an unknown user
+        // answers the same way, and neither is told to the caller.
+        const name = errorName(error);
+        if (
+          ['NotAuthorizedException', 'UserNotFoundException', 'InvalidParameterException'].includes(
+            name,
+          )
+        )
+          return 'not-possible';
+        translate(error, 'UNAUTHENTICATED');
+      }
+    },
+
+    async confirmPasswordReset(email, code, newPassword) {
+      try {
+        await client.send(
+          new ConfirmForgotPasswordCommand({
+            ClientId: settings.userPoolClientId,
+            Username: email,
+            ConfirmationCode: code,
+            Password: newPassword,
+          }),
+        );
+      } catch (error) {
+        const name = errorName(error);
+        if (
+          ['UserNotFoundException', 'NotAuthorizedException', 'InvalidParameterException'].includes(
+            name,
+          )
+        )
+          throw new ProblemError('INVALID_CODE');
+        translate(error, 'UNAUTHENTICATED');
       }
     },
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Db, type Item, type Page, put, queryPage } from './db.js';
 
 export interface AuditEntry {
@@ -48,4 +49,10 @@ export function listAudit(
     },
     { limit, cursor, partition: { PK: auditPartition(centreId) }, map: fromAuditItem },
   );
+}
+
+/** Writes one audit entry on its own, for actions that change nothing else in the table. */
+export async function writeAudit(db: Db, centreId: string, entry: AuditEntry): Promise<void> {
+  const item = auditItem(db, centreId, entry).Put;
+  if (item) await db.client.send(new PutItemCommand(item));
 }

@@ -202,3 +202,22 @@ export function listCentreUsers(
     },
   );
 }
+
+/**
+ * Transaction item: every token issued up to `epochSeconds` is refused from now on (after a
+ * password reset, sign-out or password change). Not version-locked: it only ever moves
+ * forward, whatever else changed.
+ */
+export const refuseTokensUntilItem = (
+  db: Db,
+  userId: string,
+  epochSeconds: number,
+): TransactWriteItem => ({
+  Update: {
+    TableName: db.tableName,
+    Key: toAttributes(userKey(userId)),
+    UpdateExpression: 'SET tokensValidAfter = :t ADD version :one',
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeValues: toAttributes({ ':t': epochSeconds, ':one': 1 }),
+  },
+});

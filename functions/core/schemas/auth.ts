@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmailSchema, PasswordSchema } from './common.js';
 
 export const LoginBodySchema = z.strictObject({ email: EmailSchema, password: PasswordSchema });

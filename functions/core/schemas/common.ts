@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { maxPictureBytes, sites, userStatuses } from '../domain.js';
 
 export const SiteSchema = z.enum(sites).meta({ id: 'Site' });

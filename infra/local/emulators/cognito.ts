@@ -74,6 +74,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -114,6 +115,8 @@ export async function startCognitoLocal(opts: {
    * file, for every pool: pass the same mapping given to provisionUserPool.
    */
   triggers?: CognitoTriggers;
+  /** Forward every email the pool sends to this local SES, from this address. */
+  relayEmails?: { sesEndpoint: string; from: string };
   log?: LogFn;
 }): Promise<Handle> {
   const endpoint = `http://127.0.0.1:${opts.port}`;
@@ -141,13 +144,16 @@ export async function startCognitoLocal(opts: {
     'bin',
     'start.js',
   );
-  const guarded = spawnGuarded(process.execPath, [...NODE_WATCHDOG_ARGS, bin], {
+  const relay = join(dirname(fileURLToPath(import.meta.url)), 'cognito-relay.cjs');
+  const guarded = spawnGuarded(process.execPath, [...NODE_WATCHDOG_ARGS, '--require', relay, bin], {
     cwd: opts.workDir,
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       PORT: String(opts.port),
       NO_COLOR: '1',
+      HUB_RELAY_SES_ENDPOINT: opts.relayEmails?.sesEndpoint ?? '',
+      HUB_RELAY_FROM: opts.relayEmails?.from ?? '',
       FORCE_COLOR: '0',
       // The bundled aws-sdk v2 prints a maintenance-mode banner on every start.
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',

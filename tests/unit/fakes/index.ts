@@ -82,6 +82,22 @@ export function fakeIdentity(): Identity & {
     async signIn() {
       throw new Error('not used');
     },
+    async disableUser(userId) {
+      calls.push(`disableUser ${userId}`);
+    },
+    async enableUser(userId) {
+      calls.push(`enableUser ${userId}`);
+    },
+    async changeEmail(userId, newEmail) {
+      calls.push(`changeEmail ${userId} ${newEmail}`);
+    },
+    async startPasswordReset(email) {
+      calls.push(`startPasswordReset ${email}`);
+      return 'sent';
+    },
+    async confirmPasswordReset(email) {
+      calls.push(`confirmPasswordReset ${email}`);
+    },
     async refresh() {
       throw new Error('not used');
     },

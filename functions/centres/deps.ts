@@ -1,0 +1,10 @@
+import type { Db } from '../core/data/db.js';
+import type { Clock, Identity, Mailer } from '../core/ports.js';
+
+/** What the centre routes need; the Lambda entry builds it once, tests hand in their own. */
+export interface CentresDeps {
+  db: Db;
+  identity: Identity;
+  mailer: Mailer;
+  clock: Clock;
+}

@@ -1,0 +1,211 @@
+/**
+ * What a coordinator does to one user from their page: edit, suspend, restore, reset the
+ * password, resend the invitation. Each change of state is one conditional transaction
+ * (changeUser); Cognito follows, and a notice goes out.
+ */
+import { writeAudit } from '../core/data/audit.js';
+import { getCentre } from '../core/data/centre.js';
+import { progressionDataOf } from '../core/data/progression.js';
+import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
+import type { Site } from '../core/domain.js';
+import {
+  emailChangedNotice,
+  invitationEmail,
+  restoredNotice,
+  suspendedNotice,
+} from '../core/emails.js';
+import { notFound, ProblemError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
+import { temporaryPassword } from '../core/passwords.js';
+import { assertNotSelf, assertSitesEligible, statusAfterRestore } from '../core/rules.js';
+import { changeUser, userOfCentre } from '../core/services/change-user.js';
+import { sendNotice } from '../core/services/notify.js';
+import type { CentresDeps } from './deps.js';
+
+interface Target {
+  centreId: string;
+  userId: string;
+  actor: User;
+}
+
+const centreName = async (deps: CentresDeps, centreId: string) =>
+  (await getCentre(deps.db, centreId))?.name ?? centreId;
+
+export async function editUser(
+  deps: CentresDeps,
+  { centreId, userId, actor }: Target,
+  edit: { email?: string; isAdmin?: boolean; sites?: Site[] },
+) {
+  let eligible: readonly Site[] | undefined;
+  if (edit.sites) {
+    const centre = await getCentre(deps.db, centreId);
+    if (!centre) throw notFound('No such centre');
+    eligible = centre.eligibleSites;
+  }
+  const current = await userOfCentre(deps.db, centreId, userId);
+  const newEmail =
+    edit.email !== undefined && edit.email !== current.email ? edit.email : undefined;
+  if (newEmail && (await getUserIdByEmail(deps.db, newEmail)))
+    throw new ProblemError('EMAIL_TAKEN');
+
+  // The login changes first; if the records cannot follow, the login is put back.
+  if (newEmail) await deps.identity.changeEmail(userId, newEmail);
+  let outcome: Awaited<ReturnType<typeof changeUser>>;
+  try {
+    outcome = await changeUser(deps, {
+      centreId,
+      userId,
+      actorId: actor.userId,
+      action: 'user.edited',
+      change: (user) => {
+        if (edit.isAdmin === false && user.isAdmin)
+          assertNotSelf(actor, user, 'revoke the admin rights of');
+        if (edit.sites && eligible) assertSitesEligible(edit.sites, eligible);
+        return {
+          next: {
+            ...user,
+            ...(newEmail ? { email: newEmail } : {}),
+            ...(edit.isAdmin !== undefined ? { isAdmin: edit.isAdmin } : {}),
+            ...(edit.sites ? { sites: edit.sites } : {}),
+          },
+          ...(newEmail
+            ? {
+                alsoWrite: {
+                  items: moveEmailItems(deps.db, user, newEmail),
+                  conflict: new ProblemError('EMAIL_TAKEN'),
+                },
+              }
+            : {}),
+        };
+      },
+    });
+  } catch (error) {
+    if (newEmail)
+      await deps.identity.changeEmail(userId, current.email).catch((undo: unknown) =>
+        logger.error('could not put a login email back after a failed edit', {
+          userId,
+          error: undo,
+        }),
+      );
+    throw error;
+  }
+  if (newEmail && outcome.changed)
+    await sendNotice(
+      deps.mailer,
+      emailChangedNotice(current.email, current.name, newEmail),
+      'email-changed',
+    );
+  return publicUser(outcome.after);
+}
+
+export async function suspendUser(deps: CentresDeps, { centreId, userId, actor }: Target) {
+  const outcome = await changeUser(deps, {
+    centreId,
+    userId,
+    actorId: actor.userId,
+    action: 'user.suspended',
+    change: (user, now) => {
+      assertNotSelf(actor, user, 'suspend');
+      if (user.status === 'suspended') return { next: user };
+      // Every token issued until now is refused from the next request on.
+      return {
+        next: {
+          ...user,
+          status: 'suspended',
+          tokensValidAfter: Math.floor(Date.parse(now) / 1000),
+        },
+      };
+    },
+  });
+  if (outcome.changed) {
+    // Cognito refuses sign-in too; the table already blocks every request, so a failure
+    // here weakens nothing and is left for operators.
+    await deps.identity
+      .disableUser(userId)
+      .catch((error: unknown) =>
+        logger.error('could not disable a suspended login', { userId, error }),
+      );
+    const { after } = outcome;
+    await sendNotice(
+      deps.mailer,
+      suspendedNotice(after.email, after.name, await centreName(deps, centreId)),
+      'suspended',
+    );
+  }
+  return {
+    user: publicUser(outcome.after),
+    progressionData: await progressionDataOf(deps.db, userId),
+  };
+}
+
+export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }: Target) {
+  const outcome = await changeUser(deps, {
+    centreId,
+    userId,
+    actorId: actor.userId,
+    action: 'user.restored',
+    change: (user) => ({
+      next: user.status === 'suspended' ? { ...user, status: statusAfterRestore(user) } : user,
+    }),
+  });
+  if (outcome.changed) {
+    await deps.identity.enableUser(userId);
+    const { after } = outcome;
+    await sendNotice(
+      deps.mailer,
+      restoredNotice(after.email, after.name, await centreName(deps, centreId)),
+      'restored',
+    );
+  }
+  return publicUser(outcome.after);
+}
+
+export async function resendInvitation(deps: CentresDeps, { centreId, userId, actor }: Target) {
+  const user = await userOfCentre(deps.db, centreId, userId);
+  if (user.status !== 'invited')
+    throw new ProblemError(
+      'NOT_INVITED',
+      'Only a user who has not signed in yet can be invited again',
+    );
+  const password = temporaryPassword();
+  // A fresh temporary password: the one in any earlier invitation stops working.
+  await deps.identity.setPassword(userId, password, false);
+  try {
+    await deps.mailer.send(
+      invitationEmail({
+        to: user.email,
+        name: user.name,
+        centreName: await centreName(deps, centreId),
+        temporaryPassword: password,
+      }),
+    );
+  } catch {
+    throw new ProblemError(
+      'SERVICE_UNAVAILABLE',
+      'The invitation email could not be sent; try again shortly',
+    );
+  }
+  await writeAudit(deps.db, centreId, {
+    at: deps.clock().toISOString(),
+    actorId: actor.userId,
+    action: 'user.invitation_resent',
+    targetId: userId,
+    details: {},
+  });
+}
+
+export async function resetUserPassword(deps: CentresDeps, target: Target) {
+  const user = await userOfCentre(deps.db, target.centreId, target.userId);
+  // Someone who never signed in has no password to reset: a fresh invitation is their way in.
+  if (user.status === 'invited') return resendInvitation(deps, target);
+  const outcome = await deps.identity.startPasswordReset(user.email);
+  if (outcome === 'not-possible')
+    logger.warn('Cognito could not start a password reset', { userId: user.userId });
+  await writeAudit(deps.db, target.centreId, {
+    at: deps.clock().toISOString(),
+    actorId: target.actor.userId,
+    action: 'user.password_reset_requested',
+    targetId: user.userId,
+    details: {},
+  });
+}

@@ -1,0 +1,89 @@
+import * as z from 'zod';
+import { sites, userStatuses } from '../domain.js';
+import {
+  EmailSchema,
+  PageQuerySchema,
+  PersonNameSchema,
+  ProblemSchema,
+  SitesSchema,
+  UserSchema,
+} from './common.js';
+
+export const UserListQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().min(1).max(100).optional().meta({
+    description: 'Matches any part of the name or email, case-insensitively',
+  }),
+  status: z.enum(userStatuses).optional(),
+  role: z.enum(['admin', 'teacher']).optional(),
+  site: z.enum(sites).optional(),
+});
+
+/** One row of "Add new users": a name, a unique email, admin rights and site ticks. */
+export const NewUserRowSchema = z.strictObject({
+  name: PersonNameSchema,
+  email: EmailSchema,
+  isAdmin: z.boolean().default(false),
+  sites: SitesSchema.default([]),
+});
+
+// Rows are checked one by one (a bad row fails alone), so the envelope only asks for
+// objects; the OpenAPI document shows the row schema (AddUsersBodyDocumented).
+export const AddUsersBodySchema = z.strictObject({
+  users: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1, 'must have at least 1 row')
+    .max(100, 'must have at most 100 rows'),
+});
+
+export const AddUsersResultSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ index: z.number().int(), status: z.literal('created'), user: UserSchema }),
+      z.object({ index: z.number().int(), status: z.literal('failed'), error: ProblemSchema }),
+    ]),
+  ),
+  created: z.number().int(),
+  failed: z.number().int(),
+});
+
+export const EditUserBodySchema = z.strictObject({
+  email: EmailSchema.optional(),
+  isAdmin: z.boolean().optional(),
+  sites: SitesSchema.optional(),
+});
+
+export const ProgressionDataSchema = z
+  .object({
+    primary: z.number().int(),
+    'lower-secondary': z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'ProgressionData' });
+
+export const SuspendResultSchema = z.object({
+  user: UserSchema,
+  progressionData: ProgressionDataSchema,
+});
+
+export const AuditEntrySchema = z
+  .object({
+    at: z.iso.datetime(),
+    actorId: z.string(),
+    action: z.string(),
+    targetId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const ResetPasswordBodySchema = z.strictObject({
+  email: EmailSchema,
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{4,10}$/, 'must be the digits from the email'),
+  newPassword: z.string().min(1).max(256),
+});
+
+export const AddUsersBodyDocumented = z.strictObject({
+  users: z.array(NewUserRowSchema).min(1).max(100),
+});
