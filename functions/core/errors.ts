@@ -20,7 +20,6 @@ export const problemCodes = {
     title: 'Ask your coordinator to change your access rights',
   },
   NOT_FOUND: { status: 404, title: 'Not found' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   EMAIL_TAKEN: { status: 409, title: 'That email address is already used' },
   CENTRE_EXISTS: { status: 409, title: 'A centre with that id already exists' },
   USER_NOT_SUSPENDED: { status: 409, title: 'Suspend the user before deleting them' },
