@@ -4,12 +4,28 @@
  * directly (the benchmark, the bundling test).
  */
 
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
 /** ESM output can still meet CommonJS dependencies that call `require`: give them one. */
 export const esmRequireBanner =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Lambda's credentials are always in the environment: the SDK's default provider chain is
+ * replaced by the environment provider alone (see functions/core/lambda-credentials.ts).
+ */
+export const bundleAliases = {
+  '@aws-sdk/credential-provider-node': path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'functions',
+    'core',
+    'lambda-credentials.ts',
+  ),
+};
 
 /** The CDK NodejsFunction bundling options (esbuild runs locally; Docker is never used). */
 export const nodejsFunctionBundling = {
@@ -22,6 +38,9 @@ export const nodejsFunctionBundling = {
   banner: esmRequireBanner,
   logLevel: LogLevel.WARNING,
   externalModules: [],
+  esbuildArgs: Object.fromEntries(
+    Object.entries(bundleAliases).map(([name, file]) => [`--alias:${name}`, file]),
+  ),
 } as const satisfies BundlingOptions;
 
 /** The file CDK writes for ESM output (it names the handler `index.handler`). */
@@ -47,6 +66,7 @@ export function esbuildOptions(entry: string, outfile?: string): BuildOptions {
     mainFields: [...b.mainFields],
     banner: { js: b.banner },
     external: [...b.externalModules],
+    alias: bundleAliases,
     logLevel: 'warning',
     ...(outfile ? { outfile } : {}),
   };

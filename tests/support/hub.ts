@@ -110,3 +110,115 @@ export async function centreWithCoordinator(eligibleSites = ['primary', 'lower-s
   const tokens = await acceptInvitation(email);
   return { centreId, email, coordinator: created.json.coordinator, tokens, supportToken: token };
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers for the coordinator's user management tests (tests/e2e/users-*.test.ts).
+
+export const defaultPassword = 'Chosen-Password-42';
+
+/** Waits until an address has received more than `seen` emails, and answers the newest. */
+export async function nextEmailTo(address: string, seen: number, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(address);
+    if (emails.length > seen) return emails[emails.length - 1] as (typeof emails)[number];
+    if (Date.now() > deadline)
+      throw new Error(`No new email reached ${address} (still ${emails.length})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The parts of a problem answer a test compares: status, media type and stable code. */
+export const problemOf = (answer: Answer) => ({
+  status: answer.status,
+  contentType: answer.headers.get('content-type'),
+  code: answer.json?.code as string | undefined,
+});
+
+/** A row of "Add new users" with a unique email. */
+export const userRow = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Ada Lovelace',
+  email: uniqueEmail('teacher'),
+  ...overrides,
+});
+
+/** POST /centres/{centreId}/users. */
+export const addUsers = (
+  centreId: string,
+  token: string,
+  users: unknown[],
+  headers?: Record<string, string>,
+) => api('POST', `/centres/${centreId}/users`, { token, body: { users }, headers });
+
+/** Adds one user to a centre (as its coordinator or support) and answers the created user. */
+export async function addUser(centreId: string, token: string, row: Record<string, unknown> = {}) {
+  const answer = await addUsers(centreId, token, [userRow(row)]);
+  const result = answer.json?.results?.[0];
+  if (answer.status !== 200 || result?.status !== 'created')
+    throw new Error(`addUser: ${answer.status} ${answer.text}`);
+  return result.user as {
+    userId: string;
+    centreId: string;
+    name: string;
+    email: string;
+    isAdmin: boolean;
+    sites: string[];
+    status: string;
+  };
+}
+
+/** Adds a user who then accepts the invitation: an `active` user, signed in. */
+export async function activeUser(
+  centreId: string,
+  token: string,
+  row: Record<string, unknown> = {},
+) {
+  const user = await addUser(centreId, token, row);
+  const tokens = await acceptInvitation(user.email, defaultPassword);
+  return { user: { ...user, status: 'active' }, tokens, password: defaultPassword };
+}
+
+/** POST /auth/login as an answer (not thrown), for tests of refusals. */
+export const tryLogin = (email: string, password: string) =>
+  api('POST', '/auth/login', { body: { email, password } });
+
+/** Every item of a list route, page by page; also the number of pages and each page's size. */
+export async function allPages<T = any>(path: string, token: string, limit = 100) {
+  const items: T[] = [];
+  const sizes: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const page: Answer<{ items: T[]; nextCursor: string | null }> = await api(
+      'GET',
+      `${path}${separator}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
+    if (page.status !== 200) throw new Error(`${path}: ${page.status} ${page.text}`);
+    items.push(...page.json.items);
+    sizes.push(page.json.items.length);
+    cursor = page.json.nextCursor;
+  } while (cursor);
+  return { items, sizes };
+}
+
+/** GET /centres/{centreId}/users with a query, every page. */
+export const usersOf = async (centreId: string, token: string, query = '') =>
+  (
+    await allPages<{ userId: string; name: string; email: string; status: string }>(
+      `/centres/${centreId}/users${query ? `?${query}` : ''}`,
+      token,
+    )
+  ).items;
+
+/** The centre's audit log, newest first, every page. */
+export const auditOf = async (centreId: string, token: string) =>
+  (
+    await allPages<{
+      at: string;
+      actorId: string;
+      action: string;
+      targetId?: string;
+      details: Record<string, any>;
+    }>(`/centres/${centreId}/audit`, token)
+  ).items;
