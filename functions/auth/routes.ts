@@ -1,113 +1,223 @@
 import { auditItem } from '../core/data/audit.js';
 import { consumeChallenge, startChallenge } from '../core/data/challenge.js';
 import { type Db, transactWrite } from '../core/data/db.js';
+import { type Limit, limits, type RateLimiter } from '../core/data/rate-limit.js';
+import { recordSession, sessionOf } from '../core/data/session.js';
 import { getUser, getUserIdByEmail, refuseTokensUntilItem, type User } from '../core/data/user.js';
-import { passwordProblems } from '../core/domain.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { claimsOfFreshToken } from '../core/jwt.js';
-import type { Clock, Identity, Tokens } from '../core/ports.js';
+import { logger } from '../core/logger.js';
+import type { Clock, Identity, Mailer, SignInResult, Tokens } from '../core/ports.js';
+import { tokenStillValid, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
+import { sendFreshInvitation } from '../core/services/invite-user.js';
 
 export interface AuthDeps {
   db: Db;
   identity: Identity;
+  mailer: Mailer;
+  limiter: RateLimiter;
   clock: Clock;
 }
+
+/**
+ * Forgotten-password answers take at least this long, whatever happened, so the time of the
+ * answer does not tell whether the email has an account (the real work takes less).
+ */
+export const forgottenPasswordFloorMs = 400;
 
 /** A user may sign in unless suspended or deleted; either answers like a wrong password. */
 const mayUse = (user: User | undefined): user is User => !!user && user.status !== 'suspended';
 
 const ownerOf = (tokens: Tokens) => claimsOfFreshToken(tokens.accessToken);
+const authTimeOf = (tokens: Tokens) => {
+  const claims = ownerOf(tokens);
+  return Number(claims.auth_time ?? claims.iat);
+};
 
-export function weakPasswordCheck(password: string, path: string) {
-  const problems = passwordProblems(password);
-  if (problems.length)
-    throw new ProblemError('WEAK_PASSWORD', `The password ${problems.join(', ')}`, {
-      errors: problems.map((message) => ({ path, message })),
-    });
+/** Counts a failure of `attempt` against `subject` before passing the failure on. */
+async function counting<T>(
+  limiter: RateLimiter,
+  limit: Limit,
+  subject: string,
+  attempt: () => Promise<T>,
+) {
+  await limiter.check(limit, subject);
+  try {
+    return await attempt();
+  } catch (error) {
+    if (
+      error instanceof ProblemError &&
+      ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code)
+    )
+      await limiter.hit(limit, subject);
+    throw error;
+  }
 }
 
-export const authRoutes = ({ db, identity, clock }: AuthDeps): AreaImplementations<'auth'> => ({
-  login: async ({ body }) => {
-    const result = await identity.signIn(body.email, body.password);
-    const userId =
-      result.kind === 'tokens'
-        ? (ownerOf(result.tokens).sub as string)
-        : await getUserIdByEmail(db, body.email);
-    const user = userId ? await getUser(db, userId) : undefined;
-    // Cognito in AWS refuses disabled users itself; the record is checked everywhere alike.
-    if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
-    if (result.kind === 'newPasswordRequired' || user.status === 'invited') {
-      const session = await startChallenge(db, clock, user);
-      return { status: 200, body: { challenge: 'NEW_PASSWORD_REQUIRED', session } };
+export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
+  const { db, identity, limiter, clock } = deps;
+
+  /**
+   * Tokens carry their sign-in time in whole seconds. Signing in during the very second the
+   * user's tokens were revoked (suspension, sign-out, reset) would yield tokens that are
+   * refused at once, so in that case sign in once more in the next second.
+   */
+  const usableSignIn = async (user: User, email: string, password: string, first: SignInResult) => {
+    let result = first;
+    if (result.kind === 'tokens' && !tokenStillValid(user, authTimeOf(result.tokens))) {
+      const wait = (user.tokensValidAfter + 1) * 1000 - clock().getTime();
+      if (wait > 0 && wait <= 1000) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+      result = await identity.signIn(email, password);
     }
-    return { status: 200, body: result.tokens };
-  },
-
-  newPassword: async ({ body }) => {
-    weakPasswordCheck(body.newPassword, 'newPassword');
-    const userId = await consumeChallenge(db, clock, body.session, body.email);
-    const user = userId ? await getUser(db, userId) : undefined;
-    if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
-
-    await identity.setPassword(user.userId, body.newPassword, true);
-    const result = await identity.signIn(body.email, body.newPassword);
     if (result.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
-    if (user.status === 'invited' && user.centreId)
-      await changeUser(
-        { db, clock },
-        {
-          centreId: user.centreId,
-          userId: user.userId,
-          actorId: user.userId,
-          action: 'user.activated',
-          // Suspended meanwhile, or already active: nothing to do.
-          change: (current, now) => ({
-            next:
-              current.status === 'invited'
-                ? { ...current, status: 'active', activatedAt: now }
-                : current,
-          }),
-        },
+    const { refreshToken } = result.tokens;
+    if (refreshToken)
+      await recordSession(db, clock, {
+        refreshToken,
+        userId: user.userId,
+        authTime: authTimeOf(result.tokens),
+      });
+    return result;
+  };
+
+  return {
+    login: async ({ body }) => {
+      const result = await counting(limiter, limits.failedLogins, body.email, () =>
+        identity.signIn(body.email, body.password),
       );
-    return { status: 200, body: result.tokens };
-  },
+      const userId =
+        result.kind === 'tokens'
+          ? (ownerOf(result.tokens).sub as string)
+          : await getUserIdByEmail(db, body.email);
+      const user = userId ? await getUser(db, userId) : undefined;
+      // Cognito in AWS refuses disabled users itself; the record is checked everywhere alike.
+      if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
+      if (result.kind === 'newPasswordRequired' || user.status === 'invited') {
+        const session = await startChallenge(db, clock, user);
+        return { status: 200, body: { challenge: 'NEW_PASSWORD_REQUIRED', session } };
+      }
+      const usable = await usableSignIn(user, body.email, body.password, result);
+      if (usable.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
+      return { status: 200, body: usable.tokens };
+    },
 
-  refresh: async ({ body }) => {
-    const tokens = await identity.refresh(body.refreshToken);
-    const claims = ownerOf(tokens);
-    const user = await getUser(db, claims.sub as string);
-    // A refresh token from before a sign-out or password change mints nothing usable.
-    const authTime = Number(claims.auth_time ?? claims.iat);
-    if (!mayUse(user) || !(authTime > user.tokensValidAfter))
-      throw new ProblemError('UNAUTHENTICATED');
-    const { refreshToken: _notReturned, ...rest } = tokens;
-    return { status: 200, body: rest };
-  },
+    newPassword: async ({ body }) => {
+      weakPasswordCheck(body.newPassword, 'newPassword');
+      const userId = await consumeChallenge(db, clock, body.session, body.email);
+      const user = userId ? await getUser(db, userId) : undefined;
+      if (!mayUse(user)) throw new ProblemError('INVALID_CREDENTIALS');
 
-  resetPassword: async ({ body }) => {
-    weakPasswordCheck(body.newPassword, 'newPassword');
-    await identity.confirmPasswordReset(body.email, body.code, body.newPassword);
-    const userId = await getUserIdByEmail(db, body.email);
-    const user = userId ? await getUser(db, userId) : undefined;
-    if (user) {
+      await identity.setPassword(user.userId, body.newPassword, true);
+      const result = await usableSignIn(
+        user,
+        body.email,
+        body.newPassword,
+        await identity.signIn(body.email, body.newPassword),
+      );
+      if (result.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
+      if (user.status === 'invited' && user.centreId)
+        await changeUser(
+          { db, clock },
+          {
+            centreId: user.centreId,
+            userId: user.userId,
+            actorId: user.userId,
+            action: 'user.activated',
+            // Suspended meanwhile, or already active: nothing to do.
+            change: (current, now) => ({
+              next:
+                current.status === 'invited'
+                  ? { ...current, status: 'active', activatedAt: now }
+                  : current,
+            }),
+          },
+        );
+      return { status: 200, body: result.tokens };
+    },
+
+    refresh: async ({ body }) => {
+      // A refresh token from before a sign-out, suspension or reset mints nothing.
+      const session = await sessionOf(db, clock, body.refreshToken);
+      const user = session ? await getUser(db, session.userId) : undefined;
+      if (!session || !mayUse(user) || !tokenStillValid(user, session.authTime))
+        throw new ProblemError('UNAUTHENTICATED');
+      const tokens = await identity.refresh(body.refreshToken);
+      if (ownerOf(tokens).sub !== user.userId) throw new ProblemError('UNAUTHENTICATED');
+      const { refreshToken: _notReturned, ...rest } = tokens;
+      return { status: 200, body: rest };
+    },
+
+    resetPassword: async ({ body }) => {
+      weakPasswordCheck(body.newPassword, 'newPassword');
+      await counting(limiter, limits.resetCodeAttempts, body.email, () =>
+        identity.confirmPasswordReset(body.email, body.code, body.newPassword),
+      );
+      const userId = await getUserIdByEmail(db, body.email);
+      const user = userId ? await getUser(db, userId) : undefined;
+      if (user) {
+        const now = clock();
+        // Every session from before the reset is refused: whoever knew the old password is out.
+        await transactWrite(db, [
+          refuseTokensUntilItem(db, user.userId, Math.floor(now.getTime() / 1000)),
+          ...(user.centreId
+            ? [
+                auditItem(db, user.centreId, {
+                  at: now.toISOString(),
+                  actorId: user.userId,
+                  action: 'user.password_reset',
+                  targetId: user.userId,
+                  details: {},
+                }),
+              ]
+            : []),
+        ]);
+      }
+      return { status: 204 };
+    },
+
+    forgottenPassword: async ({ body }) => {
+      const started = clock().getTime();
+      await limiter.hit(limits.passwordResetRequests, body.email);
+      try {
+        const userId = await getUserIdByEmail(db, body.email);
+        const user = userId ? await getUser(db, userId) : undefined;
+        if (user?.status === 'invited') await sendFreshInvitation(deps, user, user.userId);
+        else if (user?.status === 'active') await identity.startPasswordReset(body.email);
+        // Unknown and suspended emails: nothing is sent, and the answer is the same.
+      } catch (error) {
+        // A failure must not answer differently from an unknown email either.
+        logger.error('forgotten-password request failed', { error });
+      }
+      const remaining = forgottenPasswordFloorMs - (clock().getTime() - started);
+      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+      return { status: 202 };
+    },
+
+    logout: async ({ caller }) => {
       const now = clock();
       await transactWrite(db, [
-        refuseTokensUntilItem(db, user.userId, Math.floor(now.getTime() / 1000)),
-        ...(user.centreId
+        refuseTokensUntilItem(db, caller.userId, Math.floor(now.getTime() / 1000)),
+        ...(caller.centreId
           ? [
-              auditItem(db, user.centreId, {
+              auditItem(db, caller.centreId, {
                 at: now.toISOString(),
-                actorId: user.userId,
-                action: 'user.password_reset',
-                targetId: user.userId,
+                actorId: caller.userId,
+                action: 'user.signed_out',
+                targetId: caller.userId,
                 details: {},
               }),
             ]
           : []),
       ]);
-    }
-    return { status: 204 };
-  },
-});
+      // Cognito's refresh tokens too; the API already refuses anything they would mint.
+      await identity
+        .signOutEverywhere(caller.userId)
+        .catch((error: unknown) =>
+          logger.warn('Cognito global sign-out failed', { errorName: (error as Error).name }),
+        );
+      return { status: 204 };
+    },
+  };
+};

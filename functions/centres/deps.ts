@@ -1,4 +1,5 @@
 import type { Db } from '../core/data/db.js';
+import type { PictureStore } from '../core/images.js';
 import type { Clock, Identity, Mailer } from '../core/ports.js';
 
 /** What the centre routes need; the Lambda entry builds it once, tests hand in their own. */
@@ -6,5 +7,6 @@ export interface CentresDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  pictures: PictureStore;
   clock: Clock;
 }

@@ -74,6 +74,13 @@ export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'>
       body: await restoreUser(deps, { ...params, actor: caller }),
     }),
 
+    getUserPicture: async ({ params }) => {
+      const user = await userOfCentre(deps.db, params.centreId, params.userId);
+      const picture = user.pictureType ? await deps.pictures.get(user.userId) : undefined;
+      if (!picture) throw notFound('No picture');
+      return { status: 200, binary: { bytes: picture.bytes, contentType: picture.contentType } };
+    },
+
     listAudit: async ({ params, query, caller }) => {
       if (caller.isSupport) await centreOrNotFound(params.centreId);
       const page = await listAudit(deps.db, params.centreId, query.limit, query.cursor);

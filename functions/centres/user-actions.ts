@@ -16,9 +16,9 @@ import {
 } from '../core/emails.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
-import { temporaryPassword } from '../core/passwords.js';
 import { assertNotSelf, assertSitesEligible, statusAfterRestore } from '../core/rules.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
+import { sendFreshInvitation } from '../core/services/invite-user.js';
 import { sendNotice } from '../core/services/notify.js';
 import type { CentresDeps } from './deps.js';
 
@@ -113,6 +113,7 @@ export async function suspendUser(deps: CentresDeps, { centreId, userId, actor }
           ...user,
           status: 'suspended',
           tokensValidAfter: Math.floor(Date.parse(now) / 1000),
+          keptAuthTime: undefined,
         },
       };
     },
@@ -162,36 +163,7 @@ export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }
 
 export async function resendInvitation(deps: CentresDeps, { centreId, userId, actor }: Target) {
   const user = await userOfCentre(deps.db, centreId, userId);
-  if (user.status !== 'invited')
-    throw new ProblemError(
-      'NOT_INVITED',
-      'Only a user who has not signed in yet can be invited again',
-    );
-  const password = temporaryPassword();
-  // A fresh temporary password: the one in any earlier invitation stops working.
-  await deps.identity.setPassword(userId, password, false);
-  try {
-    await deps.mailer.send(
-      invitationEmail({
-        to: user.email,
-        name: user.name,
-        centreName: await centreName(deps, centreId),
-        temporaryPassword: password,
-      }),
-    );
-  } catch {
-    throw new ProblemError(
-      'SERVICE_UNAVAILABLE',
-      'The invitation email could not be sent; try again shortly',
-    );
-  }
-  await writeAudit(deps.db, centreId, {
-    at: deps.clock().toISOString(),
-    actorId: actor.userId,
-    action: 'user.invitation_resent',
-    targetId: userId,
-    details: {},
-  });
+  await sendFreshInvitation(deps, user, actor.userId);
 }
 
 export async function resetUserPassword(deps: CentresDeps, target: Target) {

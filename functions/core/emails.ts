@@ -81,3 +81,15 @@ export function verificationCodeMessage(kind: 'reset' | 'verify', codePlaceholde
     ],
   };
 }
+
+/** The code that confirms a new email address, sent to that address. */
+export const emailVerificationEmail = (to: string, name: string, code: string) =>
+  email(to, 'Confirm your new School Support Hub email address', [
+    `Hello ${name},`,
+    '',
+    'Enter this code in the School Support Hub to confirm that this is your new email address:',
+    '',
+    `Verification code: ${code}`,
+    '',
+    'The code expires in 15 minutes. Until you confirm, you keep signing in with your old address. If you did not ask for this, ignore this email.',
+  ]);

@@ -18,6 +18,7 @@ import { maxJsonBodyBytes } from './domain.js';
 import { type FieldError, notFound, ProblemError, validationFailed } from './errors.js';
 import { logger } from './logger.js';
 import { type Access, type Area, type RouteEntry, type Routes, routesOfArea } from './routes.js';
+import { tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -27,6 +28,8 @@ export interface Reply<T = unknown> {
   status: number;
   body?: T;
   headers?: Record<string, string>;
+  /** A binary answer (a picture) instead of JSON. */
+  binary?: { bytes: Uint8Array; contentType: string };
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -36,6 +39,8 @@ export interface RouteRequest<R> {
   params: R extends { params: infer P } ? Infer<P> : Record<string, never>;
   query: R extends { query: infer Q } ? Infer<Q> : Record<string, never>;
   body: R extends { body: infer B } ? Infer<B> : undefined;
+  /** The body's bytes and type, on routes that take raw bytes (`rawBody`). */
+  raw: R extends { rawBody: object } ? { bytes: Buffer; contentType: string } : undefined;
   caller: CallerFor<R extends { access: infer A } ? A : Access>;
   /** The raw token claims, for routes that need more than the caller's record. */
   claims: Record<string, unknown>;
@@ -79,6 +84,18 @@ export function problemResponse(error: ProblemError, requestId?: string): HttpRe
 }
 
 function toResult(reply: Reply): HttpResult {
+  if (reply.binary)
+    return {
+      statusCode: reply.status,
+      headers: {
+        ...jsonHeaders,
+        ...reply.headers,
+        'content-type': reply.binary.contentType,
+        'cache-control': 'private, no-cache',
+      },
+      body: Buffer.from(reply.binary.bytes).toString('base64'),
+      isBase64Encoded: true,
+    };
   if (reply.body === undefined)
     return { statusCode: reply.status, headers: { ...jsonHeaders, ...reply.headers } };
   return {
@@ -112,8 +129,8 @@ async function authenticate(
     throw new ProblemError('UNAUTHENTICATED');
   const caller = await deps.loadCaller(userId);
   if (!caller || caller.status === 'suspended') throw new ProblemError('UNAUTHENTICATED');
-  const authTime = claimNumber(claims.auth_time ?? claims.iat);
-  if (!(authTime > caller.tokensValidAfter)) throw new ProblemError('UNAUTHENTICATED');
+  if (!tokenStillValid(caller, claimNumber(claims.auth_time ?? claims.iat)))
+    throw new ProblemError('UNAUTHENTICATED');
   return { caller, claims };
 }
 
@@ -155,6 +172,8 @@ function parseRequest(route: RouteEntry, event: HttpEvent) {
   const query = (route.query ?? emptyStrict).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw validationFailed(zodErrors(query.error, 'query'));
 
+  if (route.rawBody)
+    return { params: params?.data ?? {}, query: query.data, raw: rawBytes(route.rawBody, event) };
   const rawBody = parseJsonBody(route, event);
   let body: unknown;
   if (route.body) {
@@ -173,6 +192,17 @@ function parseRequest(route: RouteEntry, event: HttpEvent) {
     throw validationFailed([{ path: '', message: 'this route takes no body' }]);
   }
   return { params: params?.data ?? {}, query: query.data, body };
+}
+
+function rawBytes(spec: NonNullable<RouteEntry['rawBody']>, event: HttpEvent) {
+  const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > spec.maxBytes)
+    throw new ProblemError('PAYLOAD_TOO_LARGE', `The body must be at most ${spec.maxBytes} bytes`);
+  const contentType =
+    (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!spec.contentTypes.includes(contentType))
+    throw new ProblemError(spec.refusedAs, `Send one of: ${spec.contentTypes.join(', ')}`);
+  return { bytes, contentType };
 }
 
 const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;

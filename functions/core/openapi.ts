@@ -21,7 +21,7 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 const pipelineErrors = (route: RouteEntry): string[] => {
   const codes = new Set<string>(route.errors ?? []);
   if (route.body || route.query) codes.add('VALIDATION_FAILED');
-  if (route.body) codes.add('PAYLOAD_TOO_LARGE');
+  if (route.body || route.rawBody) codes.add('PAYLOAD_TOO_LARGE');
   if (route.access !== 'public') codes.add('UNAUTHENTICATED');
   if (route.access === 'coordinator' || route.access === 'support') codes.add('FORBIDDEN');
   if (route.params) codes.add('NOT_FOUND');
@@ -63,6 +63,16 @@ function operation(route: RouteEntry) {
       ...(route.success.schema
         ? { content: { 'application/json': { schema: schemaOf(route.success.schema, 'output') } } }
         : {}),
+      ...(route.success.binaryTypes
+        ? {
+            content: Object.fromEntries(
+              route.success.binaryTypes.map((type) => [
+                type,
+                { schema: { type: 'string', contentMediaType: type } },
+              ]),
+            ),
+          }
+        : {}),
     },
   };
   const byStatus = new Map<number, string[]>();
@@ -83,6 +93,19 @@ function operation(route: RouteEntry) {
     tags: [route.area],
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
+    ...(route.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              route.rawBody.contentTypes.map((type) => [
+                type,
+                { schema: { type: 'string', contentMediaType: type } },
+              ]),
+            ),
+          },
+        }
+      : {}),
     ...(route.body
       ? {
           requestBody: {

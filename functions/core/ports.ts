@@ -26,6 +26,8 @@ export interface Identity {
   /** Throws ProblemError INVALID_CREDENTIALS for any wrong email or password alike. */
   signIn(email: string, password: string): Promise<SignInResult>;
   refresh(refreshToken: string): Promise<Tokens>;
+  /** Revokes every refresh token of the user (best effort: tokensValidAfter is the rule). */
+  signOutEverywhere(userId: string): Promise<void>;
   /** Blocks sign-in and refresh in Cognito (the table's status blocks every request). */
   disableUser(userId: string): Promise<void>;
   enableUser(userId: string): Promise<void>;

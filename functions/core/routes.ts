@@ -4,6 +4,7 @@
  * in functions/<area>/ and are matched to these entries by operation id.
  */
 import * as z from 'zod';
+import { maxPictureBytes } from './domain.js';
 import type { ProblemCode } from './errors.js';
 import {
   ChallengeSchema,
@@ -21,6 +22,14 @@ import {
   pageOf,
   UserSchema,
 } from './schemas/common.js';
+import {
+  ChangePasswordBodySchema,
+  ConfirmEmailChangeBodySchema,
+  ForgottenPasswordBodySchema,
+  PendingEmailSchema,
+  RequestEmailChangeBodySchema,
+  UpdateMeBodySchema,
+} from './schemas/me.js';
 import { CreateCentreBodySchema, CreatedCentreSchema } from './schemas/support.js';
 import {
   AddUsersBodyDocumented,
@@ -32,6 +41,8 @@ import {
   SuspendResultSchema,
   UserListQuerySchema,
 } from './schemas/users.js';
+
+const pictureTypes = ['image/png', 'image/jpeg', 'image/webp'];
 
 export const areas = ['system', 'auth', 'me', 'centres', 'support'] as const;
 export type Area = (typeof areas)[number];
@@ -59,7 +70,13 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  success: { status: 200 | 201 | 202 | 204; description: string; schema?: R };
+  success: {
+    status: 200 | 201 | 202 | 204;
+    description: string;
+    schema?: R;
+    /** A binary answer in one of these types (a picture) instead of JSON. */
+    binaryTypes?: string[];
+  };
   /** The problem codes this route may answer with, besides the pipeline's own. */
   errors?: ProblemCode[];
   /**
@@ -67,6 +84,8 @@ export interface RouteSpec<
    * sent to the coordinator's edit: only the user may change it).
    */
   forbiddenFields?: Partial<Record<string, ProblemCode>>;
+  /** Routes that take raw bytes (a picture) rather than JSON. */
+  rawBody?: { contentTypes: string[]; maxBytes: number; refusedAs: ProblemCode };
   /** What the OpenAPI document shows as the body, when it says more than `body` checks. */
   documentedBody?: z.ZodType;
   /** POST routes that create things honour an Idempotency-Key header. */
@@ -142,6 +161,26 @@ export const routes = {
     success: { status: 204, description: 'The password is changed; older tokens are refused' },
     errors: ['INVALID_CODE', 'WEAK_PASSWORD', 'RATE_LIMITED'],
   }),
+  forgottenPassword: route({
+    method: 'POST',
+    path: '/auth/forgotten-password',
+    area: 'auth',
+    access: 'public',
+    summary: 'Email a code to set a new password',
+    description:
+      'Always 202, whether or not the email has an account, in about the same time. A user still invited gets a fresh invitation instead (they have no password to reset).',
+    body: ForgottenPasswordBodySchema,
+    success: { status: 202, description: 'If the email has an account, a code is on its way' },
+    errors: ['RATE_LIMITED'],
+  }),
+  logout: route({
+    method: 'POST',
+    path: '/auth/logout',
+    area: 'auth',
+    access: 'signedIn',
+    summary: 'Sign out everywhere: every token of the user is refused from now on',
+    success: { status: 204, description: 'Signed out' },
+  }),
   getMe: route({
     method: 'GET',
     path: '/me',
@@ -149,6 +188,76 @@ export const routes = {
     access: 'signedIn',
     summary: 'The signed-in user',
     success: { status: 200, description: 'The user', schema: UserSchema },
+  }),
+  updateMe: route({
+    method: 'PATCH',
+    path: '/me',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Change your own name',
+    description: 'Access rights (isAdmin, sites) come from your coordinator.',
+    body: UpdateMeBodySchema,
+    forbiddenFields: { isAdmin: 'ACCESS_CHANGE_FORBIDDEN', sites: 'ACCESS_CHANGE_FORBIDDEN' },
+    success: { status: 200, description: 'You', schema: UserSchema },
+    errors: ['ACCESS_CHANGE_FORBIDDEN', 'CONFLICT'],
+  }),
+  requestEmailChange: route({
+    method: 'POST',
+    path: '/me/email',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Start changing your email: a code goes to the new address',
+    description: 'The old address keeps signing in until the change is confirmed.',
+    body: RequestEmailChangeBodySchema,
+    success: { status: 202, description: 'The code is on its way', schema: PendingEmailSchema },
+    errors: ['WRONG_CURRENT_PASSWORD', 'EMAIL_TAKEN', 'RATE_LIMITED'],
+  }),
+  confirmEmailChange: route({
+    method: 'POST',
+    path: '/me/email/confirm',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Confirm the new email with the code; the old address gets a notice',
+    body: ConfirmEmailChangeBodySchema,
+    success: { status: 200, description: 'You, with the new email', schema: UserSchema },
+    errors: ['INVALID_CODE', 'EMAIL_TAKEN', 'RATE_LIMITED'],
+  }),
+  changePassword: route({
+    method: 'POST',
+    path: '/me/password',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Change your password; your other sessions are signed out',
+    body: ChangePasswordBodySchema,
+    success: { status: 204, description: 'Changed' },
+    errors: ['WRONG_CURRENT_PASSWORD', 'WEAK_PASSWORD', 'RATE_LIMITED'],
+  }),
+  putPicture: route({
+    method: 'PUT',
+    path: '/me/picture',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Set your profile picture (PNG, JPEG or WebP, at most 1 MiB)',
+    rawBody: { contentTypes: pictureTypes, maxBytes: maxPictureBytes, refusedAs: 'INVALID_IMAGE' },
+    success: { status: 200, description: 'You', schema: UserSchema },
+    errors: ['INVALID_IMAGE', 'PAYLOAD_TOO_LARGE'],
+  }),
+  getPicture: route({
+    method: 'GET',
+    path: '/me/picture',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Your profile picture',
+    success: { status: 200, description: 'The picture', binaryTypes: pictureTypes },
+    errors: ['NOT_FOUND'],
+  }),
+  deletePicture: route({
+    method: 'DELETE',
+    path: '/me/picture',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Remove your profile picture',
+    success: { status: 204, description: 'Removed' },
   }),
   getCentre: route({
     method: 'GET',
@@ -259,6 +368,15 @@ export const routes = {
     params: CentreUserParamsSchema,
     success: { status: 200, description: 'The user', schema: UserSchema },
     errors: ['CONFLICT'],
+  }),
+  getUserPicture: route({
+    method: 'GET',
+    path: '/centres/{centreId}/users/{userId}/picture',
+    area: 'centres',
+    access: 'coordinator',
+    summary: "A user's profile picture",
+    params: CentreUserParamsSchema,
+    success: { status: 200, description: 'The picture', binaryTypes: pictureTypes },
   }),
   listAudit: route({
     method: 'GET',

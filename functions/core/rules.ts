@@ -3,7 +3,7 @@
  * they are tested directly and read like the administration guide.
  */
 import type { User } from './data/user.js';
-import type { Site } from './domain.js';
+import { passwordProblems, type Site } from './domain.js';
 import { ProblemError } from './errors.js';
 
 /** An active coordinator: admin rights and signed in at least once, not suspended. */
@@ -50,4 +50,26 @@ export function changedFields(before: User, after: User) {
     before: Object.fromEntries(changed.map((field) => [field, before[field]])),
     after: Object.fromEntries(changed.map((field) => [field, after[field]])),
   };
+}
+
+/**
+ * Whether a token still counts: Cognito cannot revoke an access token it has issued, so
+ * every token signed in (auth_time) at or before `tokensValidAfter` is refused — sign-out,
+ * suspension, password reset — except the one session that changed the password itself.
+ */
+export function tokenStillValid(
+  user: Pick<User, 'tokensValidAfter' | 'keptAuthTime'>,
+  authTime: number,
+): boolean {
+  if (!Number.isFinite(authTime)) return false;
+  return authTime > user.tokensValidAfter || authTime === user.keptAuthTime;
+}
+
+/** WEAK_PASSWORD before Cognito is asked, naming each rule the password breaks. */
+export function weakPasswordCheck(password: string, path: string) {
+  const problems = passwordProblems(password);
+  if (problems.length)
+    throw new ProblemError('WEAK_PASSWORD', `The password ${problems.join(', ')}`, {
+      errors: problems.map((message) => ({ path, message })),
+    });
 }

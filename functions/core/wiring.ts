@@ -1,6 +1,8 @@
 /**
- * Module-level singletons every area builds at cold start: the table, the clock, and the
- * pipeline's own needs (the caller's record, idempotency records).
+ * Module-level singletons the areas build at cold start: the table, the clock, the clients
+ * behind the ports, and the pipeline's own needs (the caller's record, idempotency records).
+ * Each is made only when an area asks for it, so a bundle carries only the SDK clients its
+ * area uses.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readSettings } from './config.js';

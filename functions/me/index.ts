@@ -1,6 +1,24 @@
+import {
+  identityFromEnvironment,
+  mailerFromEnvironment,
+  picturesFromEnvironment,
+} from '../core/adapters/from-environment.js';
+import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
+import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
 import { meRoutes } from './routes.js';
 
 const db = tableFromEnvironment();
-export const handler = createAreaHandler('me', meRoutes(), pipelineDeps(db));
+export const handler = createAreaHandler(
+  'me',
+  meRoutes({
+    db,
+    identity: identityFromEnvironment(),
+    mailer: mailerFromEnvironment(),
+    pictures: picturesFromEnvironment(),
+    limiter: rateLimiter(db, systemClock),
+    clock: systemClock,
+  }),
+  pipelineDeps(db),
+);

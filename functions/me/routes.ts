@@ -1,7 +1,148 @@
-import { publicUser } from '../core/data/user.js';
+import {
+  cancelEmailChange,
+  codeMatches,
+  countWrongCode,
+  finishEmailChangeItem,
+  getEmailChange,
+  startEmailChange,
+} from '../core/data/email-change.js';
+import { getUserIdByEmail, moveEmailItems, publicUser } from '../core/data/user.js';
+import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
+import { notFound, ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
+import { inspectImage } from '../core/images.js';
+import { logger } from '../core/logger.js';
+import { weakPasswordCheck } from '../core/rules.js';
+import { changeUser } from '../core/services/change-user.js';
+import { checkCurrentPassword } from '../core/services/current-password.js';
+import { sendNotice } from '../core/services/notify.js';
+import type { MeDeps } from './deps.js';
 
-export const meRoutes = (): AreaImplementations<'me'> => ({
-  // The pipeline has already read the caller's record: no second read.
-  getMe: async ({ caller }) => ({ status: 200, body: publicUser(caller) }),
-});
+export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
+  const { db, identity, mailer, pictures, clock } = deps;
+  const changeSelf = (
+    caller: { userId: string; centreId: string | null },
+    action: string,
+    change: Parameters<typeof changeUser>[1]['change'],
+  ) =>
+    changeUser(deps, {
+      centreId: caller.centreId,
+      userId: caller.userId,
+      actorId: caller.userId,
+      action,
+      change,
+    });
+
+  return {
+    // The pipeline has already read the caller's record: no second read.
+    getMe: async ({ caller }) => ({ status: 200, body: publicUser(caller) }),
+
+    updateMe: async ({ caller, body }) => {
+      const { after } = await changeSelf(caller, 'user.profile_changed', (user) => ({
+        next: { ...user, ...(body.name !== undefined ? { name: body.name } : {}) },
+      }));
+      return { status: 200, body: publicUser(after) };
+    },
+
+    requestEmailChange: async ({ caller, body }) => {
+      await checkCurrentPassword(deps, caller, body.currentPassword);
+      if (body.newEmail === caller.email || (await getUserIdByEmail(db, body.newEmail)))
+        throw new ProblemError('EMAIL_TAKEN');
+      const code = await startEmailChange(db, clock, caller.userId, body.newEmail);
+      try {
+        await mailer.send(emailVerificationEmail(body.newEmail, caller.name, code));
+      } catch {
+        await cancelEmailChange(db, caller.userId);
+        throw new ProblemError(
+          'SERVICE_UNAVAILABLE',
+          'The code could not be emailed; try again shortly',
+        );
+      }
+      return { status: 202, body: { pendingEmail: body.newEmail } };
+    },
+
+    confirmEmailChange: async ({ caller, body }) => {
+      const pending = await getEmailChange(db, clock, caller.userId);
+      if (!pending)
+        throw new ProblemError('INVALID_CODE', 'There is no email change waiting, or it expired');
+      if (!codeMatches(pending, body.code)) {
+        const left = await countWrongCode(db, caller.userId);
+        if (left <= 0) {
+          await cancelEmailChange(db, caller.userId);
+          throw new ProblemError('RATE_LIMITED', 'Too many wrong codes: ask for a new one');
+        }
+        throw new ProblemError('INVALID_CODE');
+      }
+      const { newEmail } = pending;
+      if (await getUserIdByEmail(db, newEmail)) throw new ProblemError('EMAIL_TAKEN');
+
+      // The login moves first; if the records cannot follow, it is put back.
+      await identity.changeEmail(caller.userId, newEmail);
+      try {
+        const { after } = await changeSelf(caller, 'user.email_changed', (user) => ({
+          next: { ...user, email: newEmail },
+          alsoWrite: {
+            items: [...moveEmailItems(db, user, newEmail), finishEmailChangeItem(db, user.userId)],
+            conflict: new ProblemError('EMAIL_TAKEN'),
+          },
+        }));
+        await sendNotice(
+          mailer,
+          emailChangedNotice(caller.email, caller.name, newEmail),
+          'email-changed',
+        );
+        return { status: 200, body: publicUser(after) };
+      } catch (error) {
+        await identity
+          .changeEmail(caller.userId, caller.email)
+          .catch((undo: unknown) =>
+            logger.error('could not put a login email back after a failed change', { error: undo }),
+          );
+        throw error;
+      }
+    },
+
+    changePassword: async ({ caller, body, claims }) => {
+      weakPasswordCheck(body.newPassword, 'newPassword');
+      await checkCurrentPassword(deps, caller, body.currentPassword);
+      await identity.setPassword(caller.userId, body.newPassword, true);
+      // Every other session is refused from now on; this one (its sign-in time) is kept.
+      const authTime = Number(claims.auth_time ?? claims.iat);
+      await changeSelf(caller, 'user.password_changed', (user, now) => ({
+        next: {
+          ...user,
+          tokensValidAfter: Math.floor(Date.parse(now) / 1000),
+          keptAuthTime: authTime,
+        },
+      }));
+      return { status: 204 };
+    },
+
+    putPicture: async ({ caller, raw }) => {
+      const image = inspectImage(raw.bytes, raw.contentType);
+      if (!image.ok) throw new ProblemError('INVALID_IMAGE', image.reason);
+      await pictures.put(caller.userId, raw.bytes, image.type);
+      const { after } = await changeSelf(caller, 'user.picture_changed', (user) => ({
+        next: { ...user, pictureType: image.type },
+        details: { after: { picture: `${image.type} ${image.width}x${image.height}` } },
+      }));
+      return { status: 200, body: publicUser(after) };
+    },
+
+    getPicture: async ({ caller }) => {
+      const picture = caller.pictureType ? await pictures.get(caller.userId) : undefined;
+      if (!picture) throw notFound('No picture');
+      return { status: 200, binary: { bytes: picture.bytes, contentType: picture.contentType } };
+    },
+
+    deletePicture: async ({ caller }) => {
+      if (!caller.pictureType) return { status: 204 };
+      await changeSelf(caller, 'user.picture_removed', (user) => ({
+        next: { ...user, pictureType: undefined },
+        details: { before: { picture: user.pictureType } },
+      }));
+      await pictures.delete(caller.userId);
+      return { status: 204 };
+    },
+  };
+};

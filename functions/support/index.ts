@@ -1,19 +1,20 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { SESClient } from '@aws-sdk/client-ses';
-import { cognitoIdentity } from '../core/adapters/cognito.js';
-import { sesMailer } from '../core/adapters/ses.js';
-import { readSettings } from '../core/config.js';
+import {
+  identityFromEnvironment,
+  mailerFromEnvironment,
+} from '../core/adapters/from-environment.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
 import { supportRoutes } from './routes.js';
 
-const settings = readSettings(['userPoolId', 'userPoolClientId', 'mailFrom']);
 const db = tableFromEnvironment();
-const identity = cognitoIdentity(new CognitoIdentityProviderClient({}), settings);
-const mailer = sesMailer(new SESClient({}), settings);
 export const handler = createAreaHandler(
   'support',
-  supportRoutes({ db, identity, mailer, clock: systemClock }),
+  supportRoutes({
+    db,
+    identity: identityFromEnvironment(),
+    mailer: mailerFromEnvironment(),
+    clock: systemClock,
+  }),
   pipelineDeps(db),
 );

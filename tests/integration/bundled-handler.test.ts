@@ -59,8 +59,15 @@ describe('the deployed bundle', () => {
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_SESSION_TOKEN: 'local',
-        AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB as string,
-        TABLE_NAME: env.TABLE_NAME as string,
+        // Every setting the function reads, and the endpoints of the emulators.
+        ...Object.fromEntries(
+          Object.entries(env).filter(
+            ([name]) =>
+              !name.startsWith('AWS_') ||
+              name.startsWith('AWS_ENDPOINT_URL_') ||
+              name === 'AWS_S3_FORCE_PATH_STYLE',
+          ),
+        ),
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         // No shared config files to fall back on, as in Lambda.
         HOME: folder,

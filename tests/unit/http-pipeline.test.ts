@@ -6,13 +6,21 @@ import { createAreaHandler } from '../../functions/core/http.js';
 import { meRoutes } from '../../functions/me/routes.js';
 import { supportRoutes } from '../../functions/support/routes.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
+import { aUser, fakeIdentity, fakeMailer, fakePictures, fixedClock } from './fakes/index.js';
 
 type Result = { statusCode: number; headers: Record<string, string>; body?: string };
 
 function meHandler(users: User[]) {
   const loadCaller = vi.fn(async (id: string) => users.find((user) => user.userId === id));
-  return { handler: createAreaHandler('me', meRoutes(), { loadCaller }), loadCaller };
+  const deps = {
+    db: { client: { send: vi.fn() }, tableName: 't' } as unknown as Db,
+    identity: fakeIdentity(),
+    mailer: fakeMailer(),
+    pictures: fakePictures(),
+    limiter: { check: vi.fn(), hit: vi.fn() },
+    clock: fixedClock(),
+  };
+  return { handler: createAreaHandler('me', meRoutes(deps), { loadCaller }), loadCaller };
 }
 
 const call = async (handler: (e: never, c: never) => Promise<unknown>, event: unknown) => {
@@ -79,7 +87,13 @@ describe('the request pipeline: who may call which route', () => {
   const deps = { loadCaller: async (id: string) => users.find((user) => user.userId === id) };
   const centres = createAreaHandler(
     'centres',
-    centresRoutes({ db, identity: fakeIdentity(), mailer: fakeMailer(), clock: fixedClock() }),
+    centresRoutes({
+      db,
+      identity: fakeIdentity(),
+      mailer: fakeMailer(),
+      pictures: fakePictures(),
+      clock: fixedClock(),
+    }),
     deps,
   );
   const support = createAreaHandler(

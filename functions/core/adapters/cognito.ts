@@ -12,6 +12,7 @@ import {
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -161,6 +162,10 @@ export function cognitoIdentity(
       } catch (error) {
         translate(error, 'INVALID_CREDENTIALS');
       }
+    },
+
+    async signOutEverywhere(userId) {
+      await client.send(new AdminUserGlobalSignOutCommand({ ...pool, Username: userId }));
     },
 
     async disableUser(userId) {

@@ -21,10 +21,14 @@ export interface User {
   isSupport: boolean;
   sites: Site[];
   status: UserStatus;
-  /** Tokens whose auth_time is at or before this epoch second are refused. */
+  /** Tokens whose auth_time is at or before this epoch second are refused… */
   tokensValidAfter: number;
+  /** …except those of this one sign-in (auth_time): the session that changed the password. */
+  keptAuthTime?: number;
   /** Set at the first sign-in: a restored user goes back to `active` or to `invited`. */
   activatedAt?: string;
+  /** The profile picture's type, when there is one (the bytes are in S3). */
+  pictureType?: string;
   /** Bumped by every change; each write is conditional on the version it read. */
   version: number;
   createdAt: string;
@@ -78,6 +82,8 @@ export const fromUserItem = (item: Item): User => ({
   status: item.status as UserStatus,
   tokensValidAfter: (item.tokensValidAfter as number) ?? 0,
   ...(item.activatedAt ? { activatedAt: item.activatedAt as string } : {}),
+  ...(typeof item.keptAuthTime === 'number' ? { keptAuthTime: item.keptAuthTime } : {}),
+  ...(item.pictureType ? { pictureType: item.pictureType as string } : {}),
   version: (item.version as number) ?? 0,
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
@@ -216,7 +222,7 @@ export const refuseTokensUntilItem = (
   Update: {
     TableName: db.tableName,
     Key: toAttributes(userKey(userId)),
-    UpdateExpression: 'SET tokensValidAfter = :t ADD version :one',
+    UpdateExpression: 'SET tokensValidAfter = :t REMOVE keptAuthTime ADD version :one',
     ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeValues: toAttributes({ ':t': epochSeconds, ':one': 1 }),
   },

@@ -26,7 +26,7 @@ export interface Change {
 }
 
 /** A user of this centre, or 404 (a user of another centre does not exist here). */
-export async function userOfCentre(db: Db, centreId: string, userId: string): Promise<User> {
+export async function userOfCentre(db: Db, centreId: string | null, userId: string): Promise<User> {
   const user = await getUser(db, userId);
   if (!user || user.centreId !== centreId) throw notFound('No such user');
   return user;
@@ -37,7 +37,8 @@ const attempts = 3;
 export async function changeUser(
   deps: ChangeDeps,
   input: {
-    centreId: string;
+    /** The user's centre; null for support staff changing their own profile. */
+    centreId: string | null;
     userId: string;
     actorId: string;
     action: string;
@@ -49,28 +50,29 @@ export async function changeUser(
     const now = deps.clock().toISOString();
     const { next, alsoWrite, details } = input.change(before, now);
     const fields = changedFields(before, next);
-    if (
-      !Object.keys(fields.after).length &&
-      !alsoWrite &&
-      next.tokensValidAfter === before.tokensValidAfter
-    )
-      return { before, after: before, changed: false };
+    if (!alsoWrite && sameUser(before, next)) return { before, after: before, changed: false };
 
     const after: User = { ...next, updatedAt: now, version: before.version + 1 };
     const delta = activeAdminDelta(before, after);
-    const counter = delta ? [adjustActiveAdminsItem(deps.db, input.centreId, delta)] : [];
+    const { centreId } = input;
+    const counter = delta && centreId ? [adjustActiveAdminsItem(deps.db, centreId, delta)] : [];
     const extra = alsoWrite?.items ?? [];
     const result = await transactWrite(deps.db, [
       replaceUserItem(deps.db, before, after),
       ...counter,
       ...extra,
-      auditItem(deps.db, input.centreId, {
-        at: now,
-        actorId: input.actorId,
-        action: input.action,
-        targetId: input.userId,
-        details: { ...fields, ...details },
-      }),
+      // Support staff belong to no centre, so their own changes have no centre log.
+      ...(centreId
+        ? [
+            auditItem(deps.db, centreId, {
+              at: now,
+              actorId: input.actorId,
+              action: input.action,
+              targetId: input.userId,
+              details: { ...fields, ...details },
+            }),
+          ]
+        : []),
     ]);
     if (result.ok) return { before, after, changed: true };
     if (result.failedIndex === 0) {
@@ -82,4 +84,15 @@ export async function changeUser(
       throw new ProblemError('LAST_ADMIN', 'The centre must keep at least one active coordinator');
     throw alsoWrite?.conflict ?? new ProblemError('INTERNAL');
   }
+}
+
+/** Whether two versions of a user would be stored alike (version and time aside). */
+function sameUser(a: User, b: User) {
+  const comparable = ({ version: _v, updatedAt: _u, ...rest }: User) =>
+    JSON.stringify(
+      Object.entries(rest)
+        .filter(([, value]) => value !== undefined)
+        .sort(),
+    );
+  return comparable(a) === comparable(b);
 }

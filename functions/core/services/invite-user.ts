@@ -7,7 +7,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItem, auditKey } from '../data/audit.js';
+import { auditItem, auditKey, writeAudit } from '../data/audit.js';
+import { getCentre } from '../data/centre.js';
 import { type Db, deleteItem, transactWrite } from '../data/db.js';
 import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
 import type { Site } from '../domain.js';
@@ -173,4 +174,41 @@ async function undoUser(
     return;
   }
   await undoLogin(deps.identity, user.userId);
+}
+
+/**
+ * A new temporary password by email, for a user who has not signed in yet: the one in any
+ * earlier invitation stops working. NOT_INVITED for anyone else.
+ */
+export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId: string) {
+  if (user.status !== 'invited' || !user.centreId)
+    throw new ProblemError(
+      'NOT_INVITED',
+      'Only a user who has not signed in yet can be invited again',
+    );
+  const password = temporaryPassword();
+  await deps.identity.setPassword(user.userId, password, false);
+  const centre = await getCentre(deps.db, user.centreId);
+  try {
+    await deps.mailer.send(
+      invitationEmail({
+        to: user.email,
+        name: user.name,
+        centreName: centre?.name ?? user.centreId,
+        temporaryPassword: password,
+      }),
+    );
+  } catch {
+    throw new ProblemError(
+      'SERVICE_UNAVAILABLE',
+      'The invitation email could not be sent; try again shortly',
+    );
+  }
+  await writeAudit(deps.db, user.centreId, {
+    at: deps.clock().toISOString(),
+    actorId,
+    action: 'user.invitation_resent',
+    targetId: user.userId,
+    details: {},
+  });
 }

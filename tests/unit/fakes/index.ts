@@ -82,6 +82,9 @@ export function fakeIdentity(): Identity & {
     async signIn() {
       throw new Error('not used');
     },
+    async signOutEverywhere(userId) {
+      calls.push(`signOutEverywhere ${userId}`);
+    },
     async disableUser(userId) {
       calls.push(`disableUser ${userId}`);
     },
@@ -100,6 +103,24 @@ export function fakeIdentity(): Identity & {
     },
     async refresh() {
       throw new Error('not used');
+    },
+  };
+}
+
+export function fakePictures(): import('../../../functions/core/images.js').PictureStore & {
+  stored: Map<string, { bytes: Uint8Array; contentType: string }>;
+} {
+  const stored = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  return {
+    stored,
+    async put(userId, bytes, contentType) {
+      stored.set(userId, { bytes, contentType });
+    },
+    async get(userId) {
+      return stored.get(userId);
+    },
+    async delete(userId) {
+      stored.delete(userId);
     },
   };
 }
