@@ -3,7 +3,7 @@
  * environment variable its code reads (names from functions/core/config.ts), so a function
  * can never have a variable without the permission, or the permission without the variable.
  */
-import { Arn, Stack } from 'aws-cdk-lib';
+import { Arn, Aws, Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -114,4 +114,29 @@ export function useMailer(fn: HubFunction, mail: MailerSettings): void {
 export function useRemovalWorkflow(fn: HubFunction, stateMachine: IStateMachine): void {
   stateMachine.grantStartExecution(fn.function);
   fn.setEnvironment(settingNames.removalStateMachineArn, stateMachine.stateMachineArn);
+}
+
+export type PictureAccess = 'read' | 'readWrite';
+
+/**
+ * The picture bucket's name, the same in both stacks without a cross-stack reference: one
+ * bucket per account and region.
+ */
+export const pictureBucketName = () => `hub-pictures-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+
+/**
+ * Profile pictures live under `pictures/<userId>` in the picture bucket: grants only object
+ * reads (and, for readWrite, puts and deletes) under that prefix; sets PICTURE_BUCKET.
+ */
+export function usePictures(fn: HubFunction, access: PictureAccess): void {
+  const actions =
+    access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+  const objects = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}/pictures/*`;
+  fn.function.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+  fn.setEnvironment(settingNames.pictureBucket, pictureBucketName());
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-<AWS::AccountId>-<AWS::Region>/pictures/*]',
+    reason:
+      'Profile pictures are one object per user under pictures/<userId>; the user id is known only per request, so the grant names the pictures/ prefix of the one picture bucket and no other object or bucket.',
+  });
 }

@@ -31,6 +31,7 @@ import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
 import { HubFunction } from './hub-function.js';
+import { pictureBucketName } from './resource-access.js';
 import type { HubSettings } from './settings.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -144,6 +145,7 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.pictureBucket = new Bucket(this, 'PictureBucket', {
+      bucketName: pictureBucketName(),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

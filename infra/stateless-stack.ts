@@ -28,8 +28,10 @@ import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { HubFunction } from './hub-function.js';
 import {
   type CognitoAction,
+  type PictureAccess,
   type TableAccess,
   useMailer,
+  usePictures,
   useRemovalWorkflow,
   useTable,
   useUserPool,
@@ -41,6 +43,7 @@ export interface AreaResources {
   table?: TableAccess;
   userPool?: readonly CognitoAction[];
   mailer?: boolean;
+  pictures?: PictureAccess;
   removalWorkflow?: boolean;
 }
 
@@ -48,11 +51,20 @@ export interface AreaResources {
 export const areaResources = {
   system: {},
   // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed.
+  // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
+  // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
   auth: {
     table: 'readWrite',
-    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword'],
+    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
+    mailer: true,
   },
-  me: { table: 'readWrite' },
+  // AdminInitiateAuth checks the current password before an email or password change.
+  me: {
+    table: 'readWrite',
+    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
+    mailer: true,
+    pictures: 'readWrite',
+  },
   centres: {
     table: 'readWrite',
     userPool: [
@@ -65,6 +77,7 @@ export const areaResources = {
       'AdminEnableUser',
     ],
     mailer: true,
+    pictures: 'read',
     removalWorkflow: true,
   },
   support: {
@@ -130,6 +143,7 @@ export class StatelessStack extends Stack {
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
       if (needs.mailer) useMailer(fn, settings);
+      if (needs.pictures) usePictures(fn, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
       functions[area] = fn;
     }

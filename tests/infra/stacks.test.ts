@@ -221,6 +221,7 @@ describe('stateless stack', () => {
       if (needs.table) names.push(settingNames.tableName);
       if (needs.userPool) names.push(settingNames.userPoolId, settingNames.userPoolClientId);
       if (needs.mailer) names.push(settingNames.mailFrom);
+      if (needs.pictures) names.push(settingNames.pictureBucket);
       if (needs.removalWorkflow) names.push(settingNames.removalStateMachineArn);
       return names;
     };
