@@ -28,6 +28,8 @@ export interface HubFunctionProps {
   entry: string;
   description?: string;
   logRetention: RetentionDays;
+  /** @default hubFunctionDefaults.timeout (10 s, below the API's 30 s) */
+  timeout?: Duration;
 }
 
 export class HubFunction extends Construct {
@@ -53,6 +55,7 @@ export class HubFunction extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       ...hubFunctionDefaults,
+      ...(props.timeout ? { timeout: props.timeout } : {}),
       entry: path.join(projectRoot, props.entry),
       handler: 'handler',
       projectRoot,

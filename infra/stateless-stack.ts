@@ -24,6 +24,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Area, areas, routeList } from '../functions/core/routes.js';
+import { removalTasksId } from '../workflows/definition.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { HubFunction } from './hub-function.js';
 import {
@@ -80,6 +81,7 @@ export const areaResources = {
     pictures: 'read',
     removalWorkflow: true,
   },
+  sites: { table: 'readWrite' },
   support: {
     table: 'readWrite',
     userPool: [
@@ -123,12 +125,30 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly removalWorkflow: RemovalWorkflow;
+  readonly removalTasks: HubFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { settings } = props;
 
+    // The workflow's steps: they delete logins, pictures and records, and move results.
+    const tasks = new HubFunction(this, removalTasksId, {
+      entry: 'workflows/tasks/index.ts',
+      description: 'School Support Hub: the removal workflow steps',
+      logRetention: settings.logRetention,
+      // A Transfer step moves up to 500 results; nothing waits on it but the workflow.
+      timeout: Duration.seconds(60),
+    });
+    useTable(tasks, props.table, 'readWrite');
+    useUserPool(tasks, props.userPool, props.userPoolClient, [
+      'AdminDeleteUser',
+      'AdminDisableUser',
+    ]);
+    useMailer(tasks, settings);
+    usePictures(tasks, 'readWrite');
+    this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
+      tasks: tasks.function,
       logRetention: settings.logRetention,
     });
 

@@ -7,17 +7,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RemovalWorkflow } from './removal-workflow.js';
+
+/** The task function's construct id; the definition names the function by it. */
+export const removalTasksId = 'RemovalTasks';
 
 /** Turns an intrinsic inside DefinitionString into the placeholder string the ASL gets. */
 function resolveIntrinsic(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const [key, arg] = Object.entries(value)[0] ?? [];
-    // A resource's ARN or name becomes its logical id: the local runtime maps it to a handler.
+    // A resource's name becomes its logical id, and its ARN a local function ARN of that
+    // name: the local runtime maps it to a handler (and the runner wants a real ARN shape).
     if (key === 'Ref' && typeof arg === 'string') return arg;
-    if (key === 'Fn::GetAtt')
-      return Array.isArray(arg) ? String(arg[0]) : (String(arg).split('.')[0] ?? '');
+    if (key === 'Fn::GetAtt') {
+      const [logicalId = '', attribute = ''] = Array.isArray(arg)
+        ? arg.map(String)
+        : String(arg).split('.');
+      return attribute === 'Arn'
+        ? `arn:aws:lambda:eu-west-2:000000000000:function:${logicalId}`
+        : logicalId;
+    }
     if (key === 'Fn::Join' && Array.isArray(arg)) {
       const [separator, parts] = arg as [string, unknown[]];
       return parts.map(resolveIntrinsic).join(separator);
@@ -49,7 +60,14 @@ export function synthesizeRemovalDefinition(): { definition: object } {
       analyticsReporting: false,
     });
     const stack = new Stack(app, 'RemovalDefinition');
-    new RemovalWorkflow(stack, 'RemovalWorkflow');
+    // A stand-in for the task function: only its ARN reaches the definition, and the local
+    // runtime answers every name starting with removalTasksId with the real task handler.
+    const tasks = new LambdaFunction(stack, removalTasksId, {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => ({});'),
+    });
+    new RemovalWorkflow(stack, 'RemovalWorkflow', { tasks });
     const template = app.synth().getStackByName(stack.stackName).template as TemplateLike;
     return { definition: definitionFromTemplate(template) };
   } finally {

@@ -1,31 +1,51 @@
 /**
- * The removal workflow (suspend → check data → transfer → delete). For now a placeholder
- * definition; the task states arrive with their handlers. Written in JSONPath on purpose:
- * the local runner (aws-local-stepfunctions) runs this same definition and ignores JSONata.
+ * The removal workflow: suspend → check data → transfer (a loop of batches) → delete, as
+ * one Standard state machine. Every step is the one task function (workflows/tasks), told
+ * which step to run; each reads the operation from the table, so the state carries only
+ * ids and small answers. Written in JSONPath on purpose: the local runner
+ * (aws-local-stepfunctions) runs this same definition and ignores JSONata.
  */
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
+  Fail,
+  type IChainable,
   LogLevel,
-  Pass,
   QueryLanguage,
   StateMachine,
   StateMachineType,
   Succeed,
+  TaskInput,
+  type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
 export interface RemovalWorkflowProps {
+  /** The task function (workflows/tasks/index.ts). */
+  tasks: IFunction;
   /** @default RetentionDays.THREE_MONTHS */
   logRetention?: RetentionDays;
 }
+
+/** Errors worth another try: ours (TransientError) and Lambda's own passing failures. */
+export const retriedErrors = [
+  'TransientError',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 export class RemovalWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: RemovalWorkflowProps = {}) {
+  constructor(scope: Construct, id: string, props: RemovalWorkflowProps) {
     super(scope, id);
 
     // Step Functions log delivery: a /aws/vendedlogs/ name keeps CloudWatch Logs' resource
@@ -36,7 +56,77 @@ export class RemovalWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const definition = new Pass(this, 'Start').next(new Succeed(this, 'Done'));
+    const step = (
+      name: string,
+      task: string,
+      resultPath: string | undefined,
+      extra: Record<string, unknown> = {},
+    ) =>
+      new LambdaInvoke(this, name, {
+        lambdaFunction: props.tasks,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({ task, 'operationId.$': '$.operationId', ...extra }),
+        resultPath: resultPath ?? '$.last',
+        retryOnServiceExceptions: false,
+      }).addRetry({
+        errors: retriedErrors,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 4,
+      });
+
+    const recordFailure = step('Record failure', 'fail', '$.failure', {
+      'error.$': '$.error',
+    }).next(
+      new Fail(this, 'Failed', {
+        error: 'OperationFailed',
+        cause: 'The operation failed; see the operation record',
+      }),
+    );
+    const guarded = <T extends TaskStateBase>(task: T): T => {
+      task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task;
+    };
+
+    const prepare = guarded(step('Suspend', 'prepare', '$.prepared'));
+    const checkData = guarded(step('Check data', 'checkData', '$.data'));
+    const transfer = guarded(step('Transfer', 'transfer', '$.transferred'));
+    const remove = guarded(step('Delete', 'delete', '$.deleted'));
+    const done = guarded(step('Succeeded', 'finish', '$.finished', { status: 'succeeded' })).next(
+      new Succeed(this, 'Done'),
+    );
+    const needsTransfer = guarded(
+      step('Needs transfer', 'finish', '$.finished', { status: 'needs_transfer' }),
+    ).next(new Succeed(this, 'Left suspended'));
+
+    const afterData: IChainable = new Choice(this, 'Transfer only?')
+      .when(Condition.stringEquals('$.prepared.type', 'transfer'), done)
+      .otherwise(remove);
+
+    transfer.next(
+      new Choice(this, 'More to move?')
+        .when(Condition.numberGreaterThan('$.transferred.remaining', 0), transfer)
+        .otherwise(afterData),
+    );
+    // A result recorded just before the delete stops it: look at the data again.
+    remove.next(
+      new Choice(this, 'Deleted?')
+        .when(Condition.booleanEquals('$.deleted.deleted', true), done)
+        .otherwise(checkData),
+    );
+
+    const definition = prepare
+      .next(checkData)
+      .next(
+        new Choice(this, 'Has data?')
+          .when(
+            Condition.numberGreaterThan('$.data.total', 0),
+            new Choice(this, 'Has a target?')
+              .when(Condition.booleanEquals('$.prepared.hasTarget', true), transfer)
+              .otherwise(needsTransfer),
+          )
+          .otherwise(afterData),
+      );
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
@@ -44,8 +134,18 @@ export class RemovalWorkflow extends Construct {
       definitionBody: DefinitionBody.fromChainable(definition),
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
+      timeout: Duration.hours(2),
     });
 
+    const tasksResource = props.tasks.node.defaultChild as CfnResource;
+    const tasksLogicalId = Stack.of(this).resolve(
+      Stack.of(this).getLogicalId(tasksResource),
+    ) as string;
+    Validations.of(this.stateMachine).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tasksLogicalId}.Arn>:*]`,
+      reason:
+        'Step Functions invokes the one task function; CDK grants lambda:InvokeFunction on it and on its versions (<arn>:*), nothing else.',
+    });
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -64,11 +64,16 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
    * user's tokens were revoked (suspension, sign-out, reset) would yield tokens that are
    * refused at once, so in that case sign in once more in the next second.
    */
+  /** Waits into the second after `epochSeconds` (at most one second). */
+  const untilAfter = async (epochSeconds: number) => {
+    const wait = (epochSeconds + 1) * 1000 - clock().getTime();
+    if (wait > 0 && wait <= 1000) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+  };
+
   const usableSignIn = async (user: User, email: string, password: string, first: SignInResult) => {
     let result = first;
     if (result.kind === 'tokens' && !tokenStillValid(user, authTimeOf(result.tokens))) {
-      const wait = (user.tokensValidAfter + 1) * 1000 - clock().getTime();
-      if (wait > 0 && wait <= 1000) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+      await untilAfter(user.tokensValidAfter);
       result = await identity.signIn(email, password);
     }
     if (result.kind !== 'tokens') throw new ProblemError('INVALID_CREDENTIALS');
@@ -143,8 +148,14 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
       const user = session ? await getUser(db, session.userId) : undefined;
       if (!session || !mayUse(user) || !tokenStillValid(user, session.authTime))
         throw new ProblemError('UNAUTHENTICATED');
-      const tokens = await identity.refresh(body.refreshToken);
+      let tokens = await identity.refresh(body.refreshToken);
       if (ownerOf(tokens).sub !== user.userId) throw new ProblemError('UNAUTHENTICATED');
+      // In AWS a refreshed token keeps its session's auth_time; cognito-local stamps the
+      // refresh time, which is refused in the very second of a password change.
+      if (!tokenStillValid(user, authTimeOf(tokens))) {
+        await untilAfter(user.tokensValidAfter);
+        tokens = await identity.refresh(body.refreshToken);
+      }
       const { refreshToken: _notReturned, ...rest } = tokens;
       return { status: 200, body: rest };
     },

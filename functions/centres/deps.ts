@@ -1,6 +1,6 @@
 import type { Db } from '../core/data/db.js';
 import type { PictureStore } from '../core/images.js';
-import type { Clock, Identity, Mailer } from '../core/ports.js';
+import type { Clock, Identity, Mailer, Workflows } from '../core/ports.js';
 
 /** What the centre routes need; the Lambda entry builds it once, tests hand in their own. */
 export interface CentresDeps {
@@ -8,5 +8,6 @@ export interface CentresDeps {
   identity: Identity;
   mailer: Mailer;
   pictures: PictureStore;
+  workflows: Workflows;
   clock: Clock;
 }

@@ -2,6 +2,7 @@ import {
   identityFromEnvironment,
   mailerFromEnvironment,
   picturesFromEnvironment,
+  workflowsFromEnvironment,
 } from '../core/adapters/from-environment.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
@@ -16,6 +17,7 @@ export const handler = createAreaHandler(
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
     pictures: picturesFromEnvironment(),
+    workflows: workflowsFromEnvironment(),
     clock: systemClock,
   }),
   pipelineDeps(db),

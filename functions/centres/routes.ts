@@ -1,11 +1,13 @@
 import { listAudit } from '../core/data/audit.js';
 import { type Centre, getCentre, publicCentre } from '../core/data/centre.js';
+import { progressionDataOf } from '../core/data/progression.js';
 import { listCentreUsers, publicUser } from '../core/data/user.js';
 import { notFound } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { userOfCentre } from '../core/services/change-user.js';
 import { addUsers } from './add-users.js';
 import type { CentresDeps } from './deps.js';
+import { deleteUser, offboardUser, operationOfCentre, transferData } from './removal.js';
 import {
   editUser,
   resendInvitation,
@@ -80,6 +82,31 @@ export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'>
       if (!picture) throw notFound('No picture');
       return { status: 200, binary: { bytes: picture.bytes, contentType: picture.contentType } };
     },
+
+    getProgressionData: async ({ params }) => {
+      await userOfCentre(deps.db, params.centreId, params.userId);
+      return { status: 200, body: await progressionDataOf(deps.db, params.userId) };
+    },
+
+    transferData: async ({ params, body, caller }) => ({
+      status: 202,
+      body: await transferData(deps, { ...params, actor: caller }, body.toUserId),
+    }),
+
+    deleteUser: async ({ params, caller }) => ({
+      status: 202,
+      body: await deleteUser(deps, { ...params, actor: caller }),
+    }),
+
+    offboardUser: async ({ params, body, caller }) => ({
+      status: 202,
+      body: await offboardUser(deps, { ...params, actor: caller }, body.transferTo),
+    }),
+
+    getOperation: async ({ params }) => ({
+      status: 200,
+      body: await operationOfCentre(deps, params.centreId, params.operationId),
+    }),
 
     listAudit: async ({ params, query, caller }) => {
       if (caller.isSupport) await centreOrNotFound(params.centreId);

@@ -8,18 +8,14 @@ import { getCentre } from '../core/data/centre.js';
 import { progressionDataOf } from '../core/data/progression.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
-import {
-  emailChangedNotice,
-  invitationEmail,
-  restoredNotice,
-  suspendedNotice,
-} from '../core/emails.js';
+import { emailChangedNotice, restoredNotice } from '../core/emails.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { assertNotSelf, assertSitesEligible, statusAfterRestore } from '../core/rules.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
 import { sendNotice } from '../core/services/notify.js';
+import { suspend } from '../core/services/suspension.js';
 import type { CentresDeps } from './deps.js';
 
 interface Target {
@@ -99,44 +95,8 @@ export async function editUser(
 }
 
 export async function suspendUser(deps: CentresDeps, { centreId, userId, actor }: Target) {
-  const outcome = await changeUser(deps, {
-    centreId,
-    userId,
-    actorId: actor.userId,
-    action: 'user.suspended',
-    change: (user, now) => {
-      assertNotSelf(actor, user, 'suspend');
-      if (user.status === 'suspended') return { next: user };
-      // Every token issued until now is refused from the next request on.
-      return {
-        next: {
-          ...user,
-          status: 'suspended',
-          tokensValidAfter: Math.floor(Date.parse(now) / 1000),
-          keptAuthTime: undefined,
-        },
-      };
-    },
-  });
-  if (outcome.changed) {
-    // Cognito refuses sign-in too; the table already blocks every request, so a failure
-    // here weakens nothing and is left for operators.
-    await deps.identity
-      .disableUser(userId)
-      .catch((error: unknown) =>
-        logger.error('could not disable a suspended login', { userId, error }),
-      );
-    const { after } = outcome;
-    await sendNotice(
-      deps.mailer,
-      suspendedNotice(after.email, after.name, await centreName(deps, centreId)),
-      'suspended',
-    );
-  }
-  return {
-    user: publicUser(outcome.after),
-    progressionData: await progressionDataOf(deps.db, userId),
-  };
+  const user = await suspend(deps, { centreId, userId, actorId: actor.userId });
+  return { user: publicUser(user), progressionData: await progressionDataOf(deps.db, userId) };
 }
 
 export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }: Target) {

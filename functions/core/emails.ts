@@ -93,3 +93,18 @@ export const emailVerificationEmail = (to: string, name: string, code: string) =
     '',
     'The code expires in 15 minutes. Until you confirm, you keep signing in with your old address. If you did not ask for this, ignore this email.',
   ]);
+
+export const dataTransferredNotice = (to: string, name: string, from: string, moved: number) =>
+  email(to, 'Progression Test data has been transferred to you', [
+    `Hello ${name},`,
+    '',
+    `${moved} Progression Test result${moved === 1 ? '' : 's'} of ${from} ${moved === 1 ? 'has' : 'have'} been transferred to your account by your coordinator.`,
+    'You can find them in Teacher and learner management on the Primary and Lower Secondary support sites.',
+  ]);
+
+export const deletedNotice = (to: string, name: string, centreName: string) =>
+  email(to, 'Your School Support Hub account has been deleted', [
+    `Hello ${name},`,
+    '',
+    `Your coordinator at ${centreName} has deleted your School Support Hub account. You can no longer sign in, and this email address is free to be used again.`,
+  ]);

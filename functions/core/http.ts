@@ -136,10 +136,13 @@ async function authenticate(
 
 function authorize(route: RouteEntry, caller: User, event: HttpEvent) {
   if (route.access === 'support' && !caller.isSupport) throw new ProblemError('FORBIDDEN');
-  if (route.access === 'coordinator' && !caller.isSupport) {
+  if ((route.access === 'coordinator' || route.access === 'siteMember') && !caller.isSupport) {
     // Another centre's routes answer 404, so a coordinator cannot learn which centres exist.
     if (caller.centreId !== event.pathParameters?.centreId) throw notFound();
-    if (!caller.isAdmin) throw new ProblemError('FORBIDDEN');
+    const site = event.pathParameters?.site;
+    const mayUseSite =
+      route.access === 'siteMember' && !!site && (caller.sites as string[]).includes(site);
+    if (!caller.isAdmin && !mayUseSite) throw new ProblemError('FORBIDDEN');
   }
 }
 

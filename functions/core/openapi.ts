@@ -23,7 +23,8 @@ const pipelineErrors = (route: RouteEntry): string[] => {
   if (route.body || route.query) codes.add('VALIDATION_FAILED');
   if (route.body || route.rawBody) codes.add('PAYLOAD_TOO_LARGE');
   if (route.access !== 'public') codes.add('UNAUTHENTICATED');
-  if (route.access === 'coordinator' || route.access === 'support') codes.add('FORBIDDEN');
+  if (route.access === 'coordinator' || route.access === 'siteMember' || route.access === 'support')
+    codes.add('FORBIDDEN');
   if (route.params) codes.add('NOT_FOUND');
   return [...codes];
 };

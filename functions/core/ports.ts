@@ -49,5 +49,10 @@ export interface Mailer {
   send(email: Email): Promise<void>;
 }
 
+/** The removal workflow (Step Functions): one execution per operation, named by its id. */
+export interface Workflows {
+  start(operationId: string): Promise<void>;
+}
+
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();

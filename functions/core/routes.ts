@@ -30,6 +30,20 @@ import {
   RequestEmailChangeBodySchema,
   UpdateMeBodySchema,
 } from './schemas/me.js';
+import {
+  LearnerBodySchema,
+  LearnerSchema,
+  OffboardingBodySchema,
+  OperationIdSchema,
+  OperationParamsSchema,
+  OperationSchema,
+  ResultBodySchema,
+  ResultSchema,
+  ResultsQuerySchema,
+  SiteParamsSchema,
+  SiteTeacherSchema,
+  TransferBodySchema,
+} from './schemas/progression.js';
 import { CreateCentreBodySchema, CreatedCentreSchema } from './schemas/support.js';
 import {
   AddUsersBodyDocumented,
@@ -37,6 +51,7 @@ import {
   AddUsersResultSchema,
   AuditEntrySchema,
   EditUserBodySchema,
+  ProgressionDataSchema,
   ResetPasswordBodySchema,
   SuspendResultSchema,
   UserListQuerySchema,
@@ -44,14 +59,16 @@ import {
 
 const pictureTypes = ['image/png', 'image/jpeg', 'image/webp'];
 
-export const areas = ['system', 'auth', 'me', 'centres', 'support'] as const;
+export const areas = ['system', 'auth', 'me', 'centres', 'sites', 'support'] as const;
 export type Area = (typeof areas)[number];
 
 /**
  * Who may call a route. `signedIn`: any active user. `coordinator`: a coordinator of the
- * centre named in the path, or support staff. `support`: support staff only.
+ * centre named in the path, or support staff. `siteMember`: a user of the centre with
+ * access to the site named in the path, a coordinator of the centre, or support staff.
+ * `support`: support staff only.
  */
-export type Access = 'public' | 'signedIn' | 'coordinator' | 'support';
+export type Access = 'public' | 'signedIn' | 'coordinator' | 'siteMember' | 'support';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec<
@@ -377,6 +394,116 @@ export const routes = {
     summary: "A user's profile picture",
     params: CentreUserParamsSchema,
     success: { status: 200, description: 'The picture', binaryTypes: pictureTypes },
+  }),
+  getProgressionData: route({
+    method: 'GET',
+    path: '/centres/{centreId}/users/{userId}/progression-data',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'How many Progression Test results the user owns, per site',
+    params: CentreUserParamsSchema,
+    success: { status: 200, description: 'The counts', schema: ProgressionDataSchema },
+  }),
+  transferData: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/transfer',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Move every Progression Test result of the user to another teacher',
+    description:
+      'The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all.',
+    params: CentreUserParamsSchema,
+    body: TransferBodySchema,
+    success: { status: 202, description: 'The transfer is running', schema: OperationIdSchema },
+    errors: ['INVALID_TRANSFER_TARGET', 'CONFLICT'],
+    idempotent: true,
+  }),
+  deleteUser: route({
+    method: 'DELETE',
+    path: '/centres/{centreId}/users/{userId}',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Delete a suspended user who owns no Progression Test data',
+    params: CentreUserParamsSchema,
+    success: { status: 202, description: 'The deletion is running', schema: OperationIdSchema },
+    errors: ['USER_NOT_SUSPENDED', 'PROGRESSION_DATA_ATTACHED', 'CANNOT_MODIFY_SELF', 'CONFLICT'],
+  }),
+  offboardUser: route({
+    method: 'POST',
+    path: '/centres/{centreId}/users/{userId}/offboarding',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'Suspend, transfer the data (if transferTo is given) and delete, in one workflow',
+    description:
+      'Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`.',
+    params: CentreUserParamsSchema,
+    body: OffboardingBodySchema,
+    success: { status: 202, description: 'The offboarding is running', schema: OperationIdSchema },
+    errors: ['INVALID_TRANSFER_TARGET', 'CANNOT_MODIFY_SELF', 'LAST_ADMIN', 'CONFLICT'],
+    idempotent: true,
+  }),
+  getOperation: route({
+    method: 'GET',
+    path: '/centres/{centreId}/operations/{operationId}',
+    area: 'centres',
+    access: 'coordinator',
+    summary: 'A removal or transfer, while it runs and after',
+    params: OperationParamsSchema,
+    success: { status: 200, description: 'The operation', schema: OperationSchema },
+  }),
+  listSiteTeachers: route({
+    method: 'GET',
+    path: '/centres/{centreId}/sites/{site}/teachers',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'The users with access to the site, each with their Progression Test data',
+    params: SiteParamsSchema,
+    query: PageQuerySchema,
+    success: { status: 200, description: 'A page of teachers', schema: pageOf(SiteTeacherSchema) },
+  }),
+  addLearner: route({
+    method: 'POST',
+    path: '/centres/{centreId}/sites/{site}/learners',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'Add a learner (stage 1–6 on primary, 7–9 on lower-secondary)',
+    params: SiteParamsSchema,
+    body: LearnerBodySchema,
+    success: { status: 201, description: 'The learner', schema: LearnerSchema },
+    idempotent: true,
+  }),
+  listLearners: route({
+    method: 'GET',
+    path: '/centres/{centreId}/sites/{site}/learners',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'The learners of the site',
+    params: SiteParamsSchema,
+    query: PageQuerySchema,
+    success: { status: 200, description: 'A page of learners', schema: pageOf(LearnerSchema) },
+  }),
+  recordResult: route({
+    method: 'POST',
+    path: '/centres/{centreId}/sites/{site}/progression-tests',
+    area: 'sites',
+    access: 'siteMember',
+    summary:
+      'Record a Progression Test result, owned by the caller (or teacherId, coordinators only)',
+    params: SiteParamsSchema,
+    body: ResultBodySchema,
+    success: { status: 201, description: 'The result', schema: ResultSchema },
+    errors: ['FORBIDDEN'],
+    idempotent: true,
+  }),
+  listResults: route({
+    method: 'GET',
+    path: '/centres/{centreId}/sites/{site}/progression-tests',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'Progression Test results of the site, by teacher or by learner',
+    params: SiteParamsSchema,
+    query: ResultsQuerySchema,
+    success: { status: 200, description: 'A page of results', schema: pageOf(ResultSchema) },
   }),
   listAudit: route({
     method: 'GET',

@@ -12,12 +12,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { passwordPolicy } from '../../functions/core/domain.js';
 import { type Area, areas } from '../../functions/core/routes.js';
-import { synthesizeRemovalDefinition } from '../../workflows/definition.js';
+import { removalTasksId, synthesizeRemovalDefinition } from '../../workflows/definition.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
 import { startDynamoDbLocal } from './emulators/dynamodb.js';
-import { type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
+import { functionNameOf, type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
 import { freePort } from './emulators/ports.js';
 import type { Handle, LogFn } from './emulators/process.js';
 import { startS3Local } from './emulators/s3.js';
@@ -76,6 +76,7 @@ const areaModules: Record<Area, () => Promise<{ handler: AreaHandler }>> = {
   auth: () => import('../../functions/auth/index.js'),
   me: () => import('../../functions/me/index.js'),
   centres: () => import('../../functions/centres/index.js'),
+  sites: () => import('../../functions/sites/index.js'),
   support: () => import('../../functions/support/index.js'),
 };
 
@@ -215,12 +216,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
     ) as Record<Area, AreaHandler>;
 
+    // The state machine CDK synthesizes, its task function answered by the real handler.
     const { definition } = synthesizeRemovalDefinition();
+    const removalTasks = (await import('../../workflows/tasks/index.js'))
+      .handler as LocalLambdaHandler;
     const stepFunctions = await startStepFunctionsLocal({
       port: ports.stepFunctions,
       stateMachines: { [removalStateMachineArn]: { definition } },
+      // Retries wait 100 ms here rather than seconds: the same Retry rules, sooner.
+      retryIntervalMs: 100,
       invokeLambda: async (name, payload) => {
-        const handler = lambdaFunctions[name];
+        const handler = functionNameOf(name).startsWith(removalTasksId)
+          ? removalTasks
+          : lambdaFunctions[functionNameOf(name)];
         if (!handler)
           throw Object.assign(new Error(`No local function ${name}`), {
             name: 'ResourceNotFoundException',

@@ -193,13 +193,16 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one Lambda per area, with the hub-function defaults', () => {
     const functions = resourcesOf(stateless, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(areas.length);
-    for (const [, fn] of functions) {
+    // One per area, and the removal workflow's task function.
+    expect(functions).toHaveLength(areas.length + 1);
+    const tasksId = logicalIdOf(hub.stateless.removalTasks.function);
+    for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 10,
+        // API routes stay under API Gateway's 30 s; a workflow step may take a minute.
+        Timeout: id === tasksId ? 60 : 10,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
@@ -362,9 +365,20 @@ describe('stateless stack', () => {
       TracingConfiguration: { Enabled: true },
     });
     const deployed = definitionFromTemplate(statelessJson);
-    expect(deployed).toMatchObject({ QueryLanguage: 'JSONPath', StartAt: 'Start' });
-    // The local runtime runs exactly what is deployed.
-    expect(synthesizeRemovalDefinition().definition).toEqual(deployed);
+    expect(deployed).toMatchObject({ QueryLanguage: 'JSONPath', StartAt: 'Suspend' });
+    // The local runtime runs exactly what is deployed; only the task function's logical id
+    // differs (each is a RemovalTasks… id, which the local runtime maps to the handler).
+    const sameTasks = (definition: object) =>
+      JSON.parse(
+        JSON.stringify(definition).replace(
+          /function:RemovalTasks[A-Za-z0-9]*"/g,
+          'function:RemovalTasks"',
+        ),
+      );
+    expect(sameTasks(synthesizeRemovalDefinition().definition)).toEqual(sameTasks(deployed));
+    expect(JSON.stringify(deployed)).toMatch(
+      /"Resource":"arn:aws:lambda:[^"]+:function:RemovalTasks/,
+    );
   });
 });
 

@@ -222,3 +222,29 @@ export const auditOf = async (centreId: string, token: string) =>
       details: Record<string, any>;
     }>(`/centres/${centreId}/audit`, token)
   ).items;
+
+// ---------------------------------------------------------------------------------------
+// Helpers for the self-service tests (tests/e2e/me-*.test.ts).
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const noreplyAddress = 'noreply@cambridgeinternational.org';
+
+/** A new centre, its coordinator, and one active teacher of it, signed in. */
+export async function centreWithTeacher(row: Record<string, unknown> = {}) {
+  const centre = await centreWithCoordinator();
+  const teacher = await activeUser(centre.centreId, centre.tokens.accessToken, row);
+  return {
+    centreId: centre.centreId,
+    coordinatorToken: centre.tokens.accessToken,
+    user: teacher.user,
+    tokens: teacher.tokens,
+    password: teacher.password,
+  };
+}
+
+/** Waits `quietMs`, then answers the emails an address received after the first `seen`. */
+export async function emailsAfter(address: string, seen: number, quietMs = 1_000) {
+  await sleep(quietMs);
+  return (await emailsTo(address)).slice(seen);
+}

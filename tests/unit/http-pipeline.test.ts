@@ -92,6 +92,7 @@ describe('the request pipeline: who may call which route', () => {
       identity: fakeIdentity(),
       mailer: fakeMailer(),
       pictures: fakePictures(),
+      workflows: { start: vi.fn() },
       clock: fixedClock(),
     }),
     deps,

@@ -5,12 +5,14 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { readSettings } from '../config.js';
 import type { PictureStore } from '../images.js';
-import type { Identity, Mailer } from '../ports.js';
+import type { Identity, Mailer, Workflows } from '../ports.js';
 import { cognitoIdentity } from './cognito.js';
 import { s3PictureStore } from './s3.js';
 import { sesMailer } from './ses.js';
+import { sfnWorkflows } from './sfn.js';
 
 export const identityFromEnvironment = (): Identity =>
   cognitoIdentity(
@@ -27,3 +29,6 @@ export const picturesFromEnvironment = (): PictureStore =>
     new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' }),
     readSettings(['pictureBucket']),
   );
+
+export const workflowsFromEnvironment = (): Workflows =>
+  sfnWorkflows(new SFNClient({}), readSettings(['removalStateMachineArn']));

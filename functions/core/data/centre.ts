@@ -14,6 +14,8 @@ export interface Centre {
   centreId: string;
   name: string;
   eligibleSites: Site[];
+  /** Coordinators who are active (moved with every change that makes or unmakes one). */
+  activeAdminCount?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,6 +36,7 @@ export const fromCentreItem = (item: Item): Centre => ({
   centreId: item.centreId as string,
   name: item.name as string,
   eligibleSites: (item.eligibleSites as Site[]) ?? [],
+  activeAdminCount: Number(item.activeAdminCount ?? 0),
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
 });

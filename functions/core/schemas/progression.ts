@@ -1,0 +1,94 @@
+import * as z from 'zod';
+import { operationTypes } from '../data/operation.js';
+import { subjects } from '../data/progression.js';
+import { progressionSites } from '../domain.js';
+import {
+  CentreIdSchema,
+  PageQuerySchema,
+  PersonNameSchema,
+  UserIdSchema,
+  UserSchema,
+} from './common.js';
+import { ProgressionDataSchema } from './users.js';
+
+const IdSchema = z.string().regex(/^[0-9a-z]{10,40}$/, 'is not an id');
+
+export const SiteParamsSchema = z.strictObject({
+  centreId: CentreIdSchema,
+  site: z.enum(progressionSites),
+});
+
+export const OperationParamsSchema = z.strictObject({
+  centreId: CentreIdSchema,
+  operationId: IdSchema,
+});
+
+export const LearnerBodySchema = z.strictObject({
+  name: PersonNameSchema,
+  stage: z.number().int(),
+  classGroup: z.string().trim().min(1).max(50).optional(),
+});
+
+export const LearnerSchema = z
+  .object({
+    learnerId: z.string(),
+    name: z.string(),
+    stage: z.number().int(),
+    classGroup: z.string().optional(),
+  })
+  .meta({ id: 'Learner' });
+
+export const ResultBodySchema = z
+  .strictObject({
+    learnerId: IdSchema,
+    subject: z.enum(subjects),
+    stage: z.number().int(),
+    series: z.string().trim().min(1).max(40),
+    score: z.number().min(0),
+    maxScore: z.number().positive().max(1000),
+    teacherId: UserIdSchema.optional(),
+  })
+  .refine((body) => body.score <= body.maxScore, {
+    path: ['score'],
+    message: 'must not be more than maxScore',
+  });
+
+export const ResultSchema = z
+  .object({
+    resultId: z.string(),
+    learnerId: z.string(),
+    subject: z.enum(subjects),
+    stage: z.number().int(),
+    series: z.string(),
+    score: z.number(),
+    maxScore: z.number(),
+    teacherId: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ProgressionTestResult' });
+
+export const ResultsQuerySchema = PageQuerySchema.extend({
+  teacherId: UserIdSchema.optional(),
+  learnerId: IdSchema.optional(),
+});
+
+export const SiteTeacherSchema = UserSchema.extend({ progressionData: ProgressionDataSchema });
+
+export const TransferBodySchema = z.strictObject({ toUserId: UserIdSchema });
+export const OffboardingBodySchema = z.strictObject({ transferTo: UserIdSchema.optional() });
+
+export const OperationIdSchema = z.object({ operationId: z.string() });
+
+export const OperationSchema = z
+  .object({
+    operationId: z.string(),
+    type: z.enum(operationTypes),
+    userId: z.string(),
+    toUserId: z.string().optional(),
+    status: z.enum(['running', 'succeeded', 'needs_transfer', 'failed']),
+    moved: z.number().int(),
+    error: z.string().optional(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'Operation' });

@@ -1,0 +1,65 @@
+/**
+ * The removal workflow's one task function: the state machine names the step in `task`.
+ * Errors leave with a name the state machine's Retry and Catch understand: TransientError
+ * is retried, OperationRefused is recorded on the operation and ends it.
+ */
+import {
+  checkData,
+  fail,
+  finish,
+  OperationRefused,
+  prepare,
+  remove,
+  type StepDeps,
+  TransientError,
+  transfer,
+} from './steps.js';
+
+export type TaskEvent =
+  | { task: 'prepare' | 'checkData' | 'transfer' | 'delete'; operationId: string }
+  | { task: 'finish'; operationId: string; status: 'succeeded' | 'needs_transfer' }
+  | { task: 'fail'; operationId: string; error: { Error?: string; Cause?: string } };
+
+const transientNames = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'TimeoutError',
+]);
+
+function classify(error: unknown): Error {
+  if (error instanceof OperationRefused || error instanceof TransientError) return error;
+  const name = (error as { name?: string })?.name ?? '';
+  const retryable = (error as { $retryable?: unknown })?.$retryable;
+  if (transientNames.has(name) || retryable)
+    return new TransientError(`${name}: a passing failure`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function createTaskHandler(deps: StepDeps) {
+  return async (event: TaskEvent) => {
+    try {
+      switch (event.task) {
+        case 'prepare':
+          return await prepare(deps, event.operationId);
+        case 'checkData':
+          return await checkData(deps, event.operationId);
+        case 'transfer':
+          return await transfer(deps, event.operationId);
+        case 'delete':
+          return await remove(deps, event.operationId);
+        case 'finish':
+          return await finish(deps, event.operationId, event.status);
+        case 'fail':
+          return await fail(deps, event.operationId, event.error);
+      }
+    } catch (error) {
+      throw classify(error);
+    }
+  };
+}
