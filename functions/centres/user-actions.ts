@@ -11,6 +11,7 @@ import type { Site } from '../core/domain.js';
 import { emailChangedNotice, restoredNotice } from '../core/emails.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
+import { countEvent } from '../core/metrics.js';
 import { assertNotSelf, assertSitesEligible, statusAfterRestore } from '../core/rules.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
@@ -110,6 +111,7 @@ export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }
     }),
   });
   if (outcome.changed) {
+    countEvent('UsersRestored');
     await deps.identity.enableUser(userId);
     const { after } = outcome;
     await sendNotice(

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -17,6 +18,7 @@ import type { User } from './data/user.js';
 import { maxJsonBodyBytes } from './domain.js';
 import { type FieldError, notFound, ProblemError, validationFailed } from './errors.js';
 import { logger } from './logger.js';
+import { metrics } from './metrics.js';
 import { type Access, type Area, type RouteEntry, type Routes, routesOfArea } from './routes.js';
 import { tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
@@ -280,6 +282,7 @@ export function createAreaHandler<A extends Area>(
 
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use(requestLogging())
     .handler(inner);
 }

@@ -19,6 +19,7 @@ import type { ProgressionSite } from '../core/domain.js';
 import { notFound, ProblemError, validationFailed } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { newId } from '../core/ids.js';
+import { countEvent } from '../core/metrics.js';
 import type { Clock } from '../core/ports.js';
 
 export interface SitesDeps {
@@ -167,6 +168,7 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
         throw validationFailed([
           { path: 'teacherId', message: 'must be an unsuspended teacher of the centre' },
         ]);
+      countEvent('ResultsRecorded');
       return { status: 201, body: publicResult(result) };
     },
 

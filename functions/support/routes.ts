@@ -12,6 +12,7 @@ import { deleteItem } from '../core/data/db.js';
 import { publicUser } from '../core/data/user.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
+import { countEvent } from '../core/metrics.js';
 import { type InviteDeps, inviteUser } from '../core/services/invite-user.js';
 
 export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> => ({
@@ -58,6 +59,7 @@ export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> 
         conflict: new ProblemError('CENTRE_EXISTS'),
       },
     });
+    countEvent('CentresCreated');
     return {
       status: 201,
       body: { centre: publicCentre(centre), coordinator: publicUser(coordinator) },

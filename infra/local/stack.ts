@@ -199,6 +199,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
+      // Metrics are CloudWatch's embedded format: no use locally, and noise in the logs.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // s3rver serves buckets by path, not by virtual host.
       AWS_S3_FORCE_PATH_STYLE: 'true',
       [settingNames.tableName]: tableName,

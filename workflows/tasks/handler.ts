@@ -3,6 +3,8 @@
  * Errors leave with a name the state machine's Retry and Catch understand: TransientError
  * is retried, OperationRefused is recorded on the operation and ends it.
  */
+
+import { metrics } from '../../functions/core/metrics.js';
 import {
   checkData,
   fail,
@@ -60,6 +62,8 @@ export function createTaskHandler(deps: StepDeps) {
       }
     } catch (error) {
       throw classify(error);
+    } finally {
+      metrics.publishStoredMetrics();
     }
   };
 }

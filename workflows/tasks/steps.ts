@@ -25,6 +25,7 @@ import { dataTransferredNotice, deletedNotice } from '../../functions/core/email
 import { ProblemError } from '../../functions/core/errors.js';
 import type { PictureStore } from '../../functions/core/images.js';
 import { logger } from '../../functions/core/logger.js';
+import { countEvent } from '../../functions/core/metrics.js';
 import type { Clock, Identity, Mailer } from '../../functions/core/ports.js';
 import { sendNotice } from '../../functions/core/services/notify.js';
 import { transferTarget } from '../../functions/core/services/operations.js';
@@ -127,6 +128,7 @@ export async function transfer(deps: StepDeps, operationId: string) {
     }
   }
   if (moved) {
+    countEvent('ResultsTransferred', moved);
     await addMoved(db, operationId, moved);
     await transactWrite(db, [
       auditItem(db, operation.centreId, {
@@ -203,6 +205,7 @@ export async function remove(deps: StepDeps, operationId: string) {
       if (written.failedIndex === 2 || written.failedIndex === 3) return { deleted: false };
       throw new TransientError('The user changed while being deleted');
     }
+    countEvent('UsersDeleted');
     const centre = await getCentre(db, operation.centreId);
     await sendNotice(
       deps.mailer,

@@ -15,6 +15,7 @@ import type { Site } from '../domain.js';
 import { invitationEmail } from '../emails.js';
 import { ProblemError } from '../errors.js';
 import { logger } from '../logger.js';
+import { countEvent } from '../metrics.js';
 import { temporaryPassword } from '../passwords.js';
 import type { Clock, Identity, Mailer } from '../ports.js';
 
@@ -117,6 +118,7 @@ export async function inviteUser(deps: InviteDeps, invitation: Invitation): Prom
       'The invitation email could not be sent, so the user was not added. Try again shortly.',
     );
   }
+  countEvent('UsersAdded');
   return user;
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../data/db.js';
 import type { User } from '../data/user.js';
 import { suspendedNotice } from '../emails.js';
 import { logger } from '../logger.js';
+import { countEvent } from '../metrics.js';
 import type { Clock, Identity, Mailer } from '../ports.js';
 import { assertNotSelf } from '../rules.js';
 import { changeUser } from './change-user.js';
@@ -41,6 +42,7 @@ export async function suspend(
     },
   });
   if (outcome.changed) {
+    countEvent('UsersSuspended');
     // Cognito refuses sign-in too; the table already blocks every request, so a failure
     // here weakens nothing and is left for operators.
     await deps.identity
