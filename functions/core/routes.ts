@@ -44,7 +44,11 @@ import {
   SiteTeacherSchema,
   TransferBodySchema,
 } from './schemas/progression.js';
-import { CreateCentreBodySchema, CreatedCentreSchema } from './schemas/support.js';
+import {
+  CreateCentreBodySchema,
+  CreatedCentreSchema,
+  UpdateCentreBodySchema,
+} from './schemas/support.js';
 import {
   AddUsersBodyDocumented,
   AddUsersBodySchema,
@@ -542,6 +546,18 @@ export const routes = {
     summary: 'Every centre, by centre id',
     query: PageQuerySchema,
     success: { status: 200, description: 'A page of centres', schema: pageOf(CentreSchema) },
+  }),
+  updateCentre: route({
+    method: 'PATCH',
+    path: '/support/centres/{centreId}',
+    area: 'support',
+    access: 'support',
+    summary: "Change a centre's name or eligible sites",
+    description: 'A site taken away is taken from every user of the centre.',
+    params: CentreParamsSchema,
+    body: UpdateCentreBodySchema,
+    success: { status: 200, description: 'The centre', schema: CentreSchema },
+    errors: ['CONFLICT'],
   }),
 } as const;
 

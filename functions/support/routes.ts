@@ -7,12 +7,15 @@ import {
   getCentre,
   listCentres,
   publicCentre,
+  updateCentreItem,
 } from '../core/data/centre.js';
-import { deleteItem } from '../core/data/db.js';
-import { publicUser } from '../core/data/user.js';
-import { ProblemError } from '../core/errors.js';
+import { deleteItem, transactWrite } from '../core/data/db.js';
+import { listCentreUsers, publicUser } from '../core/data/user.js';
+import type { Site } from '../core/domain.js';
+import { notFound, ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
+import { changeUser } from '../core/services/change-user.js';
 import { type InviteDeps, inviteUser } from '../core/services/invite-user.js';
 
 export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> => ({
@@ -73,4 +76,55 @@ export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> 
       body: { items: page.items.map(publicCentre), nextCursor: page.nextCursor },
     };
   },
+
+  updateCentre: async ({ params, body, caller }) => {
+    const { db, clock } = deps;
+    const before = await getCentre(db, params.centreId);
+    if (!before) throw notFound('No such centre');
+    const now = clock().toISOString();
+    const after: Centre = {
+      ...before,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.eligibleSites ? { eligibleSites: body.eligibleSites } : {}),
+      updatedAt: now,
+    };
+    await transactWrite(db, [
+      updateCentreItem(db, after),
+      auditItem(db, before.centreId, {
+        at: now,
+        actorId: caller.userId,
+        action: 'centre.updated',
+        details: { before: publicCentre(before), after: publicCentre(after) },
+      }),
+    ]);
+    const removed = before.eligibleSites.filter((site) => !after.eligibleSites.includes(site));
+    if (removed.length) await takeSitesFromUsers(deps, before.centreId, removed, caller.userId);
+    return { status: 200, body: publicCentre(after) };
+  },
 });
+
+/** A site the centre is no longer eligible for is taken from every user who had it. */
+async function takeSitesFromUsers(
+  deps: InviteDeps,
+  centreId: string,
+  removed: Site[],
+  actorId: string,
+) {
+  for (const site of removed) {
+    let cursor: string | undefined;
+    do {
+      const page = await listCentreUsers(deps.db, centreId, { site }, 100, cursor);
+      for (const user of page.items)
+        await changeUser(deps, {
+          centreId,
+          userId: user.userId,
+          actorId,
+          action: 'user.site_access_removed',
+          change: (current) => ({
+            next: { ...current, sites: current.sites.filter((held) => !removed.includes(held)) },
+          }),
+        });
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+}

@@ -93,3 +93,19 @@ export function adjustActiveAdminsItem(db: Db, centreId: string, delta: number):
     },
   };
 }
+
+/** Transaction item: a centre's name and eligible sites, only if it exists. */
+export const updateCentreItem = (db: Db, centre: Centre): TransactWriteItem => ({
+  Update: {
+    TableName: db.tableName,
+    Key: toAttributes(centreKey(centre.centreId)),
+    UpdateExpression: 'SET #name = :name, eligibleSites = :sites, updatedAt = :at',
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: toAttributes({
+      ':name': centre.name,
+      ':sites': centre.eligibleSites,
+      ':at': centre.updatedAt,
+    }),
+  },
+});

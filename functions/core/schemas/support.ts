@@ -17,3 +17,8 @@ export const CreateCentreBodySchema = z.strictObject({
 });
 
 export const CreatedCentreSchema = z.object({ centre: CentreSchema, coordinator: UserSchema });
+
+export const UpdateCentreBodySchema = z.strictObject({
+  name: CentreNameSchema.optional(),
+  eligibleSites: SitesSchema.optional(),
+});
