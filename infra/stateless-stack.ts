@@ -5,6 +5,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -16,16 +17,15 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { type Area, areas, routeList } from '../functions/core/routes.js';
+import { type Area, areas, type OperationId, routeList } from '../functions/core/routes.js';
 import { removalTasksId } from '../workflows/definition.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
+import { HubAlarms } from './alarms.js';
+import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
 import {
   type CognitoAction,
@@ -64,8 +64,9 @@ export const areaResources = {
     table: 'readWrite',
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
     mailer: true,
-    pictures: 'readWrite',
   },
+  // Pictures have their own Lambda, so only it carries the S3 client.
+  pictures: { table: 'readWrite', pictures: 'readWrite' },
   centres: {
     table: 'readWrite',
     userPool: [
@@ -78,7 +79,6 @@ export const areaResources = {
       'AdminEnableUser',
     ],
     mailer: true,
-    pictures: 'read',
     removalWorkflow: true,
   },
   sites: { table: 'readWrite' },
@@ -113,6 +113,24 @@ const accessLogFields = {
 
 export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
 
+/** The public sign-in routes (`/auth/*`): throttled tighter than the stage (hub:auth…Limit). */
+export const publicAuthRoutes = routeList.filter(
+  (entry) => entry.access === 'public' && entry.path.startsWith('/auth/'),
+);
+
+/**
+ * Cognito's account-recovery category (ForgotPassword, ConfirmForgotPassword) allows 30
+ * requests per second per account and cannot be raised; these routes call it.
+ */
+export const accountRecoveryRoutes: readonly OperationId[] = ['forgottenPassword', 'resetPassword'];
+export const cognitoAccountRecoveryRps = 30;
+
+/** The headers a browser may send cross-origin (JWT, JSON bodies, idempotent creates). */
+export const corsAllowHeaders = ['Authorization', 'Content-Type', 'Idempotency-Key'] as const;
+
+/** API Gateway ends every integration after 30 s; an area function must finish before. */
+export const apiIntegrationTimeoutSeconds = 30;
+
 export interface StatelessStackProps extends StackProps {
   settings: HubSettings;
   table: ITableV2;
@@ -126,10 +144,14 @@ export class StatelessStack extends Stack {
   readonly stage: HttpStage;
   readonly removalWorkflow: RemovalWorkflow;
   readonly removalTasks: HubFunction;
+  readonly failedExecutions: FailedExecutions;
+  /** Only when hub:alarmTopicArn is set. */
+  readonly alarms?: HubAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    checkAuthLimits(settings);
 
     // The workflow's steps: they delete logins, pictures and records, and move results.
     const tasks = new HubFunction(this, removalTasksId, {
@@ -151,6 +173,9 @@ export class StatelessStack extends Stack {
       tasks: tasks.function,
       logRetention: settings.logRetention,
     });
+    this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
+      stateMachine: this.removalWorkflow.stateMachine,
+    });
 
     const functions = {} as Record<Area, HubFunction>;
     for (const area of areas) {
@@ -158,7 +183,11 @@ export class StatelessStack extends Stack {
         entry: `functions/${area}/index.ts`,
         description: `School Support Hub: the ${area} routes`,
         logRetention: settings.logRetention,
+        // Sign-in traffic may not take more of Cognito than its quotas give (see settings).
+        ...(area === 'auth' ? { reservedConcurrentExecutions: settings.authConcurrency } : {}),
       });
+      if (fn.function.timeout && fn.function.timeout.toSeconds() >= apiIntegrationTimeoutSeconds)
+        throw new Error(`The ${area} function's timeout must stay below API Gateway's 30 s`);
       const needs: AreaResources = areaResources[area];
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
@@ -175,15 +204,9 @@ export class StatelessStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: settings.allowedOrigins,
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PUT,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        // Only the methods the route table uses; API Gateway answers the OPTIONS preflight.
+        allowMethods: [...new Set(routeList.map((entry) => CorsHttpMethod[entry.method]))],
+        allowHeaders: [...corsAllowHeaders],
         maxAge: Duration.hours(1),
       },
     });
@@ -215,6 +238,7 @@ export class StatelessStack extends Stack {
       ]),
     ) as Record<Area, HttpLambdaIntegration>;
 
+    const routes = {} as Record<OperationId, HttpRoute>;
     for (const entry of routeList) {
       const route = new HttpRoute(this, `Route${capitalize(entry.operationId)}`, {
         httpApi: this.api,
@@ -228,37 +252,63 @@ export class StatelessStack extends Stack {
           reason: `${entry.routeKey} is public by design (API.md "Public" routes: health, OpenAPI document and the sign-in flows that issue the tokens); the stage throttles it.`,
         });
       }
+      routes[entry.operationId] = route;
     }
 
-    if (settings.alarmTopicArn) this.addAlarms(settings.alarmTopicArn);
+    // Tighter limits on the public sign-in routes. RouteSettings name routes by key, and API
+    // Gateway refuses a key it does not know yet: the stage waits for those routes.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      publicAuthRoutes.map((entry) => [
+        entry.routeKey,
+        {
+          ThrottlingBurstLimit: settings.authBurstLimit,
+          ThrottlingRateLimit: settings.authRateLimit,
+        },
+      ]),
+    );
+    for (const entry of publicAuthRoutes) this.stage.node.addDependency(routes[entry.operationId]);
+
+    if (settings.alarmTopicArn) {
+      this.alarms = new HubAlarms(this, 'Alarms', {
+        topicArn: settings.alarmTopicArn,
+        stage: this.stage,
+        functions: {
+          ...Object.fromEntries(areas.map((area) => [capitalize(area), functions[area].function])),
+          [removalTasksId]: tasks.function,
+        },
+        stateMachine: this.removalWorkflow.stateMachine,
+        deadLetterQueue: this.failedExecutions.queue,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'RemovalStateMachineArn', {
       value: this.removalWorkflow.stateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'FailedExecutionsQueueUrl', {
+      value: this.failedExecutions.queue.queueUrl,
+    });
   }
+}
 
-  private addAlarms(topicArn: string): void {
-    const action = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', topicArn));
-    for (const area of areas) {
-      new Alarm(this, `${capitalize(area)}Errors`, {
-        metric: this.functions[area].function.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: `The ${area} Lambda threw`,
-      }).addAlarmAction(action);
-    }
-    new Alarm(this, 'Api5xx', {
-      metric: this.stage.metricServerError({ period: Duration.minutes(5) }),
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'The API answered 5xx',
-    }).addAlarmAction(action);
-  }
+/**
+ * The sign-in limits must be tighter than the stage's, and the account-recovery routes
+ * together must stay within Cognito's account-recovery quota.
+ */
+export function checkAuthLimits(settings: HubSettings): void {
+  if (
+    settings.authBurstLimit > apiThrottle.burstLimit ||
+    settings.authRateLimit > apiThrottle.rateLimit
+  )
+    throw new Error(
+      `hub:authBurstLimit/hub:authRateLimit must not exceed the stage's ${apiThrottle.burstLimit}/${apiThrottle.rateLimit}`,
+    );
+  const recoveryRps = settings.authRateLimit * accountRecoveryRoutes.length;
+  if (recoveryRps > cognitoAccountRecoveryRps)
+    throw new Error(
+      `hub:authRateLimit ${settings.authRateLimit} lets the ${accountRecoveryRoutes.length} account-recovery routes ask Cognito for ${recoveryRps} requests/s; its quota is ${cognitoAccountRecoveryRps}`,
+    );
 }
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

@@ -1,5 +1,4 @@
 import type { Db } from '../core/data/db.js';
-import type { PictureStore } from '../core/images.js';
 import type { Clock, Identity, Mailer, Workflows } from '../core/ports.js';
 
 /** What the centre routes need; the Lambda entry builds it once, tests hand in their own. */
@@ -7,7 +6,6 @@ export interface CentresDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
-  pictures: PictureStore;
   workflows: Workflows;
   clock: Clock;
 }

@@ -1,7 +1,6 @@
 import {
   identityFromEnvironment,
   mailerFromEnvironment,
-  picturesFromEnvironment,
   workflowsFromEnvironment,
 } from '../core/adapters/from-environment.js';
 import { createAreaHandler } from '../core/http.js';
@@ -16,7 +15,6 @@ export const handler = createAreaHandler(
     db,
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
-    pictures: picturesFromEnvironment(),
     workflows: workflowsFromEnvironment(),
     clock: systemClock,
   }),

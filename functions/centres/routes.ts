@@ -76,13 +76,6 @@ export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'>
       body: await restoreUser(deps, { ...params, actor: caller }),
     }),
 
-    getUserPicture: async ({ params }) => {
-      const user = await userOfCentre(deps.db, params.centreId, params.userId);
-      const picture = user.pictureType ? await deps.pictures.get(user.userId) : undefined;
-      if (!picture) throw notFound('No picture');
-      return { status: 200, binary: { bytes: picture.bytes, contentType: picture.contentType } };
-    },
-
     getProgressionData: async ({ params }) => {
       await userOfCentre(deps.db, params.centreId, params.userId);
       return { status: 200, body: await progressionDataOf(deps.db, params.userId) };

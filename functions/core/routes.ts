@@ -63,7 +63,7 @@ import {
 
 const pictureTypes = ['image/png', 'image/jpeg', 'image/webp'];
 
-export const areas = ['system', 'auth', 'me', 'centres', 'sites', 'support'] as const;
+export const areas = ['system', 'auth', 'me', 'pictures', 'centres', 'sites', 'support'] as const;
 export type Area = (typeof areas)[number];
 
 /**
@@ -256,7 +256,7 @@ export const routes = {
   putPicture: route({
     method: 'PUT',
     path: '/me/picture',
-    area: 'me',
+    area: 'pictures',
     access: 'signedIn',
     summary: 'Set your profile picture (PNG, JPEG or WebP, at most 1 MiB)',
     rawBody: { contentTypes: pictureTypes, maxBytes: maxPictureBytes, refusedAs: 'INVALID_IMAGE' },
@@ -266,7 +266,7 @@ export const routes = {
   getPicture: route({
     method: 'GET',
     path: '/me/picture',
-    area: 'me',
+    area: 'pictures',
     access: 'signedIn',
     summary: 'Your profile picture',
     success: { status: 200, description: 'The picture', binaryTypes: pictureTypes },
@@ -275,7 +275,7 @@ export const routes = {
   deletePicture: route({
     method: 'DELETE',
     path: '/me/picture',
-    area: 'me',
+    area: 'pictures',
     access: 'signedIn',
     summary: 'Remove your profile picture',
     success: { status: 204, description: 'Removed' },
@@ -393,7 +393,7 @@ export const routes = {
   getUserPicture: route({
     method: 'GET',
     path: '/centres/{centreId}/users/{userId}/picture',
-    area: 'centres',
+    area: 'pictures',
     access: 'coordinator',
     summary: "A user's profile picture",
     params: CentreUserParamsSchema,

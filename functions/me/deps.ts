@@ -1,13 +1,11 @@
 import type { Db } from '../core/data/db.js';
 import type { RateLimiter } from '../core/data/rate-limit.js';
-import type { PictureStore } from '../core/images.js';
 import type { Clock, Identity, Mailer } from '../core/ports.js';
 
 export interface MeDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
-  pictures: PictureStore;
   limiter: RateLimiter;
   clock: Clock;
 }

@@ -1,7 +1,6 @@
 import {
   identityFromEnvironment,
   mailerFromEnvironment,
-  picturesFromEnvironment,
 } from '../core/adapters/from-environment.js';
 import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
@@ -16,7 +15,6 @@ export const handler = createAreaHandler(
     db,
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
-    pictures: picturesFromEnvironment(),
     limiter: rateLimiter(db, systemClock),
     clock: systemClock,
   }),

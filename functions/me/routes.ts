@@ -8,9 +8,8 @@ import {
 } from '../core/data/email-change.js';
 import { getUserIdByEmail, moveEmailItems, publicUser } from '../core/data/user.js';
 import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
-import { notFound, ProblemError } from '../core/errors.js';
+import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
-import { inspectImage } from '../core/images.js';
 import { logger } from '../core/logger.js';
 import { weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
@@ -19,7 +18,7 @@ import { sendNotice } from '../core/services/notify.js';
 import type { MeDeps } from './deps.js';
 
 export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
-  const { db, identity, mailer, pictures, clock } = deps;
+  const { db, identity, mailer, clock } = deps;
   const changeSelf = (
     caller: { userId: string; centreId: string | null },
     action: string,
@@ -115,33 +114,6 @@ export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
           keptAuthTime: authTime,
         },
       }));
-      return { status: 204 };
-    },
-
-    putPicture: async ({ caller, raw }) => {
-      const image = inspectImage(raw.bytes, raw.contentType);
-      if (!image.ok) throw new ProblemError('INVALID_IMAGE', image.reason);
-      await pictures.put(caller.userId, raw.bytes, image.type);
-      const { after } = await changeSelf(caller, 'user.picture_changed', (user) => ({
-        next: { ...user, pictureType: image.type },
-        details: { after: { picture: `${image.type} ${image.width}x${image.height}` } },
-      }));
-      return { status: 200, body: publicUser(after) };
-    },
-
-    getPicture: async ({ caller }) => {
-      const picture = caller.pictureType ? await pictures.get(caller.userId) : undefined;
-      if (!picture) throw notFound('No picture');
-      return { status: 200, binary: { bytes: picture.bytes, contentType: picture.contentType } };
-    },
-
-    deletePicture: async ({ caller }) => {
-      if (!caller.pictureType) return { status: 204 };
-      await changeSelf(caller, 'user.picture_removed', (user) => ({
-        next: { ...user, pictureType: undefined },
-        details: { before: { picture: user.pictureType } },
-      }));
-      await pictures.delete(caller.userId);
       return { status: 204 };
     },
   };

@@ -75,6 +75,7 @@ const areaModules: Record<Area, () => Promise<{ handler: AreaHandler }>> = {
   system: () => import('../../functions/system/index.js'),
   auth: () => import('../../functions/auth/index.js'),
   me: () => import('../../functions/me/index.js'),
+  pictures: () => import('../../functions/pictures/index.js'),
   centres: () => import('../../functions/centres/index.js'),
   sites: () => import('../../functions/sites/index.js'),
   support: () => import('../../functions/support/index.js'),

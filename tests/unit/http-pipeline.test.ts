@@ -6,7 +6,7 @@ import { createAreaHandler } from '../../functions/core/http.js';
 import { meRoutes } from '../../functions/me/routes.js';
 import { supportRoutes } from '../../functions/support/routes.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fakeMailer, fakePictures, fixedClock } from './fakes/index.js';
+import { aUser, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
 
 type Result = { statusCode: number; headers: Record<string, string>; body?: string };
 
@@ -16,7 +16,6 @@ function meHandler(users: User[]) {
     db: { client: { send: vi.fn() }, tableName: 't' } as unknown as Db,
     identity: fakeIdentity(),
     mailer: fakeMailer(),
-    pictures: fakePictures(),
     limiter: { check: vi.fn(), hit: vi.fn() },
     clock: fixedClock(),
   };
@@ -91,7 +90,6 @@ describe('the request pipeline: who may call which route', () => {
       db,
       identity: fakeIdentity(),
       mailer: fakeMailer(),
-      pictures: fakePictures(),
       workflows: { start: vi.fn() },
       clock: fixedClock(),
     }),
