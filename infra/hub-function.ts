@@ -30,6 +30,8 @@ export interface HubFunctionProps {
   logRetention: RetentionDays;
   /** @default hubFunctionDefaults.timeout (10 s, below the API's 30 s) */
   timeout?: Duration;
+  /** Caps the function's concurrent executions (and reserves them). @default none */
+  reservedConcurrentExecutions?: number;
 }
 
 export class HubFunction extends Construct {
@@ -56,6 +58,9 @@ export class HubFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       ...hubFunctionDefaults,
       ...(props.timeout ? { timeout: props.timeout } : {}),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       entry: path.join(projectRoot, props.entry),
       handler: 'handler',
       projectRoot,

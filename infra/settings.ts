@@ -13,6 +13,11 @@ export interface HubSettings {
   accessTokenMinutes: number;
   logRetention: RetentionDays;
   alarmTopicArn?: string;
+  /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
+  authBurstLimit: number;
+  authRateLimit: number;
+  /** Reserved concurrency of the auth function: caps what sign-in traffic asks of Cognito. */
+  authConcurrency: number;
 }
 
 /** The context keys this app reads; their defaults live in cdk.json (`context`). */
@@ -24,6 +29,9 @@ export const contextKeys = [
   'hub:accessTokenMinutes',
   'hub:logRetentionDays',
   'hub:alarmTopicArn',
+  'hub:authBurstLimit',
+  'hub:authRateLimit',
+  'hub:authConcurrency',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -86,6 +94,8 @@ export function readHubSettings(node: Node): HubSettings {
     throw new Error('hub:accessTokenMinutes must be between 5 and 1440 (Cognito limits)');
 
   const alarmTopicArn = text(node, 'hub:alarmTopicArn');
+  if (alarmTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/.test(alarmTopicArn))
+    throw new Error(`hub:alarmTopicArn ${alarmTopicArn} is not an SNS topic ARN`);
   return {
     region: text(node, 'hub:region'),
     mailFrom,
@@ -94,5 +104,8 @@ export function readHubSettings(node: Node): HubSettings {
     accessTokenMinutes,
     logRetention: retentionDays as RetentionDays,
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
+    authBurstLimit: integer(node, 'hub:authBurstLimit'),
+    authRateLimit: integer(node, 'hub:authRateLimit'),
+    authConcurrency: integer(node, 'hub:authConcurrency'),
   };
 }

@@ -22,7 +22,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type Area, areas, type OperationId, routeList } from '../functions/core/routes.js';
-import { removalTasksId } from '../workflows/definition.js';
+import { removalTasksId } from '../workflows/names.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { HubAlarms } from './alarms.js';
 import { FailedExecutions } from './failed-executions.js';

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { removalTasksId } from './names.js';
 import { RemovalWorkflow } from './removal-workflow.js';
 
-/** The task function's construct id; the definition names the function by it. */
-export const removalTasksId = 'RemovalTasks';
+export { removalTasksId };
 
 /** Turns an intrinsic inside DefinitionString into the placeholder string the ASL gets. */
 function resolveIntrinsic(value: unknown): string {

@@ -32,7 +32,7 @@ export async function deleteUser(deps: CentresDeps, { centreId, userId, actor }:
     );
   const operation = await startOperation(deps, {
     centreId,
-    userId,
+    user,
     type: 'delete',
     actorId: actor.userId,
   });
@@ -48,7 +48,7 @@ export async function transferData(
   await transferTarget(deps.db, user, toUserId, await progressionDataOf(deps.db, userId));
   const operation = await startOperation(deps, {
     centreId,
-    userId,
+    user,
     type: 'transfer',
     toUserId,
     actorId: actor.userId,
@@ -73,7 +73,7 @@ export async function offboardUser(
     await transferTarget(deps.db, user, transferTo, await progressionDataOf(deps.db, userId));
   const operation = await startOperation(deps, {
     centreId,
-    userId,
+    user,
     type: 'offboarding',
     ...(transferTo ? { toUserId: transferTo } : {}),
     actorId: actor.userId,

@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { passwordPolicy } from '../../functions/core/domain.js';
 import { type Area, areas } from '../../functions/core/routes.js';
-import { removalTasksId, synthesizeRemovalDefinition } from '../../workflows/definition.js';
+import { removalTasksId } from '../../workflows/names.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
@@ -23,6 +23,7 @@ import type { Handle, LogFn } from './emulators/process.js';
 import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
 import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
+import { removalDefinition } from './state-machine.js';
 import { ensureSupportAccount } from './support-account.js';
 import { createTable } from './table.js';
 
@@ -189,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       createTable(dynamoClient, tableName),
     ]);
 
+    log(`user pool and table in ${Math.round(performance.now() - started)} ms`);
     const stepFunctionsEndpoint = `http://127.0.0.1:${ports.stepFunctions}`;
     const environment: Record<string, string> = {
       AWS_REGION: 'eu-west-2',
@@ -219,8 +221,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
     ) as Record<Area, AreaHandler>;
 
+    log(`handlers loaded in ${Math.round(performance.now() - started)} ms`);
     // The state machine CDK synthesizes, its task function answered by the real handler.
-    const { definition } = synthesizeRemovalDefinition();
+    const definition = await removalDefinition();
     const removalTasks = (await import('../../workflows/tasks/index.js'))
       .handler as LocalLambdaHandler;
     const stepFunctions = await startStepFunctionsLocal({
@@ -241,6 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     handles.push(stepFunctions);
+    log(`state machine in ${Math.round(performance.now() - started)} ms`);
 
     const supportEmail = options.supportEmail ?? defaultSupportAccount.email;
     const supportPassword = options.supportPassword ?? defaultSupportAccount.password;

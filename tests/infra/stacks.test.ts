@@ -18,16 +18,33 @@ import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { tableSchema } from '../../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../../functions/core/domain.js';
 import { type Area, areas, routeList } from '../../functions/core/routes.js';
+import { alarmThresholds } from '../../infra/alarms.js';
 import {
   bundledFileName,
   esbuildOptions,
   esmRequireBanner,
   nodejsFunctionBundling,
 } from '../../infra/bundling.js';
+import { failedExecutionStatuses } from '../../infra/failed-executions.js';
 import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
 import { HubFunction, projectRoot } from '../../infra/hub-function.js';
-import { type AreaResources, apiThrottle, areaResources } from '../../infra/stateless-stack.js';
-import { definitionFromTemplate, synthesizeRemovalDefinition } from '../../workflows/definition.js';
+import { contextKeys } from '../../infra/settings.js';
+import {
+  type AreaResources,
+  accountRecoveryRoutes,
+  apiIntegrationTimeoutSeconds,
+  apiThrottle,
+  areaResources,
+  checkAuthLimits,
+  cognitoAccountRecoveryRps,
+  corsAllowHeaders,
+  publicAuthRoutes,
+} from '../../infra/stateless-stack.js';
+import {
+  definitionFromTemplate,
+  removalTasksId,
+  synthesizeRemovalDefinition,
+} from '../../workflows/definition.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -209,9 +226,12 @@ describe('stateless stack', () => {
       });
     }
     for (const area of areas) {
-      expect(
-        statelessJson.Resources[logicalIdOf(hub.stateless.functions[area].function)]?.Type,
-      ).toBe('AWS::Lambda::Function');
+      const fn = must(
+        statelessJson.Resources[logicalIdOf(hub.stateless.functions[area].function)],
+        area,
+      );
+      expect(fn.Type).toBe('AWS::Lambda::Function');
+      expect(fn.Properties.Timeout, area).toBeLessThan(apiIntegrationTimeoutSeconds);
     }
     for (const [, group] of resourcesOf(stateless, 'AWS::Logs::LogGroup')) {
       expect(group.Properties.RetentionInDays).toBe(90);
@@ -382,25 +402,370 @@ describe('stateless stack', () => {
   });
 });
 
-describe('alarms', () => {
-  it('alarms on Lambda errors and API 5xx only when hub:alarmTopicArn is set', () => {
-    expect(resourcesOf(stateless, 'AWS::CloudWatch::Alarm')).toHaveLength(0);
-    const dir = mkdtempSync(path.join(tmpdir(), 'hub-alarms-'));
-    try {
-      const topicArn = 'arn:aws:sns:eu-west-2:123456789012:hub-alarms';
-      const withAlarms = createHubApp({
-        outdir: dir,
-        context: { 'aws:cdk:bundling-stacks': [], 'hub:alarmTopicArn': topicArn },
+/**
+ * The same app synthesized with every optional setting changed from cdk.json's defaults: an
+ * alarm topic, two origins, other sign-in limits. Proves those values come from context.
+ */
+const variantContext = {
+  'aws:cdk:bundling-stacks': [],
+  'hub:alarmTopicArn': 'arn:aws:sns:eu-west-2:123456789012:hub-alarms',
+  'hub:allowedOrigins': ['https://hub.school.example', 'http://localhost:5173'],
+  'hub:authBurstLimit': 7,
+  'hub:authRateLimit': 3,
+  'hub:authConcurrency': 5,
+} as const;
+let variant: HubApp;
+let variantDir: string;
+let variantTemplate: Template;
+
+beforeAll(() => {
+  variantDir = mkdtempSync(path.join(tmpdir(), 'hub-variant-'));
+  // Synth runs cdk-nag too: alarms and the changed settings must be finding-free as well.
+  variant = createHubApp({ outdir: variantDir, context: variantContext });
+  variantTemplate = Template.fromJSON(
+    variant.app.synth().getStackByName(stackNames.stateless).template,
+  );
+}, 60_000);
+
+afterAll(() => {
+  if (variantDir) rmSync(variantDir, { recursive: true, force: true });
+});
+
+const variantLogicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  variant.stateless.getLogicalId(construct.node.defaultChild as CfnElement);
+
+describe('API limits (stage throttling, tighter on the public /auth/* routes)', () => {
+  const authKeys = publicAuthRoutes.map((entry) => entry.routeKey);
+
+  it('picks every public /auth/* route of routeList, and no signed-in one', () => {
+    expect(authKeys.sort()).toEqual(
+      routeList
+        .filter((entry) => entry.access === 'public' && entry.path.startsWith('/auth/'))
+        .map((entry) => entry.routeKey)
+        .sort(),
+    );
+    expect(authKeys).toContain('POST /auth/login');
+    expect(authKeys).toContain('POST /auth/forgotten-password');
+    expect(authKeys).not.toContain('POST /auth/logout'); // signed in: the JWT guards it
+  });
+
+  it('sets route throttling for exactly those routes from context, leaving the default stage limits', () => {
+    expect(hub.settings).toMatchObject({ authBurstLimit: 20, authRateLimit: 10 });
+    const check = (template: Template, burst: number, rate: number) => {
+      const [[, stage]] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage') as [
+        [string, Resources[string]],
+      ];
+      expect(stage.Properties.DefaultRouteSettings).toEqual({
+        ThrottlingBurstLimit: apiThrottle.burstLimit,
+        ThrottlingRateLimit: apiThrottle.rateLimit,
       });
-      const template = Template.fromJSON(
-        withAlarms.app.synth().getStackByName(stackNames.stateless).template,
-      );
-      const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(areas.length + 1);
-      for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual([...authKeys].sort());
+      for (const key of authKeys)
+        expect(stage.Properties.RouteSettings[key], key).toEqual({
+          ThrottlingBurstLimit: burst,
+          ThrottlingRateLimit: rate,
+        });
+      return stage as Resources[string] & { DependsOn?: string[] };
+    };
+    const stage = check(stateless, 20, 10);
+    check(variantTemplate, 7, 3);
+    // API Gateway refuses RouteSettings for a route key it does not know yet.
+    const routeIds = Object.fromEntries(
+      resourcesOf(stateless, 'AWS::ApiGatewayV2::Route').map(([id, r]) => [
+        r.Properties.RouteKey,
+        id,
+      ]),
+    );
+    for (const key of authKeys) expect(stage.DependsOn, key).toContain(must(routeIds[key], key));
+  });
+
+  it('keeps the sign-in limits below the stage and the recovery routes within Cognito quota', () => {
+    for (const id of accountRecoveryRoutes)
+      expect(publicAuthRoutes.map((entry) => entry.operationId)).toContain(id);
+    expect(hub.settings.authBurstLimit).toBeLessThan(apiThrottle.burstLimit);
+    expect(hub.settings.authRateLimit).toBeLessThan(apiThrottle.rateLimit);
+    expect(hub.settings.authRateLimit * accountRecoveryRoutes.length).toBeLessThanOrEqual(
+      cognitoAccountRecoveryRps,
+    );
+    expect(() => checkAuthLimits({ ...hub.settings, authRateLimit: 16 })).toThrow(/quota is 30/);
+    expect(() => checkAuthLimits({ ...hub.settings, authBurstLimit: 500 })).toThrow(/stage/);
+    expect(() =>
+      createHubApp({ outdir: variantDir, context: { 'hub:authConcurrency': 'lots' } }),
+    ).toThrow(/hub:authConcurrency must be a positive integer/);
+  });
+});
+
+describe('failure containment', () => {
+  it('reserves concurrency for the auth function alone, from context', () => {
+    expect(hub.settings.authConcurrency).toBe(20);
+    for (const [app, json, expected] of [
+      [hub, statelessJson, 20],
+      [variant, variantTemplate.toJSON(), 5],
+    ] as const) {
+      for (const area of areas) {
+        const id = app.stateless.getLogicalId(
+          app.stateless.functions[area].function.node.defaultChild as CfnElement,
+        );
+        const reserved = (json as { Resources: Resources }).Resources[id]?.Properties
+          .ReservedConcurrentExecutions;
+        expect(reserved, area).toBe(area === 'auth' ? expected : undefined);
+      }
     }
+  });
+
+  it('delivers failed, timed-out and aborted executions to an encrypted, TLS-only, 14-day queue', () => {
+    const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(1);
+    const [[queueId, queue]] = queues as [[string, Resources[string]]];
+    expect(queueId).toBe(logicalIdOf(hub.stateless.failedExecutions.queue));
+    expect(queue.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 60 * 60,
+    });
+
+    const rules = resourcesOf(stateless, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [[ruleId, rule]] = rules as [[string, Resources[string]]];
+    const machineId = logicalIdOf(hub.stateless.removalWorkflow.stateMachine);
+    expect(failedExecutionStatuses).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(rule.Properties).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [{ Ref: machineId }],
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
+      },
+      Targets: [{ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }],
+    });
+    expect(rule.Properties.Targets).toHaveLength(1);
+
+    const [[, policy]] = resourcesOf(stateless, 'AWS::SQS::QueuePolicy') as [
+      [string, Resources[string]],
+    ];
+    expect(policy.Properties.Queues).toEqual([{ Ref: queueId }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: expect.arrayContaining(['sqs:SendMessage']),
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+        }),
+      ]),
+    );
+  });
+});
+
+describe('parity: the API is exactly routeList', () => {
+  it('has no route that routeList lacks, and each invokes its area function, and only from its route', () => {
+    const routes = resourcesOf(stateless, 'AWS::ApiGatewayV2::Route');
+    const byKey = new Map(routeList.map((entry) => [entry.routeKey, entry]));
+    const keys = routes.map(([, route]) => route.Properties.RouteKey as string);
+    expect(new Set(keys).size).toBe(keys.length); // no duplicate
+    expect([...keys].sort()).toEqual([...byKey.keys()].sort()); // nothing extra, nothing missing
+    expect(keys).not.toContain('$default');
+
+    const apiId = logicalIdOf(hub.stateless.api);
+    const integrations = Object.fromEntries(
+      resourcesOf(stateless, 'AWS::ApiGatewayV2::Integration'),
+    );
+    // One integration per area: a route cannot reach another area's function by accident.
+    expect(Object.keys(integrations)).toHaveLength(areas.length);
+    const permissions = resourcesOf(stateless, 'AWS::Lambda::Permission').map(([, p]) => p);
+    for (const [, route] of routes) {
+      const entry = must(byKey.get(route.Properties.RouteKey), route.Properties.RouteKey);
+      expect(route.Properties.ApiId).toEqual({ Ref: apiId });
+      const [prefix, ref] = route.Properties.Target['Fn::Join'][1];
+      expect(prefix).toBe('integrations/');
+      const integration = must(integrations[ref.Ref], entry.routeKey);
+      const functionArn = {
+        'Fn::GetAtt': [logicalIdOf(hub.stateless.functions[entry.area].function), 'Arn'],
+      };
+      expect(integration.Properties).toMatchObject({
+        ApiId: { Ref: apiId },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: functionArn,
+      });
+      // API Gateway may invoke that function for this route's path (any stage, any method).
+      const allowed = permissions.filter(
+        (p) =>
+          JSON.stringify(p.Properties.FunctionName) === JSON.stringify(functionArn) &&
+          JSON.stringify(p.Properties.SourceArn).endsWith(`/*/*${entry.path}"]]}`),
+      );
+      expect(allowed.length, entry.routeKey).toBeGreaterThan(0);
+      expect(allowed[0]?.Properties.Principal).toBe('apigateway.amazonaws.com');
+    }
+  });
+});
+
+describe('CORS', () => {
+  const corsOf = (template: Template) => {
+    const [[, api]] = resourcesOf(template, 'AWS::ApiGatewayV2::Api') as [
+      [string, Resources[string]],
+    ];
+    return api.Properties.CorsConfiguration;
+  };
+
+  it('allows only the origins from context, never "*", and no credentials', () => {
+    expect(corsOf(stateless).AllowOrigins).toEqual(cdkJsonContext()['hub:allowedOrigins']);
+    expect(corsOf(variantTemplate).AllowOrigins).toEqual(variantContext['hub:allowedOrigins']);
+    for (const cors of [corsOf(stateless), corsOf(variantTemplate)]) {
+      expect(cors.AllowOrigins).not.toContain('*');
+      expect(cors.AllowCredentials).toBeUndefined();
+      expect(cors.ExposeHeaders).toBeUndefined();
+    }
+    for (const origins of [['*'], ['https://*.example.org'], ['https://hub.example.org/app']])
+      expect(() =>
+        createHubApp({ outdir: variantDir, context: { 'hub:allowedOrigins': origins } }),
+      ).toThrow(/not an exact origin/);
+  });
+
+  it('allows exactly the Authorization, Content-Type and Idempotency-Key headers and routeList methods', () => {
+    const cors = corsOf(stateless);
+    expect(corsAllowHeaders).toEqual(['Authorization', 'Content-Type', 'Idempotency-Key']);
+    expect(cors.AllowHeaders).toEqual(['Authorization', 'Content-Type', 'Idempotency-Key']);
+    expect([...cors.AllowMethods].sort()).toEqual(
+      [...new Set(routeList.map((entry) => entry.method))].sort(),
+    );
+    expect(cors.AllowMethods).not.toContain('*');
+    expect(cors.AllowMethods).not.toContain('OPTIONS'); // API Gateway answers the preflight
+  });
+});
+
+describe('alarms (only when hub:alarmTopicArn is set)', () => {
+  const topicArn = variantContext['hub:alarmTopicArn'];
+  const alarmsOf = (template: Template) =>
+    resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+  const find = (metricName: string, dimension?: unknown) =>
+    alarmsOf(variantTemplate).filter(
+      (alarm) =>
+        alarm.MetricName === metricName &&
+        (dimension === undefined ||
+          JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension))),
+    );
+
+  it('creates none without a topic, and sends every alarm to the topic, missing data not breaching', () => {
+    expect(hub.settings.alarmTopicArn).toBeUndefined();
+    expect(alarmsOf(stateless)).toHaveLength(0);
+    const alarms = alarmsOf(variantTemplate);
+    // 5xx rate; errors and throttles of every function; 3 workflow; 2 SES; dead letters.
+    expect(alarms).toHaveLength(1 + 2 * (areas.length + 1) + 3 + 2 + 1);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([topicArn]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm.AlarmDescription).toEqual(expect.any(String));
+    }
+    expect(() =>
+      createHubApp({ outdir: variantDir, context: { 'hub:alarmTopicArn': 'hub-alarms' } }),
+    ).toThrow(/not an SNS topic ARN/);
+    // cdk-nag passed over the alarms too (errors throw in synth; warnings land here).
+    const report = JSON.parse(
+      readFileSync(path.join(variantDir, 'validation-report.json'), 'utf8'),
+    ) as { pluginReports: unknown[] };
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  it('alarms on the API 5xx rate as a percentage of requests (metric math), not a count', () => {
+    const rate = alarmsOf(variantTemplate).filter((alarm) => alarm.Metrics);
+    expect(rate).toHaveLength(1);
+    const [alarm] = rate as [Json];
+    expect(alarm.MetricName).toBeUndefined();
+    expect(alarm).toMatchObject({
+      Threshold: alarmThresholds.api5xxPercent,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarmThresholds.api5xxPercent).toBe(5);
+    const expression = alarm.Metrics.find((m: Json) => m.Expression);
+    expect(expression).toMatchObject({ ReturnData: true });
+    expect(expression.Expression.replace(/\s/g, '')).toBe('100*FILL(errors,0)/requests');
+    const stageMetric = (id: string, name: string) =>
+      expect(alarm.Metrics.find((m: Json) => m.Id === id)).toMatchObject({
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/ApiGateway',
+            MetricName: name,
+            Dimensions: expect.arrayContaining([
+              { Name: 'ApiId', Value: { Ref: variantLogicalIdOf(variant.stateless.api) } },
+              { Name: 'Stage', Value: '$default' },
+            ]),
+          },
+          Stat: 'Sum',
+        },
+      });
+    stageMetric('errors', '5xx');
+    stageMetric('requests', 'Count');
+  });
+
+  it('alarms on errors and throttles of every function, the task function included', () => {
+    const fns = [
+      ...areas.map((area) => variant.stateless.functions[area].function),
+      variant.stateless.removalTasks.function,
+    ];
+    for (const fn of fns) {
+      const dimension = { Name: 'FunctionName', Value: { Ref: variantLogicalIdOf(fn) } };
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = find(metric, dimension);
+        expect(found, `${metric} ${fn.node.path}`).toHaveLength(1);
+        expect(found[0]).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      }
+    }
+    expect(variantLogicalIdOf(variant.stateless.removalTasks.function)).toContain(removalTasksId);
+  });
+
+  it('alarms on failed, timed-out and aborted workflow executions, SES reputation and dead letters', () => {
+    const machine = {
+      Name: 'StateMachineArn',
+      Value: { Ref: variantLogicalIdOf(variant.stateless.removalWorkflow.stateMachine) },
+    };
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+      expect(find(metric, machine), metric).toHaveLength(1);
+      expect(find(metric, machine)[0]).toMatchObject({
+        Namespace: 'AWS/States',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+    expect(find('Reputation.BounceRate')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SES',
+        Threshold: 0.05, // the metric is a ratio: 5 %
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+    expect(find('Reputation.ComplaintRate')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SES',
+        Threshold: 0.001, // 0.1 %
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+    const queueName = {
+      Name: 'QueueName',
+      Value: {
+        'Fn::GetAtt': [variantLogicalIdOf(variant.stateless.failedExecutions.queue), 'QueueName'],
+      },
+    };
+    expect(find('ApproximateNumberOfMessagesVisible', queueName)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
   });
 });
 
@@ -465,7 +830,14 @@ describe('cdk.json', () => {
       'hub:accessTokenMinutes': 15,
       'hub:logRetentionDays': 90,
       'hub:alarmTopicArn': '',
+      'hub:authBurstLimit': 20,
+      'hub:authRateLimit': 10,
+      'hub:authConcurrency': 20,
     });
+    // Every key the app reads has its default in cdk.json, and nothing else is hub:*.
+    expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('hub:'))).toEqual([
+      ...contextKeys,
+    ]);
     expect(process.env.HOME).toBe(process.env.CDK_HOME);
   });
 });

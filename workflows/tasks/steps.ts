@@ -238,14 +238,14 @@ export async function finish(
   ]);
   if (ended && operation.toUserId && operation.moved > 0) {
     const target = await getUser(db, operation.toUserId);
-    const source = await getUser(db, operation.userId);
     if (target)
       await sendNotice(
         deps.mailer,
         dataTransferredNotice(
           target.email,
           target.name,
-          source?.name ?? 'a former colleague',
+          // Named from the operation: an offboarding has deleted the user by now.
+          operation.userName || 'a former colleague',
           operation.moved,
         ),
         'data-transferred',

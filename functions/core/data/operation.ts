@@ -18,6 +18,8 @@ export interface Operation {
   centreId: string;
   type: OperationType;
   userId: string;
+  /** The user's name when the operation began: notices name them after their deletion. */
+  userName: string;
   toUserId?: string;
   actorId: string;
   status: OperationStatus;
@@ -37,6 +39,7 @@ export const fromOperationItem = (item: Item): Operation => ({
   centreId: item.centreId as string,
   type: item.operationType as OperationType,
   userId: item.userId as string,
+  userName: (item.userName as string) ?? '',
   ...(item.toUserId ? { toUserId: item.toUserId as string } : {}),
   actorId: item.actorId as string,
   status: item.status as OperationStatus,
@@ -47,7 +50,8 @@ export const fromOperationItem = (item: Item): Operation => ({
 });
 
 /** What the API shows of an operation. */
-export const publicOperation = ({ centreId: _c, actorId: _a, ...rest }: Operation) => rest;
+export const publicOperation = ({ centreId: _c, actorId: _a, userName: _n, ...rest }: Operation) =>
+  rest;
 
 export async function getOperation(db: Db, operationId: string): Promise<Operation | undefined> {
   const item = await getItem(db, operationKey(operationId));

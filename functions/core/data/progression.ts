@@ -257,9 +257,11 @@ export function listResults(
       {
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :partition',
-        ...(filter.learnerId ? { FilterExpression: 'learnerId = :learner' } : {}),
+        // A teacher id names a user of any centre: only this centre's results are shown.
+        FilterExpression: `centreId = :centre${filter.learnerId ? ' AND learnerId = :learner' : ''}`,
         ExpressionAttributeValues: toAttributes({
           ':partition': partition,
+          ':centre': centreId,
           ...(filter.learnerId ? { ':learner': filter.learnerId } : {}),
         }),
       },
@@ -268,7 +270,7 @@ export function listResults(
         cursor,
         partition: { GSI1PK: partition },
         index: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-        filtered: !!filter.learnerId,
+        filtered: true,
         map: fromResultItem,
       },
     );

@@ -49,7 +49,7 @@ export async function startOperation(
   deps: OperationsDeps,
   input: {
     centreId: string;
-    userId: string;
+    user: Pick<User, 'userId' | 'name'>;
     type: OperationType;
     toUserId?: string;
     actorId: string;
@@ -60,7 +60,8 @@ export async function startOperation(
     operationId: newId(now.getTime()),
     centreId: input.centreId,
     type: input.type,
-    userId: input.userId,
+    userId: input.user.userId,
+    userName: input.user.name,
     ...(input.toUserId ? { toUserId: input.toUserId } : {}),
     actorId: input.actorId,
     status: 'running',
@@ -75,7 +76,7 @@ export async function startOperation(
         at: operation.startedAt,
         actorId: input.actorId,
         action: `operation.${input.type}.started`,
-        targetId: input.userId,
+        targetId: input.user.userId,
         details: {
           operationId: operation.operationId,
           ...(input.toUserId ? { toUserId: input.toUserId } : {}),

@@ -1,0 +1,143 @@
+/**
+ * The CloudWatch alarms of the stateless stack, each routed to the SNS topic named by
+ * `hub:alarmTopicArn` (created only when that is set). Missing data never breaches: a quiet
+ * hour is not an incident.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** The thresholds, in one place (README "Deploy to AWS" lists them). */
+export const alarmThresholds = {
+  /** Percentage of the API's requests answered 5xx in 5 minutes. */
+  api5xxPercent: 5,
+  /** SES reputation: AWS reviews an account at a 5 % bounce rate (pauses sending at 10 %). */
+  sesBounceRate: 0.05,
+  /** SES reputation: AWS reviews an account at a 0.1 % complaint rate (pauses at 0.5 %). */
+  sesComplaintRate: 0.001,
+} as const;
+
+export interface HubAlarmsProps {
+  topicArn: string;
+  stage: IHttpStage;
+  /** Every Lambda function, by a readable name (areas and the workflow's task function). */
+  functions: Record<string, IFunction>;
+  stateMachine: IStateMachine;
+  deadLetterQueue: IQueue;
+}
+
+export class HubAlarms extends Construct {
+  readonly alarms: Alarm[] = [];
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: HubAlarmsProps) {
+    super(scope, id);
+    this.action = new SnsAction(Topic.fromTopicArn(this, 'Topic', props.topicArn));
+    const period = Duration.minutes(5);
+
+    // 5xx as a share of all requests: a count would page on a busy day and sleep on a quiet one.
+    this.add('Api5xxRate', {
+      metric: new MathExpression({
+        expression: '100 * FILL(errors, 0) / requests',
+        usingMetrics: {
+          errors: props.stage.metricServerError({ period, statistic: Stats.SUM }),
+          requests: props.stage.metricCount({ period, statistic: Stats.SUM }),
+        },
+        label: 'API 5xx (% of requests)',
+        period,
+      }),
+      threshold: alarmThresholds.api5xxPercent,
+      description: `More than ${alarmThresholds.api5xxPercent} % of API requests answered 5xx in 5 minutes`,
+    });
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.add(`${name}Errors`, {
+        metric: fn.metricErrors({ period, statistic: Stats.SUM }),
+        threshold: 0,
+        description: `The ${name} Lambda threw (an unhandled error or a timeout)`,
+      });
+      this.add(`${name}Throttles`, {
+        metric: fn.metricThrottles({ period, statistic: Stats.SUM }),
+        threshold: 0,
+        description: `The ${name} Lambda was throttled (reserved or account concurrency reached)`,
+      });
+    }
+
+    const machine = props.stateMachine;
+    this.add('WorkflowExecutionsFailed', {
+      metric: machine.metricFailed({ period, statistic: Stats.SUM }),
+      threshold: 0,
+      description: 'A removal workflow execution failed (see the dead-letter queue)',
+    });
+    this.add('WorkflowExecutionsTimedOut', {
+      metric: machine.metricTimedOut({ period, statistic: Stats.SUM }),
+      threshold: 0,
+      description: 'A removal workflow execution timed out (see the dead-letter queue)',
+    });
+    this.add('WorkflowExecutionsAborted', {
+      metric: machine.metricAborted({ period, statistic: Stats.SUM }),
+      threshold: 0,
+      description: 'A removal workflow execution was aborted (see the dead-letter queue)',
+    });
+
+    // Account-wide reputation of this region's SES; published about hourly as a ratio (0..1).
+    const reputation = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        statistic: Stats.MAXIMUM,
+        period: Duration.hours(1),
+      });
+    this.add('SesBounceRate', {
+      metric: reputation('Reputation.BounceRate'),
+      threshold: alarmThresholds.sesBounceRate,
+      description: 'SES bounce rate above 5 % (AWS reviews the account; 10 % pauses sending)',
+    });
+    this.add('SesComplaintRate', {
+      metric: reputation('Reputation.ComplaintRate'),
+      threshold: alarmThresholds.sesComplaintRate,
+      description: 'SES complaint rate above 0.1 % (AWS reviews the account; 0.5 % pauses sending)',
+    });
+
+    this.add('DeadLetterQueueNotEmpty', {
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        'A removal workflow execution did not succeed and waits in the dead-letter queue: redrive it or clear it',
+    });
+  }
+
+  /** One alarm: above the threshold in one period; missing data is not breaching. */
+  private add(
+    id: string,
+    options: { metric: IMetric; threshold: number; description: string },
+  ): void {
+    const alarm = new Alarm(this, id, {
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.description,
+    });
+    alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,2 @@
+/** The task function's construct id; the synthesized definition names the function by it. */
+export const removalTasksId = 'RemovalTasks';
