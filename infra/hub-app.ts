@@ -7,11 +7,16 @@ import path from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { projectRoot } from './hub-function.js';
+import { MailStack } from './mail-stack.js';
 import { type HubSettings, readHubSettings } from './settings.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
-export const stackNames = { stateful: 'HubStateful', stateless: 'HubStateless' } as const;
+export const stackNames = {
+  mail: 'HubMail',
+  stateful: 'HubStateful',
+  stateless: 'HubStateless',
+} as const;
 
 export interface HubApp {
   app: App;
@@ -38,12 +43,20 @@ export function createHubApp(props: AppProps = {}): HubApp {
   const settings = readHubSettings(app.node);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
 
+  const mail = new MailStack(app, stackNames.mail, {
+    env,
+    settings,
+    description:
+      'School Support Hub: the SES identity of the noreply domain (deploy and verify first)',
+  });
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
     settings,
     description: 'School Support Hub: table, user pool, picture bucket (retained)',
     terminationProtection: true,
   });
+  // The user pool sends from the mail identity, which must exist (and be verified) first.
+  stateful.addDependency(mail);
   const stateless = new StatelessStack(app, stackNames.stateless, {
     env,
     settings,

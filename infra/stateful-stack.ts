@@ -27,7 +27,6 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
@@ -44,7 +43,6 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly pictureBucket: Bucket;
-  readonly mailIdentity: EmailIdentity;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -65,12 +63,6 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       encryption: TableEncryptionV2.awsManagedKey(),
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    // The noreply address's domain as an SES identity: its DKIM records (stack outputs) must
-    // be published before Cognito and the API can send from it.
-    this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
-      identity: Identity.domain(settings.mailDomain),
     });
 
     this.userPool = new UserPool(this, 'UserPool', {
@@ -165,13 +157,6 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.userPool.node.addDependency(this.mailIdentity);
-    this.mailIdentity.dkimRecords.forEach((record, index) => {
-      new CfnOutput(this, `MailDkimRecord${index + 1}`, {
-        description: 'Publish in DNS: CNAME name = value',
-        value: `${record.name} = ${record.value}`,
-      });
-    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });

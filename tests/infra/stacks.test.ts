@@ -640,6 +640,19 @@ describe('CORS', () => {
   });
 });
 
+describe('mail', () => {
+  it('makes the noreply domain an SES identity with DKIM, in a stack the stateful one depends on', () => {
+    const mail = Template.fromJSON(assembly.getStackByName(stackNames.mail).template);
+    mail.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'cambridgeinternational.org',
+    });
+    mail.hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain' });
+    const outputs = Object.keys(mail.findOutputs('*'));
+    expect(outputs.filter((name) => name.startsWith('MailDkimRecord'))).toHaveLength(3);
+    expect(hub.stateful.dependencies.map((stack) => stack.stackName)).toContain(stackNames.mail);
+  });
+});
+
 describe('alarms (only when hub:alarmTopicArn is set)', () => {
   const topicArn = variantContext['hub:alarmTopicArn'];
   const alarmsOf = (template: Template) =>
