@@ -64,6 +64,26 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
    * user's tokens were revoked (suspension, sign-out, reset) would yield tokens that are
    * refused at once, so in that case sign in once more in the next second.
    */
+  /** Every token signed in until now is refused from the next request on; audited. */
+  const refuseEarlierTokens = async (user: User, action: string) => {
+    const now = clock();
+    await transactWrite(db, [
+      refuseTokensUntilItem(db, user.userId, Math.floor(now.getTime() / 1000)),
+      // Support staff belong to no centre, so their sign-outs have no centre log.
+      ...(user.centreId
+        ? [
+            auditItem(db, user.centreId, {
+              at: now.toISOString(),
+              actorId: user.userId,
+              action,
+              targetId: user.userId,
+              details: {},
+            }),
+          ]
+        : []),
+    ]);
+  };
+
   /** Waits into the second after `epochSeconds` (at most one second). */
   const untilAfter = async (epochSeconds: number) => {
     const wait = (epochSeconds + 1) * 1000 - clock().getTime();
@@ -167,24 +187,8 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
       );
       const userId = await getUserIdByEmail(db, body.email);
       const user = userId ? await getUser(db, userId) : undefined;
-      if (user) {
-        const now = clock();
-        // Every session from before the reset is refused: whoever knew the old password is out.
-        await transactWrite(db, [
-          refuseTokensUntilItem(db, user.userId, Math.floor(now.getTime() / 1000)),
-          ...(user.centreId
-            ? [
-                auditItem(db, user.centreId, {
-                  at: now.toISOString(),
-                  actorId: user.userId,
-                  action: 'user.password_reset',
-                  targetId: user.userId,
-                  details: {},
-                }),
-              ]
-            : []),
-        ]);
-      }
+      // Every session from before the reset is refused: whoever knew the old password is out.
+      if (user) await refuseEarlierTokens(user, 'user.password_reset');
       return { status: 204 };
     },
 
@@ -207,21 +211,7 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
     },
 
     logout: async ({ caller }) => {
-      const now = clock();
-      await transactWrite(db, [
-        refuseTokensUntilItem(db, caller.userId, Math.floor(now.getTime() / 1000)),
-        ...(caller.centreId
-          ? [
-              auditItem(db, caller.centreId, {
-                at: now.toISOString(),
-                actorId: caller.userId,
-                action: 'user.signed_out',
-                targetId: caller.userId,
-                details: {},
-              }),
-            ]
-          : []),
-      ]);
+      await refuseEarlierTokens(caller, 'user.signed_out');
       // Cognito's refresh tokens too; the API already refuses anything they would mint.
       await identity
         .signOutEverywhere(caller.userId)
