@@ -7,7 +7,7 @@ import { auditItem } from '../../functions/core/data/audit.js';
 import { getCentre } from '../../functions/core/data/centre.js';
 import { type Db, deleteItem, toAttributes, transactWrite } from '../../functions/core/data/db.js';
 import {
-  addMoved,
+  addMovedItem,
   endOperation,
   getOperation,
   type Operation,
@@ -113,6 +113,7 @@ export async function transfer(deps: StepDeps, operationId: string) {
         countChange(db, source.userId, site, -results.length),
         countChange(db, target.userId, site, results.length),
         targetStillFit(db, target.userId, site),
+        addMovedItem(db, operationId, results.length),
       ]);
       if (!written.ok) {
         if (written.failedIndex === results.length + 2)
@@ -129,7 +130,6 @@ export async function transfer(deps: StepDeps, operationId: string) {
   }
   if (moved) {
     countEvent('ResultsTransferred', moved);
-    await addMoved(db, operationId, moved);
     await transactWrite(db, [
       auditItem(db, operation.centreId, {
         at: deps.clock().toISOString(),
@@ -264,14 +264,9 @@ export async function fail(
   const operation = await operationOf(db, operationId);
   let message =
     'An unexpected error stopped the operation; nothing was lost and it can be started again';
-  if (error.Error === 'OperationRefused') {
-    try {
-      message =
-        (JSON.parse(error.Cause ?? '{}') as { errorMessage?: string }).errorMessage ?? message;
-    } catch {
-      // Keep the generic message.
-    }
-  } else logger.error('removal workflow failed', { operationId, error: error.Error });
+  if (error.Error === 'OperationRefused' && error.Cause)
+    message = refusalOf(error.Cause) ?? message;
+  else logger.error('removal workflow failed', { operationId, error: error.Error });
   await endOperation(
     db,
     operation,
@@ -287,4 +282,17 @@ export async function fail(
     ],
   );
   return { status: 'failed' as const };
+}
+
+/**
+ * The refusal's own words from a Catch's Cause: Lambda in AWS gives a JSON error object;
+ * the local runner gives the message itself.
+ */
+function refusalOf(cause: string): string | undefined {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined;
+  } catch {
+    return cause.slice(0, 300);
+  }
 }

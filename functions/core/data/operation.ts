@@ -5,7 +5,7 @@
  */
 
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type Db, getItem, type Item, put, toAttributes, transactWrite } from './db.js';
 import { userKey } from './user.js';
 
@@ -107,17 +107,18 @@ export async function beginOperation(
 
 const withoutType = ({ type: _type, ...rest }: Operation) => rest;
 
-/** Counts results moved so far (each batch adds what it moved). */
-export async function addMoved(db: Db, operationId: string, moved: number) {
-  await db.client.send(
-    new UpdateItemCommand({
-      TableName: db.tableName,
-      Key: toAttributes(operationKey(operationId)),
-      UpdateExpression: 'ADD moved :moved',
-      ExpressionAttributeValues: toAttributes({ ':moved': moved }),
-    }),
-  );
-}
+/**
+ * Transaction item: counts results moved, in the same transaction that moves them, so the
+ * count is exact however a step ends.
+ */
+export const addMovedItem = (db: Db, operationId: string, moved: number): TransactWriteItem => ({
+  Update: {
+    TableName: db.tableName,
+    Key: toAttributes(operationKey(operationId)),
+    UpdateExpression: 'ADD moved :moved',
+    ExpressionAttributeValues: toAttributes({ ':moved': moved }),
+  },
+});
 
 /**
  * Ends a running operation and releases the user's lock, with `alsoWrite` (audit). Ending
