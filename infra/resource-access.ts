@@ -116,7 +116,8 @@ export function useRemovalWorkflow(fn: HubFunction, stateMachine: IStateMachine)
   fn.setEnvironment(settingNames.removalStateMachineArn, stateMachine.stateMachineArn);
 }
 
-export type PictureAccess = 'read' | 'readWrite';
+/** read: the coordinator's view; readWrite: the user's own; delete: the removal workflow's. */
+export type PictureAccess = 'read' | 'readWrite' | 'delete';
 
 /**
  * The picture bucket's name, the same in both stacks without a cross-stack reference: one
@@ -129,8 +130,11 @@ export const pictureBucketName = () => `hub-pictures-${Aws.ACCOUNT_ID}-${Aws.REG
  * reads (and, for readWrite, puts and deletes) under that prefix; sets PICTURE_BUCKET.
  */
 export function usePictures(fn: HubFunction, access: PictureAccess): void {
-  const actions =
-    access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+  const actions = {
+    read: ['s3:GetObject'],
+    readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    delete: ['s3:DeleteObject'],
+  }[access];
   const objects = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}/pictures/*`;
   fn.function.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
   fn.setEnvironment(settingNames.pictureBucket, pictureBucketName());

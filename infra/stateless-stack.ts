@@ -167,7 +167,7 @@ export class StatelessStack extends Stack {
       'AdminDisableUser',
     ]);
     useMailer(tasks, settings);
-    usePictures(tasks, 'readWrite');
+    usePictures(tasks, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
       tasks: tasks.function,

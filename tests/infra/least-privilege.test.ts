@@ -1,0 +1,65 @@
+/**
+ * What each role may do to the stored data, action by action: the removal workflow's steps
+ * may only delete pictures; only the pictures Lambda may write them; no role scans the table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areas } from '../../functions/core/routes.js';
+import { createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
+
+type Statement = { Action: string | string[]; Resource: unknown };
+let hub: HubApp;
+let outdir: string;
+let resources: Record<string, { Type: string; Properties: any }>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'hub-iam-'));
+  hub = createHubApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  resources = hub.app.synth().getStackByName(stackNames.stateless).template.Resources;
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Every action the role of this function is allowed, from its inline policies. */
+function actionsOf(
+  fn: { role?: unknown; node: { defaultChild?: unknown } },
+  role: { node: { defaultChild?: unknown } },
+) {
+  const roleId = hub.stateless.getLogicalId(role.node.defaultChild as CfnElement);
+  const statements = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) =>
+      (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId),
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return new Set(statements.flatMap((statement) => [statement.Action].flat()));
+}
+
+describe('least privilege on the stored data', () => {
+  it('lets the removal workflow delete pictures but not read or write them', () => {
+    const tasks = hub.stateless.removalTasks;
+    const actions = actionsOf(tasks.function, tasks.role);
+    expect(actions).toContain('s3:DeleteObject');
+    expect(actions).not.toContain('s3:GetObject');
+    expect(actions).not.toContain('s3:PutObject');
+  });
+
+  it('lets only the pictures Lambda write pictures', () => {
+    for (const area of areas) {
+      const fn = hub.stateless.functions[area];
+      const actions = actionsOf(fn.function, fn.role);
+      expect(actions.has('s3:PutObject'), area).toBe(area === 'pictures');
+    }
+  });
+
+  it('grants no Scan and no table-wide wildcard to any function', () => {
+    for (const fn of [...Object.values(hub.stateless.functions), hub.stateless.removalTasks]) {
+      const actions = [...actionsOf(fn.function, fn.role)];
+      expect(
+        actions.filter((action) => action === 'dynamodb:Scan' || action === 'dynamodb:*'),
+      ).toEqual([]);
+    }
+  });
+});
