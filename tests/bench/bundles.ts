@@ -29,7 +29,7 @@ const lambdaEntries: Record<Area, string> = {
 };
 
 import { esbuildOptions } from '../../infra/bundling.js';
-import { kb, ms, round, type Summary, summarize, table } from './stats.js';
+import { kb, ms, round, roundSummary, type Summary, summarize, table } from './stats.js';
 
 const run = promisify(execFile);
 
@@ -228,16 +228,6 @@ async function bundle(
     topFolders: topOf(folders),
   };
 }
-
-const roundSummary = (s: Summary): Summary => ({
-  count: s.count,
-  min: round(s.min),
-  median: round(s.median),
-  p90: round(s.p90),
-  p99: round(s.p99),
-  max: round(s.max),
-  mean: round(s.mean),
-});
 
 export async function runBundleBench(options: BundleBenchOptions): Promise<BundleReport> {
   const started = performance.now();

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../../infra/local/stack.js';
-import { mib, ms, round, type Summary, summarize, table } from './stats.js';
+import { mib, ms, round, roundSummary, type Summary, summarize, table } from './stats.js';
 
 export const latencyBudget = {
   /** GET /me median and p99 within this multiple of the raw GetItem's. */
@@ -33,16 +33,6 @@ export interface LatencyReport {
   durationMs: number;
   note: string;
 }
-
-const roundSummary = (s: Summary): Summary => ({
-  count: s.count,
-  min: round(s.min),
-  median: round(s.median),
-  p90: round(s.p90),
-  p99: round(s.p99),
-  max: round(s.max),
-  mean: round(s.mean),
-});
 
 /**
  * The handlers log one JSON line per request to stdout. Keep the serialization (it is part of

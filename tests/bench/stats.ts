@@ -65,3 +65,14 @@ export function table(rows: readonly (readonly string[])[]): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...body.map(line)].join('\n');
 }
+
+/** A summary rounded for the JSON report. */
+export const roundSummary = (s: Summary): Summary => ({
+  count: s.count,
+  min: round(s.min),
+  median: round(s.median),
+  p90: round(s.p90),
+  p99: round(s.p99),
+  max: round(s.max),
+  mean: round(s.mean),
+});

@@ -3,9 +3,10 @@
  * centre, its coordinator is invited by email, signs in, sets a password and reaches their
  * own centre, and nothing else.
  */
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/core/routes.js';
+import { localDynamoDb } from '../support/emulators.js';
 import {
   api,
   centreWithCoordinator,
@@ -18,13 +19,6 @@ import {
   uniqueCentreId,
   uniqueEmail,
 } from '../support/hub.js';
-
-const table = () =>
-  new DynamoDBClient({
-    endpoint: hub().environment.AWS_ENDPOINT_URL_DYNAMODB,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 
 describe('public routes', () => {
   it('answers GET /health', async () => {
@@ -302,7 +296,7 @@ describe('sign-in refuses without revealing why', () => {
 
   it("refuses a suspended user's token on the next request, and their sign-in", async () => {
     const { email, coordinator, tokens } = await centreWithCoordinator();
-    await table().send(
+    await localDynamoDb().send(
       new UpdateItemCommand({
         TableName: hub().tableName,
         Key: { PK: { S: `USER#${coordinator.userId}` }, SK: { S: 'USER' } },

@@ -6,8 +6,8 @@
  * or meanwhile) → the documented error, nothing changed. Codes are single-use, stored only as
  * hashes, and five wrong ones end the pending change.
  */
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { userItems } from '../support/emulators.js';
 import {
   activeUser,
   addUser,
@@ -15,20 +15,14 @@ import {
   centreWithTeacher,
   emailsAfter,
   emailsTo,
-  hub,
   nextEmailTo,
   noreplyAddress,
+  problem,
   problemOf,
   secretLine,
   tryLogin,
   uniqueEmail,
 } from '../support/hub.js';
-
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
 
 /** Starts a change to a fresh address and answers it with the code from the email. */
 async function startChange(token: string, password: string, newEmail = uniqueEmail('new')) {
@@ -106,22 +100,9 @@ describe('changing my email address', () => {
     const { code } = await startChange(tokens.accessToken, password);
 
     // Assert: no item of the user holds the code itself
-    const dynamodb = new DynamoDBClient({
-      endpoint: hub().environment.AWS_ENDPOINT_URL_DYNAMODB,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const { Items = [] } = await dynamodb.send(
-      new QueryCommand({
-        TableName: hub().tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `USER#${user.userId}` } },
-        ConsistentRead: true,
-      }),
-    );
+    const Items = await userItems(user.userId);
     expect(Items.length).toBeGreaterThan(1); // the user and the pending change
     expect(JSON.stringify(Items)).not.toContain(code);
-    dynamodb.destroy();
   });
 
   it('refuses a wrong current password with 400 WRONG_CURRENT_PASSWORD and sends nothing', async () => {

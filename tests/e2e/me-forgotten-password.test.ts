@@ -17,17 +17,13 @@ import {
   emailsTo,
   nextEmailTo,
   noreplyAddress,
+  problem,
   problemOf,
   secretLine,
   tryLogin,
   uniqueEmail,
 } from '../support/hub.js';
 
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
 const forgotten = (email: string) => api('POST', '/auth/forgotten-password', { body: { email } });
 
 /** What a caller could compare between two answers: status, body and headers, minus the per-request ones. */

@@ -5,13 +5,16 @@
  * tokens and makes the current tokens refused on the next request.
  */
 import { describe, expect, it } from 'vitest';
-import { api, centreWithTeacher, problemOf, signIn, sleep, tryLogin } from '../support/hub.js';
+import {
+  api,
+  centreWithTeacher,
+  problem,
+  problemOf,
+  signIn,
+  sleep,
+  tryLogin,
+} from '../support/hub.js';
 
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
 const refresh = (refreshToken: string) => api('POST', '/auth/refresh', { body: { refreshToken } });
 
 describe('changing my password', () => {

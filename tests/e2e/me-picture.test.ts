@@ -6,31 +6,17 @@
  * picture stored before is still the one served.
  */
 import { describe, expect, it } from 'vitest';
-import { api, centreWithTeacher, hub, problemOf } from '../support/hub.js';
+import {
+  api,
+  centreWithTeacher,
+  getPicture,
+  problem,
+  problemOf,
+  putPicture,
+} from '../support/hub.js';
 import { concat, jpeg, png, pngChunk, text, truncate, webpLossless } from '../support/images.js';
 
 const MiB = 1024 * 1024;
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-
-const putPicture = (token: string, bytes: Uint8Array, contentType: string) =>
-  api('PUT', '/me/picture', {
-    token,
-    rawBody: Buffer.from(bytes),
-    headers: { 'content-type': contentType },
-  });
-
-/** GET a picture route and answer status, content-type and the raw bytes. */
-async function getPicture(path: string, token: string) {
-  const response = await fetch(`${hub().apiUrl}${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, contentType: response.headers.get('content-type'), bytes };
-}
 
 /** A valid 1x1 PNG grown to exactly `size` bytes by a tEXt chunk after its header. */
 function pngOfSize(size: number): Uint8Array {

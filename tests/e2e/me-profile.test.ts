@@ -4,13 +4,7 @@
  * coordinator. Bad bodies → 400 VALIDATION_FAILED. Every refusal changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { api, auditOf, centreWithTeacher, problemOf, usersOf } from '../support/hub.js';
-
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
+import { api, auditOf, centreWithTeacher, problem, problemOf, usersOf } from '../support/hub.js';
 
 describe('GET /me', () => {
   it('answers the signed-in user as a user object', async () => {

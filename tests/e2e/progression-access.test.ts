@@ -8,18 +8,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeUser,
-  addLearner,
   allPages,
   api,
   auditOf,
   centreWithCoordinator,
+  problem,
   problemOf,
+} from '../support/hub.js';
+import {
+  addLearner,
   progressionDataOf,
   recordResults,
   resultBody,
   sitePath,
   waitForOperation,
-} from '../support/hub.js';
+} from '../support/progression.js';
 
 type Caller =
   | 'no token'
@@ -737,11 +740,7 @@ describe('bad input is refused with a documented problem and changes nothing', (
       headers: bad.rawBody !== undefined ? json : undefined,
     });
 
-    expect(problemOf(answer), answer.text).toEqual({
-      status: bad.status,
-      contentType: 'application/problem+json',
-      code: bad.code,
-    });
+    expect(problemOf(answer), answer.text).toEqual(problem(bad.status, bad.code));
     expect(answer.json).toMatchObject({
       type: expect.any(String),
       title: expect.any(String),
@@ -770,11 +769,7 @@ describe('bad input is refused with a documented problem and changes nothing', (
       { token: coordinatorToken },
     );
 
-    expect(problemOf(answer)).toEqual({
-      status: 400,
-      contentType: 'application/problem+json',
-      code: 'VALIDATION_FAILED',
-    });
+    expect(problemOf(answer)).toEqual(problem(400, 'VALIDATION_FAILED'));
   });
 
   it('changed nothing: learners, results, the user acted on and the audit log are as before', async () => {

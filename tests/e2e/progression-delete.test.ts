@@ -5,11 +5,11 @@
  * follows; afterwards the user is gone, their email is free again, and the audit log keeps
  * what happened.
  */
-import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localDynamoDb, userItems } from '../support/emulators.js';
 import {
   activeUser,
-  addLearner,
   addUsers,
   api,
   auditOf,
@@ -20,25 +20,14 @@ import {
   hub,
   nextEmailTo,
   noreplyAddress,
+  problem,
   problemOf,
-  recordResults,
   tryLogin,
-  waitForOperation,
+  userPath,
 } from '../support/hub.js';
+import { addLearner, recordResults, waitForOperation } from '../support/progression.js';
 
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-const userPath = (centreId: string, userId: string, action = '') =>
-  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
-
-const dynamodb = new DynamoDBClient({
-  endpoint: hub().environment.AWS_ENDPOINT_URL_DYNAMODB,
-  region: 'eu-west-2',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const dynamodb = localDynamoDb();
 afterAll(() => dynamodb.destroy());
 
 describe('DELETE /centres/{centreId}/users/{userId}', () => {
@@ -144,14 +133,7 @@ describe('DELETE /centres/{centreId}/users/{userId}', () => {
     expect(problemOf(await api('GET', '/me', { token: centre.tokens.accessToken }))).toEqual(
       problem(401, 'UNAUTHENTICATED'),
     );
-    const { Items = [] } = await dynamodb.send(
-      new QueryCommand({
-        TableName: hub().tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `USER#${user.userId}` } },
-        ConsistentRead: true,
-      }),
-    );
+    const Items = await userItems(user.userId);
     expect(Items.map((item) => item.SK?.S)).toEqual([]);
     const marker = await dynamodb.send(
       new GetItemCommand({

@@ -11,15 +11,10 @@ import {
   api,
   centreWithCoordinator,
   centreWithTeacher,
+  problem,
   problemOf,
-  sitePath,
 } from '../support/hub.js';
-
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
+import { sitePath } from '../support/progression.js';
 
 let centreId: string;
 let coordinatorToken: string;

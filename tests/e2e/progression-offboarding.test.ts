@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   activeUser,
-  addLearner,
   api,
   auditOf,
   centreWithCoordinator,
@@ -16,23 +15,21 @@ import {
   emailsTo,
   nextEmailTo,
   noreplyAddress,
+  problem,
   problemOf,
+  tryLogin,
+  userPath,
+} from '../support/hub.js';
+import {
+  addLearner,
   progressionDataOf,
   recordResults,
   resultBody,
+  resultIds,
   resultsOf,
-  tryLogin,
   waitForOperation,
-} from '../support/hub.js';
+} from '../support/progression.js';
 
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-const userPath = (centreId: string, userId: string, action = '') =>
-  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
-const ids = (list: { resultId: string }[]) => list.map((result) => result.resultId).sort();
 const none = { primary: 0, 'lower-secondary': 0, total: 0 };
 
 /** A centre with a leaving teacher who owns `count` primary results, and a colleague. */
@@ -92,7 +89,7 @@ describe('offboarding a teacher', () => {
       total: 3,
     });
     const all = await resultsOf(centreId, 'primary', token);
-    expect(ids(all)).toEqual(ids(results));
+    expect(resultIds(all)).toEqual(resultIds(results));
     expect(all.every((result) => result.teacherId === colleague.user.userId)).toBe(true);
     const notice = await nextEmailTo(colleague.user.email, seen);
     expect(notice.from).toBe(noreplyAddress);
@@ -174,8 +171,8 @@ describe('offboarding a teacher', () => {
       total: 2,
     });
     expect(
-      ids(await resultsOf(centreId, 'primary', token, `teacherId=${leaving.user.userId}`)),
-    ).toEqual(ids(results));
+      resultIds(await resultsOf(centreId, 'primary', token, `teacherId=${leaving.user.userId}`)),
+    ).toEqual(resultIds(results));
     const refused = await api('DELETE', userPath(centreId, leaving.user.userId), { token });
     expect(problemOf(refused)).toEqual(problem(409, 'PROGRESSION_DATA_ATTACHED'));
 
@@ -199,7 +196,7 @@ describe('offboarding a teacher', () => {
     });
     expect((await api('GET', userPath(centreId, leaving.user.userId), { token })).status).toBe(404);
     const all = await resultsOf(centreId, 'primary', token);
-    expect(ids(all)).toEqual(ids(results));
+    expect(resultIds(all)).toEqual(resultIds(results));
     expect(all.every((result) => result.teacherId === colleague.user.userId)).toBe(true);
   });
 
@@ -237,7 +234,7 @@ describe('offboarding a teacher', () => {
     });
     expect((await api('GET', userPath(centreId, leaving.user.userId), { token })).status).toBe(404);
     const all = await resultsOf(centreId, 'primary', token);
-    expect(ids(all)).toEqual(ids(results));
+    expect(resultIds(all)).toEqual(resultIds(results));
     expect(all.every((result) => result.teacherId === colleague.user.userId)).toBe(true);
   });
 
@@ -336,7 +333,7 @@ describe('offboarding guards', () => {
           404,
         );
         const all = await resultsOf(centreId, 'primary', token);
-        expect(ids(all)).toEqual(ids(results));
+        expect(resultIds(all)).toEqual(resultIds(results));
         expect(all.every((result) => result.teacherId === colleague.user.userId)).toBe(true);
         expect(await progressionDataOf(centreId, colleague.user.userId, token)).toEqual({
           primary: 3,

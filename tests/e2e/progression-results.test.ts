@@ -7,23 +7,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeUser,
-  addLearner,
   allPages,
   api,
   centreWithTeacher,
+  problem,
   problemOf,
+} from '../support/hub.js';
+import {
+  addLearner,
   progressionDataOf,
   recordResults,
   resultBody,
+  resultIds,
   resultsOf,
   sitePath,
-} from '../support/hub.js';
-
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
+} from '../support/progression.js';
 
 let centreId: string;
 let coordinatorToken: string;
@@ -234,7 +232,6 @@ describe('listing results', () => {
       ada.learnerId,
       2,
     );
-    const ids = (list: { resultId: string }[]) => list.map((result) => result.resultId).sort();
 
     // Act
     const firstPage = await api(
@@ -259,11 +256,11 @@ describe('listing results', () => {
     expect(firstPage.json.items).toHaveLength(2);
     expect(firstPage.json.nextCursor).toEqual(expect.any(String));
     expect(byTeacher.sizes).toEqual([2, 2, 1]);
-    expect(ids(byTeacher.items)).toEqual(ids(mine));
+    expect(resultIds(byTeacher.items)).toEqual(resultIds(mine));
     expect(byTeacher.items.every((result: any) => result.teacherId === own.user.userId)).toBe(true);
-    expect(ids(byLearner.items)).toEqual(ids([...mine.slice(0, 3), ...theirs]));
+    expect(resultIds(byLearner.items)).toEqual(resultIds([...mine.slice(0, 3), ...theirs]));
     expect(byLearner.items.every((result: any) => result.learnerId === ada.learnerId)).toBe(true);
-    expect(ids(everything)).toEqual(ids([...mine, ...theirs]));
+    expect(resultIds(everything)).toEqual(resultIds([...mine, ...theirs]));
   });
 
   it("does not show another centre's results when asked for one of its teachers by teacherId", async () => {

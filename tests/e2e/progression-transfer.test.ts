@@ -6,7 +6,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeUser,
-  addLearner,
   addUser,
   api,
   auditOf,
@@ -15,21 +14,18 @@ import {
   emailsTo,
   nextEmailTo,
   noreplyAddress,
+  problem,
   problemOf,
+  userPath,
+} from '../support/hub.js';
+import {
+  addLearner,
   progressionDataOf,
   recordResults,
+  resultIds,
   resultsOf,
   waitForOperation,
-} from '../support/hub.js';
-
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-const userPath = (centreId: string, userId: string, action = '') =>
-  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
-const ids = (list: { resultId: string }[]) => list.map((result) => result.resultId).sort();
+} from '../support/progression.js';
 
 describe('transferring Progression Test data', () => {
   it('moves every result of the teacher to the target, on both sites: counts, lists and the operation say so, and the source stays', async () => {
@@ -126,7 +122,9 @@ describe('transferring Progression Test data', () => {
       token,
       `teacherId=${target.user.userId}`,
     );
-    expect(ids([...targetPrimary, ...targetLower])).toEqual(ids([...moving, ...already]));
+    expect(resultIds([...targetPrimary, ...targetLower])).toEqual(
+      resultIds([...moving, ...already]),
+    );
     expect(await resultsOf(centreId, 'primary', token, `teacherId=${source.user.userId}`)).toEqual(
       [],
     );

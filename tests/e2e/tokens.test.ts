@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   AdminInitiateAuthCommand,
-  CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localCognito } from '../support/emulators.js';
 import { api, centreWithCoordinator, hub } from '../support/hub.js';
 
 const require = createRequire(import.meta.url);
@@ -89,11 +89,7 @@ describe('the authorizer refuses every token that is not a live access token for
   });
 
   it('refuses a token signed in through a second app client of the same pool', async () => {
-    const cognito = new CognitoIdentityProviderClient({
-      endpoint: hub().environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const cognito = localCognito();
     const other = await cognito.send(
       new CreateUserPoolClientCommand({
         UserPoolId: hub().userPoolId,

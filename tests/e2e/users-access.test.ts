@@ -4,11 +4,9 @@
  * temporary password, suspends a user (blocked at once: tokens, sign-in, refresh, and the
  * Cognito login disabled; a notice) and restores them (a notice; access back).
  */
-import {
-  AdminGetUserCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
+import { localCognito } from '../support/emulators.js';
 import {
   activeUser,
   addUser,
@@ -19,27 +17,18 @@ import {
   hub,
   lastEmailTo,
   nextEmailTo,
+  noreplyAddress,
+  problem,
   problemOf,
   secretLine,
+  sleep,
   tryLogin,
   uniqueEmail,
+  userPath,
 } from '../support/hub.js';
 
-const noreply = 'noreply@cambridgeinternational.org';
-const userPath = (centreId: string, userId: string, action = '') =>
-  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-
 const cognitoEnabled = async (userId: string) => {
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: hub().environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const cognito = localCognito();
   const user = await cognito.send(
     new AdminGetUserCommand({ UserPoolId: hub().userPoolId, Username: userId }),
   );
@@ -54,7 +43,7 @@ describe("resetting a user's password", () => {
     const email = teacher.user.email;
     const seen = (await emailsTo(email)).length;
     // Token times are in seconds: let the old tokens be from an earlier second than the reset.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
 
     // Act
     const reset = await api('POST', userPath(centreId, teacher.user.userId, 'password-reset'), {
@@ -64,7 +53,7 @@ describe("resetting a user's password", () => {
     // Assert: the code arrives
     expect(reset.status).toBe(202);
     const codeEmail = await nextEmailTo(email, seen, 3_000);
-    expect(codeEmail.from).toBe(noreply);
+    expect(codeEmail.from).toBe(noreplyAddress);
     const code = secretLine(codeEmail.text, 'Verification code');
     expect(code).toMatch(/^\d+$/);
 
@@ -91,7 +80,7 @@ describe("resetting a user's password", () => {
     });
     expect(done.status).toBe(204);
     // Tokens count in whole seconds; the same-second case has its own test below.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     const signedIn = await tryLogin(email, 'Brand-New-Pass-77');
     expect(signedIn.status).toBe(200);
     expect((await api('GET', '/me', { token: signedIn.json.accessToken })).status).toBe(200);
@@ -169,7 +158,7 @@ describe("resetting a user's password", () => {
     // Assert
     expect(reset.status).toBe(202);
     const invitation = await nextEmailTo(user.email, 1);
-    expect(invitation.from).toBe(noreply);
+    expect(invitation.from).toBe(noreplyAddress);
     const fresh = secretLine(invitation.text, 'Temporary password');
     expect(fresh).not.toBe(first);
     expect((await tryLogin(user.email, fresh)).json?.challenge).toBe('NEW_PASSWORD_REQUIRED');
@@ -194,7 +183,7 @@ describe('resending an invitation', () => {
     // Assert
     expect(answer.status).toBe(202);
     const invitation = await nextEmailTo(user.email, 1);
-    expect(invitation.from).toBe(noreply);
+    expect(invitation.from).toBe(noreplyAddress);
     const fresh = secretLine(invitation.text, 'Temporary password');
     expect(fresh).not.toBe(first);
     expect(problemOf(await tryLogin(user.email, first))).toEqual(
@@ -225,7 +214,7 @@ describe('resending an invitation', () => {
     });
 
     expect(problemOf(answer)).toEqual(problem(409, 'NOT_INVITED'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(await emailsTo(teacher.user.email)).toHaveLength(seen);
     expect((await tryLogin(teacher.user.email, defaultPassword)).status).toBe(200);
   });
@@ -277,7 +266,7 @@ describe('suspending and restoring a user', () => {
     });
     expect(fetched.json.status).toBe('suspended');
     const notice = await nextEmailTo(teacher.user.email, seen);
-    expect(notice.from).toBe(noreply);
+    expect(notice.from).toBe(noreplyAddress);
     expect(`${notice.subject}\n${notice.text}`).toMatch(/suspended/i);
     expect(notice.text).not.toMatch(/Temporary password:|Verification code:/);
   });
@@ -291,7 +280,7 @@ describe('suspending and restoring a user', () => {
     });
     await nextEmailTo(teacher.user.email, 1); // the suspension notice
     // Tokens count in whole seconds; the same-second case has its own test below.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     const seen = (await emailsTo(teacher.user.email)).length;
 
     // Act
@@ -309,7 +298,7 @@ describe('suspending and restoring a user', () => {
     );
     expect(await cognitoEnabled(teacher.user.userId)).toBe(true);
     const notice = await nextEmailTo(teacher.user.email, seen);
-    expect(notice.from).toBe(noreply);
+    expect(notice.from).toBe(noreplyAddress);
     expect(`${notice.subject}\n${notice.text}`).toMatch(/restored/i);
     expect(notice.text).not.toMatch(/Temporary password:|Verification code:/);
   });

@@ -14,15 +14,17 @@ import {
   emailsTo,
   hub,
   lastEmailTo,
+  noreplyAddress,
+  problem,
   problemOf,
   secretLine,
+  sleep,
   tryLogin,
   uniqueEmail,
   userRow,
   usersOf,
 } from '../support/hub.js';
 
-const noreply = 'noreply@cambridgeinternational.org';
 const problemShape = {
   type: expect.any(String),
   title: expect.any(String),
@@ -70,7 +72,7 @@ describe('adding users: each created user is invited', () => {
 
     const invitations = await emailsTo(email);
     expect(invitations).toHaveLength(1);
-    expect(invitations[0]?.from).toBe(noreply);
+    expect(invitations[0]?.from).toBe(noreplyAddress);
     expect(secretLine(invitations[0]?.text ?? '', 'Temporary password')).toBeTruthy();
 
     const signedIn = await acceptInvitation(email);
@@ -114,7 +116,7 @@ describe('adding users: each created user is invited', () => {
       });
       expect(fetched.json).toEqual(result.user);
       const invitation = await lastEmailTo(row.email);
-      expect(invitation.from).toBe(noreply);
+      expect(invitation.from).toBe(noreplyAddress);
       expect(secretLine(invitation.text, 'Temporary password')).toBeTruthy();
     }
     const ids = new Set(
@@ -136,7 +138,7 @@ describe('adding users: each created user is invited', () => {
       status: 'created',
       user: { centreId, email, status: 'invited' },
     });
-    expect((await lastEmailTo(email)).from).toBe(noreply);
+    expect((await lastEmailTo(email)).from).toBe(noreplyAddress);
   });
 });
 
@@ -257,11 +259,7 @@ describe('adding users: a body that is not 1–100 row objects is refused whole'
     });
 
     // Assert
-    expect(problemOf(answer)).toEqual({
-      status: 400,
-      contentType: 'application/problem+json',
-      code: 'VALIDATION_FAILED',
-    });
+    expect(problemOf(answer)).toEqual(problem(400, 'VALIDATION_FAILED'));
     expect(answer.json.errors?.length).toBeGreaterThan(0);
     expect(await usersOf(centreId, tokens.accessToken)).toEqual(before);
     for (const email of emails.slice(0, 3)) expect(await emailsTo(email)).toEqual([]);
@@ -303,7 +301,7 @@ describe('adding users: email uniqueness under concurrency', () => {
     const found = await usersOf(centreId, tokens.accessToken, `q=${encodeURIComponent(email)}`);
     expect(found).toHaveLength(1);
     await lastEmailTo(email);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const invitations = await emailsTo(email);
     expect(invitations).toHaveLength(1);
     // The one login works with the one temporary password sent.
@@ -332,7 +330,7 @@ describe('adding users: email uniqueness under concurrency', () => {
     const inSecond = await usersOf(second.centreId, second.tokens.accessToken, `q=${email}`);
     expect(inFirst.length + inSecond.length).toBe(1);
     await lastEmailTo(email);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(await emailsTo(email)).toHaveLength(1);
   });
 });
@@ -375,11 +373,7 @@ describe('adding users: Idempotency-Key', () => {
       headers,
     );
     expect(first.status).toBe(200);
-    expect(problemOf(reused)).toEqual({
-      status: 409,
-      contentType: 'application/problem+json',
-      code: 'IDEMPOTENCY_CONFLICT',
-    });
+    expect(problemOf(reused)).toEqual(problem(409, 'IDEMPOTENCY_CONFLICT'));
     expect(await usersOf(centreId, tokens.accessToken, 'role=teacher')).toHaveLength(1);
     expect(await emailsTo(otherEmail)).toEqual([]);
   });

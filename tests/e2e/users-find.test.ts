@@ -10,6 +10,7 @@ import {
   allPages,
   api,
   centreWithCoordinator,
+  problem,
   problemOf,
   uniqueEmail,
   usersOf,
@@ -235,11 +236,7 @@ describe('finding users: bad queries are refused with 400', () => {
     ['a limit that is not a number', 'limit=ten'],
   ])('refuses %s with 400 VALIDATION_FAILED', async (_case, query) => {
     const answer = await api('GET', `/centres/${centre.centreId}/users?${query}`, { token });
-    expect(problemOf(answer)).toEqual({
-      status: 400,
-      contentType: 'application/problem+json',
-      code: 'VALIDATION_FAILED',
-    });
+    expect(problemOf(answer)).toEqual(problem(400, 'VALIDATION_FAILED'));
   });
 
   it("refuses a cursor taken from another centre's list with 400", async () => {
@@ -257,10 +254,6 @@ describe('finding users: bad queries are refused with 400', () => {
       `/centres/${centre.centreId}/users?limit=1&cursor=${encodeURIComponent(page.json.nextCursor)}`,
       { token },
     );
-    expect(problemOf(answer)).toEqual({
-      status: 400,
-      contentType: 'application/problem+json',
-      code: 'VALIDATION_FAILED',
-    });
+    expect(problemOf(answer)).toEqual(problem(400, 'VALIDATION_FAILED'));
   });
 });

@@ -10,18 +10,13 @@ import {
   api,
   auditOf,
   centreWithCoordinator,
+  problem,
   problemOf,
+  userPath,
   userRow,
   usersOf,
 } from '../support/hub.js';
 
-const problem = (status: number, code: string) => ({
-  status,
-  contentType: 'application/problem+json',
-  code,
-});
-const userPath = (centreId: string, userId: string, action = '') =>
-  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
 const activeAdmins = async (centreId: string, token: string) =>
   (await usersOf(centreId, token, 'status=active&role=admin')).map((user) => user.userId);
 

@@ -40,7 +40,7 @@ function actionsOf(
 describe('least privilege on the stored data', () => {
   it('lets the removal workflow delete pictures but not read or write them', () => {
     const tasks = hub.stateless.removalTasks;
-    const actions = actionsOf(tasks.function, tasks.role);
+    const actions = actionsOf(tasks.role);
     expect(actions).toContain('s3:DeleteObject');
     expect(actions).not.toContain('s3:GetObject');
     expect(actions).not.toContain('s3:PutObject');
@@ -49,14 +49,14 @@ describe('least privilege on the stored data', () => {
   it('lets only the pictures Lambda write pictures', () => {
     for (const area of areas) {
       const fn = hub.stateless.functions[area];
-      const actions = actionsOf(fn.function, fn.role);
+      const actions = actionsOf(fn.role);
       expect(actions.has('s3:PutObject'), area).toBe(area === 'pictures');
     }
   });
 
   it('grants no Scan and no table-wide wildcard to any function', () => {
     for (const fn of [...Object.values(hub.stateless.functions), hub.stateless.removalTasks]) {
-      const actions = [...actionsOf(fn.function, fn.role)];
+      const actions = [...actionsOf(fn.role)];
       expect(
         actions.filter((action) => action === 'dynamodb:Scan' || action === 'dynamodb:*'),
       ).toEqual([]);

@@ -44,9 +44,8 @@ import type { Handle } from '../../infra/local/emulators/process.js';
 import { startS3Local } from '../../infra/local/emulators/s3.js';
 import { readInbox, startSesLocal } from '../../infra/local/emulators/ses.js';
 import { startStepFunctionsLocal } from '../../infra/local/emulators/stepfunctions.js';
+import { credentials, region } from '../support/emulators.js';
 
-const region = 'eu-west-2';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SM_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:Placeholder';
 const RETRY_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:RetryCatch';
 

@@ -1,9 +1,11 @@
 /** Talking to the local stack the way a web client would: over HTTP, and through the inbox. */
 import { randomBytes, randomInt } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { readInbox } from '../../infra/local/emulators/ses.js';
 
 export const hub = () => inject('hub');
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Answer<T = any> {
   status: number;
@@ -57,7 +59,7 @@ export async function lastEmailTo(address: string) {
   for (let attempt = 0; attempt < 20; attempt++) {
     const emails = await emailsTo(address);
     if (emails.length) return emails[emails.length - 1] as (typeof emails)[number];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`No email reached ${address}`);
 }
@@ -124,7 +126,7 @@ export async function nextEmailTo(address: string, seen: number, timeoutMs = 5_0
     if (emails.length > seen) return emails[emails.length - 1] as (typeof emails)[number];
     if (Date.now() > deadline)
       throw new Error(`No new email reached ${address} (still ${emails.length})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
@@ -134,6 +136,26 @@ export const problemOf = (answer: Answer) => ({
   contentType: answer.headers.get('content-type'),
   code: answer.json?.code as string | undefined,
 });
+
+/** What `problemOf` answers for a documented problem. */
+export const problem = (status: number, code: string) => ({
+  status,
+  contentType: 'application/problem+json',
+  code,
+});
+
+/** The RFC 9457 body of a documented problem, for `toMatchObject`. */
+export const problemBody = (status: number, code: string) => ({
+  type: expect.any(String),
+  title: expect.any(String),
+  status,
+  detail: expect.any(String),
+  code,
+});
+
+/** `/centres/{centreId}/users/{userId}`, then `/{action}` if any. */
+export const userPath = (centreId: string, userId: string, action = '') =>
+  `/centres/${centreId}/users/${userId}${action ? `/${action}` : ''}`;
 
 /** A row of "Add new users" with a unique email. */
 export const userRow = (overrides: Record<string, unknown> = {}) => ({
@@ -226,7 +248,22 @@ export const auditOf = async (centreId: string, token: string) =>
 // ---------------------------------------------------------------------------------------
 // Helpers for the self-service tests (tests/e2e/me-*.test.ts).
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** PUT /me/picture with raw bytes. */
+export const putPicture = (token: string, bytes: Uint8Array, contentType: string) =>
+  api('PUT', '/me/picture', {
+    token,
+    rawBody: Buffer.from(bytes),
+    headers: { 'content-type': contentType },
+  });
+
+/** GETs a picture route with fetch itself, because `api` decodes the body as text. */
+export async function getPicture(path: string, token: string) {
+  const response = await fetch(`${hub().apiUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, contentType: response.headers.get('content-type'), bytes };
+}
 
 export const noreplyAddress = 'noreply@cambridgeinternational.org';
 
@@ -247,128 +284,4 @@ export async function centreWithTeacher(row: Record<string, unknown> = {}) {
 export async function emailsAfter(address: string, seen: number, quietMs = 1_000) {
   await sleep(quietMs);
   return (await emailsTo(address)).slice(seen);
-}
-
-// ---------------------------------------------------------------------------------------
-// Helpers for the Progression Test and removal tests (tests/e2e/progression-*.test.ts).
-
-export type ProgressionSite = 'primary' | 'lower-secondary';
-
-export interface ProgressionData {
-  primary: number;
-  'lower-secondary': number;
-  total: number;
-}
-
-export interface Operation {
-  operationId: string;
-  type: 'delete' | 'offboarding' | 'transfer';
-  userId: string;
-  toUserId?: string;
-  status: 'running' | 'succeeded' | 'needs_transfer' | 'failed';
-  moved: number;
-  error?: string;
-  startedAt: string;
-  endedAt?: string;
-}
-
-/** `/centres/{centreId}/sites/{site}/{what}`. */
-export const sitePath = (centreId: string, site: string, what: string) =>
-  `/centres/${centreId}/sites/${site}/${what}`;
-
-/** A stage the site teaches. */
-export const stageOf = (site: ProgressionSite) => (site === 'primary' ? 4 : 8);
-
-/** POST …/sites/{site}/learners; answers the learner. */
-export async function addLearner(
-  centreId: string,
-  site: ProgressionSite,
-  token: string,
-  body: Record<string, unknown> = {},
-) {
-  const answer = await api('POST', sitePath(centreId, site, 'learners'), {
-    token,
-    body: { name: 'Mary Somerville', stage: stageOf(site), ...body },
-  });
-  if (answer.status !== 201) throw new Error(`addLearner: ${answer.status} ${answer.text}`);
-  return answer.json as { learnerId: string; name: string; stage: number; classGroup?: string };
-}
-
-/** A valid body for POST …/progression-tests. */
-export const resultBody = (
-  site: ProgressionSite,
-  learnerId: string,
-  overrides: Record<string, unknown> = {},
-) => ({
-  learnerId,
-  subject: 'mathematics',
-  stage: stageOf(site),
-  series: '2026 Series 1',
-  score: 31,
-  maxScore: 50,
-  ...overrides,
-});
-
-/** Records `count` results (one after the other) and answers them. */
-export async function recordResults(
-  centreId: string,
-  site: ProgressionSite,
-  token: string,
-  learnerId: string,
-  count: number,
-  overrides: Record<string, unknown> = {},
-) {
-  const results: { resultId: string; teacherId: string; learnerId: string }[] = [];
-  for (let index = 0; index < count; index++) {
-    const answer = await api('POST', sitePath(centreId, site, 'progression-tests'), {
-      token,
-      body: resultBody(site, learnerId, { score: index % 50, ...overrides }),
-    });
-    if (answer.status !== 201) throw new Error(`recordResult: ${answer.status} ${answer.text}`);
-    results.push(answer.json);
-  }
-  return results;
-}
-
-/** GET …/users/{userId}/progression-data. */
-export async function progressionDataOf(centreId: string, userId: string, token: string) {
-  const answer = await api('GET', `/centres/${centreId}/users/${userId}/progression-data`, {
-    token,
-  });
-  if (answer.status !== 200) throw new Error(`progression-data: ${answer.status} ${answer.text}`);
-  return answer.json as ProgressionData;
-}
-
-/** Every result of a site (optionally `teacherId=…` or `learnerId=…`), every page. */
-export const resultsOf = async (
-  centreId: string,
-  site: ProgressionSite,
-  token: string,
-  query = '',
-) =>
-  (
-    await allPages<{ resultId: string; teacherId: string; learnerId: string; score: number }>(
-      `${sitePath(centreId, site, 'progression-tests')}${query ? `?${query}` : ''}`,
-      token,
-    )
-  ).items;
-
-/** Polls GET …/operations/{operationId} until its status is no longer `running`. */
-export async function waitForOperation(
-  centreId: string,
-  operationId: string,
-  token: string,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await api<Operation>('GET', `/centres/${centreId}/operations/${operationId}`, {
-      token,
-    });
-    if (answer.status !== 200) throw new Error(`operation: ${answer.status} ${answer.text}`);
-    if (answer.json.status !== 'running') return answer.json;
-    if (Date.now() > deadline)
-      throw new Error(`Operation ${operationId} still running after ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }

@@ -5,19 +5,14 @@
  * call (to inject faults, or act between steps) and each DynamoDB command the tasks send,
  * and count what a run costs: task invocations, state transitions, transactions and writes.
  */
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
   PutItemCommand,
   type TransactWriteItem,
   UpdateItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { expect } from 'vitest';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
@@ -45,10 +40,16 @@ import { freePort } from '../../infra/local/emulators/ports.js';
 import { startStepFunctionsLocal } from '../../infra/local/emulators/stepfunctions.js';
 import { removalTasksId, synthesizeRemovalDefinition } from '../../workflows/definition.js';
 import { createTaskHandler, type TaskEvent } from '../../workflows/tasks/handler.js';
-import { hub } from '../support/hub.js';
+import {
+  credentials,
+  localCognito,
+  localDynamoDb,
+  localS3,
+  localSes,
+  region,
+} from '../support/emulators.js';
+import { hub, sleep } from '../support/hub.js';
 
-const region = 'eu-west-2';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const stateMachineArn = 'arn:aws:states:eu-west-2:000000000000:stateMachine:removal-under-test';
 
 /** What the task function's DynamoDB client sent. */
@@ -86,12 +87,6 @@ export type CommandHook = (commandName: string, input: any) => Promise<void> | v
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
-const dynamoConfig = (): DynamoDBClientConfig => ({
-  endpoint: hub().environment.AWS_ENDPOINT_URL_DYNAMODB,
-  region,
-  credentials,
-});
-
 export async function startHarness(options: { batchLimit: number; perTransaction: number }) {
   const env = hub().environment;
   const settings = readSettings(
@@ -99,8 +94,8 @@ export async function startHarness(options: { batchLimit: number; perTransaction
     env,
   );
   // The tests' own client (seeding, reading); the task function has its own, counted.
-  const db: Db = { client: new DynamoDBClient(dynamoConfig()), tableName: settings.tableName };
-  const taskClient = new DynamoDBClient(dynamoConfig());
+  const db: Db = { client: localDynamoDb(), tableName: settings.tableName };
+  const taskClient = localDynamoDb();
   let counter = emptyCounter();
   let commandHook: CommandHook | undefined;
   taskClient.middlewareStack.add(
@@ -130,30 +125,12 @@ export async function startHarness(options: { batchLimit: number; perTransaction
     { step: 'initialize', name: 'workflowTestCounter' },
   );
 
-  const pictures = s3PictureStore(
-    new S3Client({
-      endpoint: env.AWS_ENDPOINT_URL_S3,
-      region,
-      credentials,
-      forcePathStyle: true,
-    }),
-    settings,
-  );
-  const identity = cognitoIdentity(
-    new CognitoIdentityProviderClient({
-      endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
-      region,
-      credentials,
-    }),
-    settings,
-  );
+  const pictures = s3PictureStore(localS3(), settings);
+  const identity = cognitoIdentity(localCognito(), settings);
   const handler = createTaskHandler({
     db: { client: taskClient, tableName: settings.tableName },
     identity,
-    mailer: sesMailer(
-      new SESClient({ endpoint: env.AWS_ENDPOINT_URL_SES, region, credentials }),
-      settings,
-    ),
+    mailer: sesMailer(localSes(), settings),
     pictures,
     clock: systemClock,
     batchLimit: options.batchLimit,
@@ -203,7 +180,7 @@ export async function startHarness(options: { batchLimit: number; perTransaction
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (execution.status !== 'RUNNING') return execution;
       if (Date.now() > deadline) throw new Error(`${operationId} still RUNNING`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
   }
 

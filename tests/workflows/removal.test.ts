@@ -15,6 +15,7 @@ import {
   api,
   centreWithCoordinator,
   emailsTo,
+  putPicture,
   tryLogin,
 } from '../support/hub.js';
 import { png } from '../support/images.js';
@@ -104,11 +105,11 @@ describe('removal workflow on the synthesized definition', () => {
       { sites: bothSites, name: 'Tariq Target' },
     );
     if (!source || !target) throw new Error('teachers');
-    const picture = await api('PUT', '/me/picture', {
-      token: source.tokens.accessToken,
-      rawBody: Buffer.from(png({ width: 2, height: 2 })),
-      headers: { 'content-type': 'image/png' },
-    });
+    const picture = await putPicture(
+      source.tokens.accessToken,
+      png({ width: 2, height: 2 }),
+      'image/png',
+    );
     expect(picture.status).toBe(200);
     expect(await h.pictures.get(source.user.userId)).toBeDefined();
     await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 23 });
