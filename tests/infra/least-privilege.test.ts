@@ -23,10 +23,7 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Every action the role of this function is allowed, from its inline policies. */
-function actionsOf(
-  fn: { role?: unknown; node: { defaultChild?: unknown } },
-  role: { node: { defaultChild?: unknown } },
-) {
+function actionsOf(role: { node: { defaultChild?: unknown } }) {
   const roleId = hub.stateless.getLogicalId(role.node.defaultChild as CfnElement);
   const statements = Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
