@@ -103,14 +103,3 @@ export const validationFailed = (errors: FieldError[], detail?: string) =>
   new ProblemError('VALIDATION_FAILED', detail ?? 'Some fields are not valid', { errors });
 
 export const notFound = (detail = 'Not found') => new ProblemError('NOT_FOUND', detail);
-
-/** A dependency (Cognito, SES, DynamoDB) failed in a way the caller may retry. */
-export class DependencyError extends Error {
-  constructor(
-    readonly service: string,
-    override readonly cause: unknown,
-  ) {
-    super(`${service} failed`);
-    this.name = 'DependencyError';
-  }
-}

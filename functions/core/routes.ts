@@ -7,7 +7,6 @@ import * as z from 'zod';
 import { maxPictureBytes } from './domain.js';
 import type { ProblemCode } from './errors.js';
 import {
-  ChallengeSchema,
   LoginBodySchema,
   LoginResultSchema,
   NewPasswordBodySchema,
@@ -577,6 +576,3 @@ export const routeList: RouteEntry[] = Object.entries(routes).map(([operationId,
 }));
 
 export const routesOfArea = (area: Area) => routeList.filter((entry) => entry.area === area);
-
-// ChallengeSchema is re-exported for clients that switch on the login answer.
-export { ChallengeSchema };

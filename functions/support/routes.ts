@@ -114,16 +114,24 @@ async function takeSitesFromUsers(
     let cursor: string | undefined;
     do {
       const page = await listCentreUsers(deps.db, centreId, { site }, 100, cursor);
-      for (const user of page.items)
-        await changeUser(deps, {
-          centreId,
-          userId: user.userId,
-          actorId,
-          action: 'user.site_access_removed',
-          change: (current) => ({
-            next: { ...current, sites: current.sites.filter((held) => !removed.includes(held)) },
-          }),
-        });
+      // A few users at a time: each change is its own conditional transaction.
+      for (let start = 0; start < page.items.length; start += 8)
+        await Promise.all(
+          page.items.slice(start, start + 8).map((user) =>
+            changeUser(deps, {
+              centreId,
+              userId: user.userId,
+              actorId,
+              action: 'user.site_access_removed',
+              change: (current) => ({
+                next: {
+                  ...current,
+                  sites: current.sites.filter((held) => !removed.includes(held)),
+                },
+              }),
+            }),
+          ),
+        );
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }

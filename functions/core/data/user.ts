@@ -101,7 +101,6 @@ export const publicUser = (user: User) => ({
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
 });
-export type PublicUser = ReturnType<typeof publicUser>;
 
 /** User by id (the Cognito sub). Strongly consistent: a suspension counts at once. */
 export async function getUser(db: Db, userId: string): Promise<User | undefined> {

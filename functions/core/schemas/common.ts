@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { maxPictureBytes, sites, userStatuses } from '../domain.js';
+import { sites, userStatuses } from '../domain.js';
 
 export const SiteSchema = z.enum(sites).meta({ id: 'Site' });
 
@@ -85,5 +85,3 @@ export const CentreUserParamsSchema = z.strictObject({
 });
 
 export const EmptySchema = z.strictObject({});
-
-export { maxPictureBytes };
