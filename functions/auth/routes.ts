@@ -176,6 +176,15 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
         await untilAfter(user.tokensValidAfter);
         tokens = await identity.refresh(body.refreshToken);
       }
+      // The session follows the auth_time its newest tokens carry (unchanged in AWS), so a
+      // password change made with them keeps this session's refresh token working too.
+      const authTime = authTimeOf(tokens);
+      if (authTime !== session.authTime)
+        await recordSession(db, clock, {
+          refreshToken: body.refreshToken,
+          userId: user.userId,
+          authTime,
+        });
       const { refreshToken: _notReturned, ...rest } = tokens;
       return { status: 200, body: rest };
     },

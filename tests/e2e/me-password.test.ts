@@ -129,3 +129,27 @@ describe('signing out', () => {
     expect(problemOf(await api('POST', '/auth/logout'))).toEqual(problem(401, 'UNAUTHENTICATED'));
   });
 });
+
+describe('a session refreshed before it changed the password', () => {
+  it('keeps working after the change: the refreshed access token and the refresh token', async () => {
+    // Arrange: sign in, wait, refresh (the session's newest tokens), wait again.
+    const { tokens: first, password } = await centreWithTeacher();
+    await sleep(1_100);
+    const refreshed = await refresh(first.refreshToken);
+    expect(refreshed.status).toBe(200);
+    await sleep(1_100);
+
+    // Act: change the password with the refreshed access token.
+    const changed = await api('POST', '/me/password', {
+      token: refreshed.json.accessToken,
+      body: { currentPassword: password, newPassword: 'Third-Password-79' },
+    });
+
+    // Assert: this session goes on, by its access token and by its refresh token.
+    expect(changed.status, changed.text).toBe(204);
+    expect((await api('GET', '/me', { token: refreshed.json.accessToken })).status).toBe(200);
+    const again = await refresh(first.refreshToken);
+    expect(again.status, again.text).toBe(200);
+    expect((await api('GET', '/me', { token: again.json.accessToken })).status).toBe(200);
+  });
+});
