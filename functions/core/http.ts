@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -18,7 +17,7 @@ import type { User } from './data/user.js';
 import { maxJsonBodyBytes } from './domain.js';
 import { type FieldError, notFound, ProblemError, validationFailed } from './errors.js';
 import { logger } from './logger.js';
-import { metrics } from './metrics.js';
+import { flushMetrics } from './metrics.js';
 import { type Access, type Area, type RouteEntry, type Routes, routesOfArea } from './routes.js';
 import { tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
@@ -282,12 +281,14 @@ export function createAreaHandler<A extends Area>(
 
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
     .use(requestLogging())
     .handler(inner);
 }
 
-/** The one error mapper, and one log line per request with its outcome and duration. */
+/**
+ * The one error mapper, one log line per request with its outcome and duration, and the
+ * request's metrics.
+ */
 function requestLogging(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   const started = new WeakMap<object, number>();
   return {
@@ -301,8 +302,10 @@ function requestLogging(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Con
         status: request.response?.statusCode,
         durationMs: Math.round(performance.now() - (started.get(request) ?? performance.now())),
       });
+      flushMetrics();
     },
     onError: (request) => {
+      flushMetrics();
       const error = request.error;
       const requestId = request.event.requestContext?.requestId;
       if (error instanceof ProblemError) {

@@ -21,3 +21,11 @@ export type BusinessEvent =
 export function countEvent(event: BusinessEvent, count = 1) {
   if (count > 0) metrics.addMetric(event, MetricUnit.Count, count);
 }
+
+/**
+ * Business metrics go out with the invocation's logs, only when there are some (Powertools'
+ * own middleware would log a warning on every invocation that records none).
+ */
+export function flushMetrics() {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}

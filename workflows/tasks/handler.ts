@@ -4,7 +4,7 @@
  * is retried, OperationRefused is recorded on the operation and ends it.
  */
 
-import { metrics } from '../../functions/core/metrics.js';
+import { flushMetrics } from '../../functions/core/metrics.js';
 import {
   checkData,
   fail,
@@ -63,7 +63,7 @@ export function createTaskHandler(deps: StepDeps) {
     } catch (error) {
       throw classify(error);
     } finally {
-      metrics.publishStoredMetrics();
+      flushMetrics();
     }
   };
 }
