@@ -277,7 +277,7 @@ export async function fail(
         actorId: operation.actorId,
         action: `operation.${operation.type}.failed`,
         targetId: operation.userId,
-        details: { operationId, error: message },
+        details: { operationId, error: message, moved: operation.moved },
       }),
     ],
   );
