@@ -3,7 +3,7 @@
  * route it lists is in the route table (and so deployed, served locally and documented in
  * the OpenAPI document), and every error code it lists exists with its status.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { problemCodes } from '../../functions/core/errors.js';
