@@ -52,6 +52,7 @@ export async function editUser(
     outcome = await changeUser(deps, {
       centreId,
       userId,
+      current,
       actorId: actor.userId,
       action: 'user.edited',
       change: (user) => {

@@ -6,7 +6,7 @@ import {
   getEmailChange,
   startEmailChange,
 } from '../core/data/email-change.js';
-import { getUserIdByEmail, moveEmailItems, publicUser } from '../core/data/user.js';
+import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
@@ -19,14 +19,16 @@ import type { MeDeps } from './deps.js';
 
 export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
   const { db, identity, mailer, clock } = deps;
+  // The pipeline has just read the caller's record: it is the change's starting point.
   const changeSelf = (
-    caller: { userId: string; centreId: string | null },
+    caller: User,
     action: string,
     change: Parameters<typeof changeUser>[1]['change'],
   ) =>
     changeUser(deps, {
       centreId: caller.centreId,
       userId: caller.userId,
+      current: caller,
       actorId: caller.userId,
       action,
       change,

@@ -35,6 +35,7 @@ export const picturesRoutes = (deps: PicturesDeps): AreaImplementations<'picture
       const { after } = await changeUser(deps, {
         centreId: caller.centreId,
         userId: caller.userId,
+        current: caller,
         actorId: caller.userId,
         action: 'user.picture_changed',
         change: (user) => ({
@@ -52,6 +53,7 @@ export const picturesRoutes = (deps: PicturesDeps): AreaImplementations<'picture
       await changeUser(deps, {
         centreId: caller.centreId,
         userId: caller.userId,
+        current: caller,
         actorId: caller.userId,
         action: 'user.picture_removed',
         change: (user) => ({

@@ -43,10 +43,15 @@ export async function changeUser(
     actorId: string;
     action: string;
     change: (user: User, now: string) => Change;
+    /** The user as the caller just read them (strongly consistent): spares the first read. */
+    current?: User;
   },
 ): Promise<{ before: User; after: User; changed: boolean }> {
   for (let attempt = 1; ; attempt++) {
-    const before = await userOfCentre(deps.db, input.centreId, input.userId);
+    const before =
+      attempt === 1 && input.current
+        ? input.current
+        : await userOfCentre(deps.db, input.centreId, input.userId);
     const now = deps.clock().toISOString();
     const { next, alsoWrite, details } = input.change(before, now);
     const fields = changedFields(before, next);
