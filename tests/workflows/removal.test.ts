@@ -9,15 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, toAttributes } from '../../functions/core/data/db.js';
 import { emailKey, getUser, userKey } from '../../functions/core/data/user.js';
 import { TransientError } from '../../workflows/tasks/steps.js';
-import {
-  activeUser,
-  addUsers,
-  api,
-  centreWithCoordinator,
-  emailsTo,
-  putPicture,
-  tryLogin,
-} from '../support/hub.js';
+import { addUsers, api, emailsTo, putPicture, tryLogin } from '../support/hub.js';
 import { png } from '../support/images.js';
 import {
   assertWhole,
@@ -33,6 +25,12 @@ import {
   startHarness,
   stateTransitions,
 } from './harness.js';
+import {
+  centreWithTeachers,
+  offboardingScenario,
+  runWithTransactionHook,
+  seededCentre,
+} from './scenarios.js';
 
 // Small batches, so a few dozen results make several Transfer steps of several transactions.
 const batchLimit = 10;
@@ -48,21 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-/** A centre, its coordinator, and active teachers with the given sites. */
-async function centreWithTeachers(...teachers: { sites: string[]; name?: string }[]) {
-  const centre = await centreWithCoordinator();
-  const token = centre.tokens.accessToken;
-  const made = await Promise.all(
-    teachers.map((row) => activeUser(centre.centreId, token, { ...row })),
-  );
-  return {
-    centreId: centre.centreId,
-    token,
-    coordinatorId: centre.coordinator.userId as string,
-    teachers: made,
-  };
-}
 
 const transferCalls = (operationId: string) =>
   h.invocationsOf(operationId).filter((call) => call.event.task === 'transfer');
@@ -95,16 +78,16 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('1. offboarding with a target: suspends, moves every result, deletes the user, tells the receiver', async () => {
-    const {
-      centreId,
-      token,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers(
-      { sites: bothSites, name: 'Sophie Source' },
-      { sites: bothSites, name: 'Tariq Target' },
-    );
-    if (!source || !target) throw new Error('teachers');
+    const { centreId, token, source, target, before, offboardToTarget } = await seededCentre(h, {
+      source: { sites: bothSites, name: 'Sophie Source' },
+      target: { sites: bothSites, name: 'Tariq Target' },
+      results: [
+        { site: 'primary', count: 23 },
+        { site: 'lower-secondary', count: 14 },
+        { owner: 'target', site: 'primary', count: 3 },
+      ],
+    });
+    expect(before.results.size).toBe(40);
     const picture = await putPicture(
       source.tokens.accessToken,
       png({ width: 2, height: 2 }),
@@ -112,23 +95,8 @@ describe('removal workflow on the synthesized definition', () => {
     );
     expect(picture.status).toBe(200);
     expect(await h.pictures.get(source.user.userId)).toBeDefined();
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 23 });
-    await seedResults(h.db, {
-      centreId,
-      site: 'lower-secondary',
-      ownerId: source.user.userId,
-      count: 14,
-    });
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: target.user.userId, count: 3 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-    expect(before.results.size).toBe(40);
 
-    const { operation, started } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const { operation, started } = await offboardToTarget();
     expect(started).toEqual([operation.operationId]);
     const statusDuringTransfer: (string | undefined)[] = [];
     h.intercept(operation.operationId, async (event, run) => {
@@ -204,20 +172,18 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('2. no data, no target: deleted, succeeded, moved 0', async () => {
+    // The other teacher keeps their results; nobody receives any.
     const {
       centreId,
       token,
-      coordinatorId,
-      teachers: [source, other],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: ['primary'] });
-    if (!source || !other) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: other.user.userId, count: 5 });
-    const before = await census(h.db, centreId, [source.user.userId, other.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      actorId: coordinatorId,
+      source,
+      target: other,
+      before,
+      operation,
+    } = await offboardingScenario(h, {
+      target: { sites: ['primary'] },
+      results: [{ owner: 'target', site: 'primary', count: 5 }],
+      toTarget: false,
     });
     expect((await h.runWorkflow(operation.operationId)).status).toBe('SUCCEEDED');
 
@@ -232,26 +198,14 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('3. data without a target: needs_transfer, user left suspended, results untouched', async () => {
-    const {
-      centreId,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 7 });
-    await seedResults(h.db, {
-      centreId,
-      site: 'lower-secondary',
-      ownerId: source.user.userId,
-      count: 5,
-    });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      actorId: coordinatorId,
-    });
+    const { centreId, source, target, before, operation, offboardToTarget } =
+      await offboardingScenario(h, {
+        results: [
+          { site: 'primary', count: 7 },
+          { site: 'lower-secondary', count: 5 },
+        ],
+        toTarget: false,
+      });
     expect((await h.runWorkflow(operation.operationId)).status).toBe('SUCCEEDED');
 
     const { after, ownedBy } = await assertWhole(h.db, centreId, before, [source.user.userId]);
@@ -266,12 +220,7 @@ describe('removal workflow on the synthesized definition', () => {
     expect(user?.status).toBe('suspended');
     expect(await getItem(h.db, emailKey(source.user.email))).toBeDefined();
     // The lock is released: the coordinator can now offboard with a target.
-    const next = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const next = await offboardToTarget();
     expect(next.operation.operationId).not.toBe(operation.operationId);
     expect(next.started).toEqual([next.operation.operationId]);
     expect((await h.runWorkflow(next.operation.operationId)).status).toBe('SUCCEEDED');
@@ -284,21 +233,8 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('4. a target that loses site access between batches: failed with a clear error, nothing lost', async () => {
-    const {
-      centreId,
-      token,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 30 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
+    const { centreId, token, source, target, before, operation } = await offboardingScenario(h, {
+      results: [{ site: 'primary', count: 30 }],
     });
     let transfers = 0;
     h.intercept(operation.operationId, async (event, run) => {
@@ -343,48 +279,26 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('4b. a target that loses site access inside a batch: the transaction refuses, failed, moved is what moved', async () => {
-    const {
-      centreId,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 30 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
+    const { centreId, source, target, before, operation } = await offboardingScenario(h, {
+      results: [{ site: 'primary', count: 30 }],
     });
-    let inTransfer = false;
-    let transactions = 0;
-    h.intercept(operation.operationId, async (event, run) => {
-      inTransfer = event.task === 'transfer';
-      try {
-        return await run();
-      } finally {
-        inTransfer = false;
-      }
-    });
-    h.onTaskCommand(async (name) => {
-      // Just before the second transaction of the first batch: the site is taken away.
-      if (!inTransfer || name !== 'TransactWriteItemsCommand' || ++transactions !== 2) return;
-      await h.db.client.send(
-        new UpdateItemCommand({
-          TableName: h.db.tableName,
-          Key: toAttributes(userKey(target.user.userId)),
-          UpdateExpression: 'SET sites = :sites ADD version :one',
-          ExpressionAttributeValues: toAttributes({ ':sites': ['lower-secondary'], ':one': 1 }),
-        }),
-      );
-    });
-    try {
-      expect((await h.runWorkflow(operation.operationId)).status).toBe('FAILED');
-    } finally {
-      h.onTaskCommand(undefined);
-    }
+    const execution = await runWithTransactionHook(
+      h,
+      operation.operationId,
+      async ({ transfer, transaction }) => {
+        // Just before the second transaction of the first batch: the site is taken away.
+        if (transfer !== 1 || transaction !== 2) return;
+        await h.db.client.send(
+          new UpdateItemCommand({
+            TableName: h.db.tableName,
+            Key: toAttributes(userKey(target.user.userId)),
+            UpdateExpression: 'SET sites = :sites ADD version :one',
+            ExpressionAttributeValues: toAttributes({ ':sites': ['lower-secondary'], ':one': 1 }),
+          }),
+        );
+      },
+    );
+    expect(execution.status).toBe('FAILED');
 
     const { ownedBy } = await assertWhole(h.db, centreId, before, [
       source.user.userId,
@@ -403,26 +317,11 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('5. a Transfer batch that fails once with TransientError is retried and the run succeeds', async () => {
-    const {
-      centreId,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 17 });
-    await seedResults(h.db, {
-      centreId,
-      site: 'lower-secondary',
-      ownerId: source.user.userId,
-      count: 8,
-    });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
+    const { centreId, source, target, before, operation } = await offboardingScenario(h, {
+      results: [
+        { site: 'primary', count: 17 },
+        { site: 'lower-secondary', count: 8 },
+      ],
     });
     let transfers = 0;
     h.intercept(operation.operationId, async (event, run) => {
@@ -444,20 +343,8 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('5b. a Transfer batch whose answer is lost after its work (TransientError after the batch) is retried safely', async () => {
-    const {
-      centreId,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 25 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
+    const { centreId, target, before, operation } = await offboardingScenario(h, {
+      results: [{ site: 'primary', count: 25 }],
     });
     let transfers = 0;
     h.intercept(operation.operationId, async (event, run) => {
@@ -477,44 +364,22 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('5c. DynamoDB throttles a transaction in the middle of a batch: retried, run succeeds, moved is exact', async () => {
-    const {
-      centreId,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 25 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
+    const { centreId, target, before, operation } = await offboardingScenario(h, {
+      results: [{ site: 'primary', count: 25 }],
     });
-    let inTransfer = false;
-    let transactions = 0;
-    h.intercept(operation.operationId, async (event, run) => {
-      inTransfer = event.task === 'transfer';
-      try {
-        return await run();
-      } finally {
-        inTransfer = false;
-      }
-    });
-    h.onTaskCommand((name) => {
-      // The second transaction of the first batch is throttled (as DynamoDB would, once).
-      if (inTransfer && name === 'TransactWriteItemsCommand' && ++transactions === 2)
-        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
-          name: 'ThrottlingException',
-          $retryable: { throttling: true },
-        });
-    });
-    try {
-      expect((await h.runWorkflow(operation.operationId)).status).toBe('SUCCEEDED');
-    } finally {
-      h.onTaskCommand(undefined);
-    }
+    const execution = await runWithTransactionHook(
+      h,
+      operation.operationId,
+      ({ transfer, transaction }) => {
+        // The second transaction of the first batch is throttled (as DynamoDB would, once).
+        if (transfer === 1 && transaction === 2)
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+            name: 'ThrottlingException',
+            $retryable: { throttling: true },
+          });
+      },
+    );
+    expect(execution.status).toBe('SUCCEEDED');
 
     const { ownedBy } = await assertWhole(h.db, centreId, before, [target.user.userId]);
     expect(ownedBy[target.user.userId]).toBe(25);
@@ -531,28 +396,13 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('6. a crash after some batches, then a re-run completes and the totals hold', async () => {
-    const {
-      centreId,
-      token,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 30 });
-    await seedResults(h.db, {
-      centreId,
-      site: 'lower-secondary',
-      ownerId: source.user.userId,
-      count: 15,
-    });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const first = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const { centreId, token, source, target, before, offboardToTarget, ...first } =
+      await offboardingScenario(h, {
+        results: [
+          { site: 'primary', count: 30 },
+          { site: 'lower-secondary', count: 15 },
+        ],
+      });
     let transfers = 0;
     h.intercept(first.operation.operationId, async (event, run) => {
       if (event.task === 'transfer' && ++transfers === 3) throw new Crash('worker crashed');
@@ -575,12 +425,7 @@ describe('removal workflow on the synthesized definition', () => {
     });
     expect((await getUser(h.db, source.user.userId))?.status).toBe('suspended');
 
-    const second = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const second = await offboardToTarget();
     expect(second.operation.operationId).not.toBe(first.operation.operationId);
     expect((await h.runWorkflow(second.operation.operationId)).status).toBe('SUCCEEDED');
     const { ownedBy } = await assertWhole(h.db, centreId, before, [target.user.userId]);
@@ -593,37 +438,16 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('6b. a crash in the middle of a batch (between two transactions), then a re-run', async () => {
-    const {
-      centreId,
-      token,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 33 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const first = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
-    let transfers = 0;
-    let transactionsInThird = 0;
-    h.intercept(first.operation.operationId, async (event, run) => {
-      if (event.task === 'transfer') transfers++;
-      return run();
-    });
-    h.onTaskCommand((name) => {
-      if (transfers === 3 && name === 'TransactWriteItemsCommand' && ++transactionsInThird === 2)
-        throw new Crash('worker crashed mid-batch');
-    });
-    try {
-      expect((await h.runWorkflow(first.operation.operationId)).status).toBe('FAILED');
-    } finally {
-      h.onTaskCommand(undefined);
-    }
+    const { centreId, token, source, target, before, offboardToTarget, ...first } =
+      await offboardingScenario(h, { results: [{ site: 'primary', count: 33 }] });
+    const crashed = await runWithTransactionHook(
+      h,
+      first.operation.operationId,
+      ({ transfer, transaction }) => {
+        if (transfer === 3 && transaction === 2) throw new Crash('worker crashed mid-batch');
+      },
+    );
+    expect(crashed.status).toBe('FAILED');
     const middle = await assertWhole(h.db, centreId, before, [
       source.user.userId,
       target.user.userId,
@@ -633,12 +457,7 @@ describe('removal workflow on the synthesized definition', () => {
     const failed = await h.operation(first.operation.operationId);
     expect(failed.status).toBe('failed');
 
-    const second = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const second = await offboardToTarget();
     expect((await h.runWorkflow(second.operation.operationId)).status).toBe('SUCCEEDED');
     const { ownedBy } = await assertWhole(h.db, centreId, before, [target.user.userId]);
     expect(ownedBy[target.user.userId]).toBe(33);
@@ -726,22 +545,8 @@ describe('removal workflow on the synthesized definition', () => {
   });
 
   it('8. a result recorded between the transfer and the delete stops the delete; the loop moves it', async () => {
-    const {
-      centreId,
-      token,
-      coordinatorId,
-      teachers: [source, target],
-    } = await centreWithTeachers({ sites: bothSites }, { sites: bothSites });
-    if (!source || !target) throw new Error('teachers');
-    await seedResults(h.db, { centreId, site: 'primary', ownerId: source.user.userId, count: 15 });
-    const before = await census(h.db, centreId, [source.user.userId, target.user.userId]);
-
-    const { operation } = await h.beginOffboarding({
-      centreId,
-      userId: source.user.userId,
-      toUserId: target.user.userId,
-      actorId: coordinatorId,
-    });
+    const { centreId, token, coordinatorId, source, target, before, operation } =
+      await offboardingScenario(h, { results: [{ site: 'primary', count: 15 }] });
     const late = newResult(centreId, 'lower-secondary', source.user.userId, 'late-learner');
     let deletes = 0;
     const deleteAnswers: unknown[] = [];
