@@ -10,10 +10,13 @@ import { problemCodes } from '../../functions/core/errors.js';
 import { openApiDocument } from '../../functions/core/openapi.js';
 import { routeList } from '../../functions/core/routes.js';
 
-const contract = readFileSync(
-  path.join(import.meta.dirname, '..', '..', '..', 'shared', 'API.md'),
-  'utf8',
-);
+// The contract lives in ../shared beside the clone, as CI lays it out.
+const contractFile = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'API.md');
+if (!existsSync(contractFile))
+  throw new Error(
+    `The HTTP contract ${contractFile} is not beside this clone (CI puts ../shared there)`,
+  );
+const contract = readFileSync(contractFile, 'utf8');
 const contractRoutes = [...contract.matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) (\/[^ |]*)/gm)].map(
   ([, method, route]) => `${method} ${route}`,
 );
