@@ -19,7 +19,10 @@ const portOpen = (port: number) =>
   });
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+  // The documented command itself: `npm start`, whose process is what an operator signals.
+  const child = spawn('npm', ['start', '--silent'], {
+    // Its own process group, so a failed test can still stop everything it started.
+    detached: true,
     env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,7 +49,13 @@ async function waitFor(condition: () => boolean, timeoutMs: number) {
 
 const running: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of running)
+    if (child.pid)
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone, as it should be.
+      }
 });
 
 describe('npm start', () => {
