@@ -8,15 +8,14 @@ import { getCentre } from '../core/data/centre.js';
 import { progressionDataOf } from '../core/data/progression.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
-import { emailChangedNotice, restoredNotice } from '../core/emails.js';
+import { emailChangedNotice } from '../core/emails.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
-import { countEvent } from '../core/metrics.js';
-import { assertNotSelf, assertSitesEligible, statusAfterRestore } from '../core/rules.js';
+import { assertNotSelf, assertSitesEligible } from '../core/rules.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
 import { sendNotice } from '../core/services/notify.js';
-import { suspend } from '../core/services/suspension.js';
+import { restore, suspend } from '../core/services/suspension.js';
 import type { CentresDeps } from './deps.js';
 
 interface Target {
@@ -24,9 +23,6 @@ interface Target {
   userId: string;
   actor: User;
 }
-
-const centreName = async (deps: CentresDeps, centreId: string) =>
-  (await getCentre(deps.db, centreId))?.name ?? centreId;
 
 export async function editUser(
   deps: CentresDeps,
@@ -102,26 +98,7 @@ export async function suspendUser(deps: CentresDeps, { centreId, userId, actor }
 }
 
 export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }: Target) {
-  const outcome = await changeUser(deps, {
-    centreId,
-    userId,
-    actorId: actor.userId,
-    action: 'user.restored',
-    change: (user) => ({
-      next: user.status === 'suspended' ? { ...user, status: statusAfterRestore(user) } : user,
-    }),
-  });
-  if (outcome.changed) {
-    countEvent('UsersRestored');
-    await deps.identity.enableUser(userId);
-    const { after } = outcome;
-    await sendNotice(
-      deps.mailer,
-      restoredNotice(after.email, after.name, await centreName(deps, centreId)),
-      'restored',
-    );
-  }
-  return publicUser(outcome.after);
+  return publicUser(await restore(deps, { centreId, userId, actorId: actor.userId }));
 }
 
 export async function resendInvitation(deps: CentresDeps, { centreId, userId, actor }: Target) {

@@ -1,8 +1,7 @@
 /**
- * Module-level singletons the areas build at cold start: the table, the clock, the clients
- * behind the ports, and the pipeline's own needs (the caller's record, idempotency records).
- * Each is made only when an area asks for it, so a bundle carries only the SDK clients its
- * area uses.
+ * What every area builds at cold start: the table, and the pipeline's own needs (the
+ * caller's record, idempotency records). The clients behind the ports are made in
+ * adapters/from-environment.ts, one function each, so a bundle carries only those it calls.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readSettings } from './config.js';

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { HttpEvent } from '../../functions/core/http.js';
+import { type ProblemCode, ProblemError } from '../../functions/core/errors.js';
+import { type HttpEvent, problemResponse } from '../../functions/core/http.js';
 import type { Area, RouteEntry } from '../../functions/core/routes.js';
 import { routeList } from '../../functions/core/routes.js';
 import type { LocalAuthorizer } from './authorizer.js';
@@ -66,17 +67,9 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   response.end(body);
 }
 
-const problem = (status: number, code: string, title: string, detail: string) => ({
-  statusCode: status,
-  headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-  body: JSON.stringify({
-    type: `https://hub.example/problems/${code.toLowerCase().replaceAll('_', '-')}`,
-    title,
-    status,
-    detail,
-    code,
-  }),
-});
+// The runtime's own refusals (before any handler runs) use the product's one problem mapper.
+const problem = (code: ProblemCode, detail: string) =>
+  problemResponse(new ProblemError(code, detail));
 
 export async function startApiServer(options: {
   port: number;
@@ -96,15 +89,7 @@ export async function startApiServer(options: {
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
       if (size > maxRequestBytes) {
-        send(
-          response,
-          problem(
-            413,
-            'PAYLOAD_TOO_LARGE',
-            'The request body is too large',
-            'The request body is too large',
-          ),
-        );
+        send(response, problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
         request.destroy();
         return;
       }
@@ -115,7 +100,7 @@ export async function startApiServer(options: {
     const onPath = compiled.filter((route) => route.pattern.test(path));
     const route = onPath.find((candidate) => candidate.entry.method === method);
     if (!route) {
-      send(response, problem(404, 'NOT_FOUND', 'Not found', `No route for ${method} ${path}`));
+      send(response, problem('NOT_FOUND', `No route for ${method} ${path}`));
       return;
     }
     const values = route.pattern.exec(path)?.slice(1) ?? [];
@@ -125,7 +110,7 @@ export async function startApiServer(options: {
         route.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
       );
     } catch {
-      send(response, problem(404, 'NOT_FOUND', 'Not found', 'The path is not valid'));
+      send(response, problem('NOT_FOUND', 'The path is not valid'));
       return;
     }
 
@@ -139,15 +124,7 @@ export async function startApiServer(options: {
       claims = await options.authorizer.verify(headers.authorization);
       if (!claims) {
         // API Gateway answers this itself in AWS (see README: its body is its own).
-        send(
-          response,
-          problem(
-            401,
-            'UNAUTHENTICATED',
-            'Sign in to continue',
-            'A valid access token is required',
-          ),
-        );
+        send(response, problem('UNAUTHENTICATED', 'A valid access token is required'));
         return;
       }
     }
@@ -209,15 +186,7 @@ export async function startApiServer(options: {
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {
       if (!response.headersSent)
-        send(
-          response,
-          problem(
-            500,
-            'INTERNAL',
-            'Something went wrong on our side',
-            'Something went wrong on our side. Try again later.',
-          ),
-        );
+        send(response, problem('INTERNAL', 'Something went wrong on our side. Try again later.'));
       else response.destroy();
     });
   });

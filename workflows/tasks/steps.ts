@@ -4,7 +4,7 @@
  * work already done and does no more.
  */
 import { auditItem } from '../../functions/core/data/audit.js';
-import { getCentre } from '../../functions/core/data/centre.js';
+import { centreNameOf } from '../../functions/core/data/centre.js';
 import { type Db, deleteItem, toAttributes, transactWrite } from '../../functions/core/data/db.js';
 import {
   addMovedItem,
@@ -206,10 +206,9 @@ export async function remove(deps: StepDeps, operationId: string) {
       throw new TransientError('The user changed while being deleted');
     }
     countEvent('UsersDeleted');
-    const centre = await getCentre(db, operation.centreId);
     await sendNotice(
       deps.mailer,
-      deletedNotice(user.email, user.name, centre?.name ?? operation.centreId),
+      deletedNotice(user.email, user.name, await centreNameOf(db, operation.centreId)),
       'deleted',
     );
   }

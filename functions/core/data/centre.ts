@@ -53,6 +53,11 @@ export async function getCentre(db: Db, centreId: string): Promise<Centre | unde
   return item ? fromCentreItem(item) : undefined;
 }
 
+/** A centre's name for an email, or its id if the centre is gone. */
+export async function centreNameOf(db: Db, centreId: string): Promise<string> {
+  return (await getCentre(db, centreId))?.name ?? centreId;
+}
+
 /** Transaction item: create a centre unless one with that id exists. */
 export const createCentreItem = (db: Db, centre: Centre) => putIfAbsent(db, toCentreItem(centre));
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItem, auditKey, writeAudit } from '../data/audit.js';
-import { getCentre } from '../data/centre.js';
+import { centreNameOf } from '../data/centre.js';
 import { type Db, deleteItem, transactWrite } from '../data/db.js';
 import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
 import type { Site } from '../domain.js';
@@ -190,13 +190,12 @@ export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId:
     );
   const password = temporaryPassword();
   await deps.identity.setPassword(user.userId, password, false);
-  const centre = await getCentre(deps.db, user.centreId);
   try {
     await deps.mailer.send(
       invitationEmail({
         to: user.email,
         name: user.name,
-        centreName: centre?.name ?? user.centreId,
+        centreName: await centreNameOf(deps.db, user.centreId),
         temporaryPassword: password,
       }),
     );
