@@ -11,6 +11,8 @@ export const settingNames = {
   mailFrom: 'MAIL_FROM',
   pictureBucket: 'PICTURE_BUCKET',
   removalStateMachineArn: 'REMOVAL_STATE_MACHINE_ARN',
+  /** Where the web console is served (e.g. https://hub.example.org): emails link to it. */
+  consoleUrl: 'CONSOLE_URL',
 } as const;
 
 export type SettingName = keyof typeof settingNames;

@@ -9,12 +9,32 @@ import { ProblemSchema } from './schemas/common.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * Schemas named with `.meta({ id })` (User, Centre, Problem, …) become components that every
+ * operation refers to. zod writes them under `$defs` of each schema it converts; they are
+ * gathered here into `components.schemas`, where every `$ref` of the document points.
+ */
+const components = new Map<string, string>();
+
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+  const converted = z.toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
     reused: 'inline',
-  }) as JsonSchema;
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // A named schema at the root comes back as `{ $ref: '#/$defs/<id>' }`: point it home too.
+  const { $schema: _dialect, $defs, ...rest } = JSON.parse(
+    JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/'),
+  ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  for (const [id, definition] of Object.entries($defs ?? {})) {
+    const { id: _id, ...body } = definition;
+    const json = JSON.stringify(body);
+    const known = components.get(id);
+    if (known !== undefined && known !== json)
+      throw new Error(`Schema ${id} converts differently for requests and answers; give each its own id`);
+    components.set(id, json);
+  }
   return rest;
 };
 
@@ -127,6 +147,7 @@ let cached: JsonSchema | undefined;
 export function openApiDocument(): JsonSchema {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
+  schemaOf(ProblemSchema, 'output');
   for (const route of routeList) {
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route);
@@ -144,7 +165,9 @@ export function openApiDocument(): JsonSchema {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: schemaOf(ProblemSchema, 'output') },
+      schemas: Object.fromEntries(
+        [...components].sort(([a], [b]) => a.localeCompare(b)).map(([id, json]) => [id, JSON.parse(json)]),
+      ),
     },
   };
   return cached;

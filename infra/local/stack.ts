@@ -30,6 +30,7 @@ import { createTable } from './table.js';
 /** Each port, the variable that overrides it, and its default. */
 export const portSettings = {
   api: { variable: 'PORT', fallback: 3000 },
+  console: { variable: 'HUB_CONSOLE_PORT', fallback: 3001 },
   mail: { variable: 'HUB_MAIL_PORT', fallback: 8005 },
   dynamodb: { variable: 'HUB_DYNAMODB_PORT', fallback: 8000 },
   cognito: { variable: 'HUB_COGNITO_PORT', fallback: 9229 },
@@ -212,6 +213,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [settingNames.mailFrom]: mailFrom,
       [settingNames.pictureBucket]: pictureBucket,
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
+      [settingNames.consoleUrl]: `http://127.0.0.1:${ports.console}`,
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
