@@ -21,10 +21,13 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     io,
     unrepresentable: 'any',
     reused: 'inline',
-    uri: (id) => `#/components/schemas/${id}`,
   });
   // A named schema at the root comes back as `{ $ref: '#/$defs/<id>' }`: point it home too.
-  const { $schema: _dialect, $defs, ...rest } = JSON.parse(
+  const {
+    $schema: _dialect,
+    $defs,
+    ...rest
+  } = JSON.parse(
     JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/'),
   ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
   for (const [id, definition] of Object.entries($defs ?? {})) {
@@ -32,7 +35,9 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     const json = JSON.stringify(body);
     const known = components.get(id);
     if (known !== undefined && known !== json)
-      throw new Error(`Schema ${id} converts differently for requests and answers; give each its own id`);
+      throw new Error(
+        `Schema ${id} converts differently for requests and answers; give each its own id`,
+      );
     components.set(id, json);
   }
   return rest;
@@ -166,7 +171,9 @@ export function openApiDocument(): JsonSchema {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: Object.fromEntries(
-        [...components].sort(([a], [b]) => a.localeCompare(b)).map(([id, json]) => [id, JSON.parse(json)]),
+        [...components]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([id, json]) => [id, JSON.parse(json)]),
       ),
     },
   };

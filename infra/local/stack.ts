@@ -62,7 +62,7 @@ export interface LocalStack {
   apiUrl: string;
   inboxUrl: string;
   mailEndpoint: string;
-  endpoints: Record<Exclude<PortName, 'api'>, string>;
+  endpoints: Record<Exclude<PortName, 'api' | 'console'>, string>;
   tableName: string;
   userPoolId: string;
   userPoolClientId: string;
