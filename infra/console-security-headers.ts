@@ -1,0 +1,39 @@
+/**
+ * The security headers the web console is served with: in AWS by CloudFront's response
+ * headers policy, locally by the console server of `npm start`. One list, so the local
+ * console behaves as the deployed one (a page that would break under the CSP in AWS
+ * breaks in the Playwright tests too).
+ */
+
+/** The Content-Security-Policy directives; `apiOrigin` is where the console calls the API. */
+export function consoleContentSecurityPolicy(apiOrigin: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    // Pictures are fetched with the user's token and shown from blob: URLs.
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    `connect-src 'self' ${apiOrigin}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const strictTransportSecurity = 'max-age=63072000; includeSubDomains; preload';
+export const referrerPolicy = 'strict-origin-when-cross-origin';
+
+/** Every header, by name, as the local console server sends them. */
+export function consoleSecurityHeaders(apiOrigin: string): Record<string, string> {
+  return {
+    'content-security-policy': consoleContentSecurityPolicy(apiOrigin),
+    'strict-transport-security': strictTransportSecurity,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': referrerPolicy,
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  };
+}
