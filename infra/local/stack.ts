@@ -15,6 +15,7 @@ import { type Area, areas } from '../../functions/core/routes.js';
 import { removalTasksId } from '../../workflows/names.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
+import { buildConsole, startConsoleServer } from './console.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
 import { startDynamoDbLocal } from './emulators/dynamodb.js';
 import { functionNameOf, type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
@@ -53,6 +54,8 @@ export interface LocalStackOptions {
   supportEmail?: string;
   supportPassword?: string;
   mailFrom?: string;
+  /** Build (when its sources changed) and serve the web console; off for API-only tests. */
+  console?: boolean;
   /** Kept after stop when given; otherwise a temporary folder that stop removes. */
   workDir?: string;
   log?: LogFn;
@@ -60,6 +63,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** Where the console is served (when `console` was asked for) and where emails link to. */
+  consoleUrl: string;
   inboxUrl: string;
   mailEndpoint: string;
   endpoints: Record<Exclude<PortName, 'api' | 'console'>, string>;
@@ -152,6 +157,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         (await import('../../functions/triggers/custom-message.js')).handler(event as never),
     };
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
+    const consoleUrl = `http://127.0.0.1:${ports.console}`;
+    // The console builds while the emulators start; awaited only when it is served.
+    const consoleBuild = options.console ? buildConsole(log) : undefined;
+    consoleBuild?.catch(() => undefined);
     const [lambda, ses, dynamodb, cognito, s3] = await Promise.all([
       startLambdaLocal({ port: ports.lambda, functions: lambdaFunctions, log }),
       startSesLocal({ port: ports.mail, log }),
@@ -213,7 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [settingNames.mailFrom]: mailFrom,
       [settingNames.pictureBucket]: pictureBucket,
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
-      [settingNames.consoleUrl]: `http://127.0.0.1:${ports.console}`,
+      [settingNames.consoleUrl]: consoleUrl,
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
@@ -269,10 +278,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = await startApiServer({ port: ports.api, handlers, authorizer });
     handles.push({ endpoint: api.url, stop: api.stop });
+    if (consoleBuild) {
+      const { dir } = await consoleBuild;
+      const server = await startConsoleServer({ port: ports.console, dir, apiUrl: api.url });
+      handles.push({ endpoint: server.url, stop: server.stop });
+    }
     log(`ready in ${Math.round(performance.now() - started)} ms`);
 
     return {
       apiUrl: api.url,
+      consoleUrl,
       inboxUrl: `${ses.endpoint}/`,
       mailEndpoint: ses.endpoint,
       endpoints: {

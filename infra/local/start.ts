@@ -19,12 +19,14 @@ async function main() {
     supportEmail: process.env.HUB_SUPPORT_EMAIL || defaultSupportAccount.email,
     supportPassword: process.env.HUB_SUPPORT_PASSWORD || defaultSupportAccount.password,
     mailFrom: process.env.MAIL_FROM || undefined,
+    console: true,
     log: verbose ? (line) => console.error(`[local] ${line}`) : undefined,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`
 School Support Hub is running (started in ${seconds} s)
 
+  Console        ${stack.consoleUrl}            (sign in with the support login below)
   API            ${stack.apiUrl}            (try ${stack.apiUrl}/health, ${stack.apiUrl}/openapi.json)
   Email inbox    ${stack.inboxUrl}            (every email sent; JSON at ${stack.mailEndpoint}/store)
   Support login  ${stack.support.email} / ${stack.support.password}

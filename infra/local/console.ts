@@ -1,0 +1,159 @@
+/**
+ * The web console on 127.0.0.1, as CloudFront serves it in AWS: the built files, a
+ * /config.json written at start (where the API is), every unknown path answered with
+ * index.html (the console routes in the browser), and the same security headers.
+ *
+ * The build is Vite's production build of web/. It is skipped when nothing it depends on
+ * changed since the last one (a hash of the sources, kept beside the output), so a second
+ * `npm start` stays fast.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { consoleSecurityHeaders } from '../console-security-headers.js';
+
+const projectRoot = resolve(import.meta.dirname, '..', '..');
+export const consoleSourceDir = join(projectRoot, 'web');
+export const consoleBuildDir = join(consoleSourceDir, 'dist');
+const stampFile = '.build-hash';
+
+/** What the console build reads: its sources, the API's zod schemas, and the lock file. */
+const buildInputs = [
+  join(projectRoot, 'web'),
+  join(projectRoot, 'functions', 'core', 'schemas'),
+  join(projectRoot, 'functions', 'core', 'domain.ts'),
+  join(projectRoot, 'package-lock.json'),
+];
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (info.isFile()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((entry) => entry.name !== 'dist' && entry.name !== 'node_modules')
+      .map((entry) => filesUnder(join(path, entry.name))),
+  );
+  return nested.flat();
+}
+
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await Promise.all(buildInputs.map(filesUnder))).flat().sort();
+  for (const file of files) {
+    hash.update(relative(projectRoot, file));
+    hash.update(await readFile(file));
+  }
+  return hash.digest('hex');
+}
+
+/** Builds web/ into web/dist unless the last build was of the same sources. */
+export async function buildConsole(log: (line: string) => void = () => undefined) {
+  const hash = await sourceHash();
+  const built = await readFile(join(consoleBuildDir, stampFile), 'utf8').catch(() => '');
+  if (built === hash) {
+    log('console: unchanged since the last build');
+    return { dir: consoleBuildDir, built: false };
+  }
+  const started = performance.now();
+  const { build } = await import('vite');
+  await build({
+    configFile: join(consoleSourceDir, 'vite.config.ts'),
+    logLevel: 'warn',
+  });
+  await writeFile(join(consoleBuildDir, stampFile), hash);
+  log(`console: built in ${Math.round(performance.now() - started)} ms`);
+  return { dir: consoleBuildDir, built: true };
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export async function startConsoleServer(options: {
+  port: number;
+  dir: string;
+  apiUrl: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const root = resolve(options.dir);
+  const apiOrigin = new URL(options.apiUrl).origin;
+  const securityHeaders = consoleSecurityHeaders(apiOrigin);
+  const config = JSON.stringify({ apiUrl: options.apiUrl });
+
+  const server = createServer(async (request, response) => {
+    const headers: Record<string, string> = { ...securityHeaders };
+    const reply = (status: number, type: string, body: string | Buffer, cache = 'no-cache') => {
+      response.writeHead(status, { ...headers, 'content-type': type, 'cache-control': cache });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...headers, allow: 'GET, HEAD' });
+      response.end();
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      reply(400, 'text/plain; charset=utf-8', 'Bad request');
+      return;
+    }
+    if (path === '/config.json') {
+      reply(200, contentTypes['.json'] as string, config, 'no-store');
+      return;
+    }
+    const file = normalize(join(root, path));
+    const inside = file === root || file.startsWith(root + sep);
+    const extension = extname(path);
+    if (inside && extension) {
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile()) {
+        response.writeHead(200, {
+          ...headers,
+          'content-type': contentTypes[extension] ?? 'application/octet-stream',
+          'content-length': String(info.size),
+          // Vite's file names carry a content hash: they never change, so cache them for good.
+          'cache-control': path.startsWith('/assets/')
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        });
+        if (request.method === 'HEAD') response.end();
+        else createReadStream(file).pipe(response);
+        return;
+      }
+      // A missing file is a 404, as in AWS: only paths without an extension are pages.
+      reply(404, 'text/plain; charset=utf-8', 'Not found');
+      return;
+    }
+    const index = await readFile(join(root, 'index.html')).catch(() => undefined);
+    if (!index) {
+      reply(503, 'text/plain; charset=utf-8', 'The console has not been built.');
+      return;
+    }
+    reply(200, contentTypes['.html'] as string, index);
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolvePromise());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The frame of every signed-in page, as the guide shows it: a top bar with *Administration*
+ * → *My Centre* (coordinators and support only) and, top right, the user icon menu with
+ * *View profile* and *Sign out*.
+ */
+import type { ReactNode } from 'react';
+import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
+import { Link, useLocation } from 'wouter';
+import { useSession } from '../session/session';
+import { siteName } from './page';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, isAdministrator, isSupport, signOut } = useSession();
+  const [, navigate] = useLocation();
+  const myCentre = me && !isSupport ? `/centres/${me.centreId}/users` : '/support';
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="top-bar">
+        <Link href="/" className="brand">
+          {siteName}
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          {isAdministrator ? (
+            <MenuTrigger>
+              <Button className="nav-button">
+                Administration <span aria-hidden="true">▾</span>
+              </Button>
+              <Popover placement="bottom start" className="menu-popover">
+                <Menu className="menu" onAction={() => navigate(myCentre)}>
+                  <MenuItem id="my-centre" className="menu-item">
+                    My Centre
+                  </MenuItem>
+                </Menu>
+              </Popover>
+            </MenuTrigger>
+          ) : null}
+        </nav>
+        <MenuTrigger>
+          <Button className="user-button" aria-label={`User menu for ${me?.name ?? 'you'}`}>
+            <span className="avatar" aria-hidden="true">
+              {initials(me?.name)}
+            </span>
+          </Button>
+          <Popover placement="bottom end" className="menu-popover">
+            <Menu
+              className="menu"
+              onAction={(key) => {
+                if (key === 'profile') navigate('/profile');
+                if (key === 'sign-out') void signOut().then(() => navigate('/sign-in'));
+              }}
+            >
+              <MenuItem id="profile" className="menu-item">
+                View profile
+              </MenuItem>
+              <MenuItem id="sign-out" className="menu-item">
+                Sign out
+              </MenuItem>
+            </Menu>
+          </Popover>
+        </MenuTrigger>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+function initials(name: string | undefined): string {
+  if (!name) return '·';
+  const parts = name.trim().split(/\s+/);
+  return (
+    (parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')
+  ).toUpperCase();
+}

@@ -1,0 +1,4 @@
+// Placeholder: being written now (issue 9).
+export default function ForgottenPasswordPage() {
+  return <h1>ForgottenPassword</h1>;
+}
