@@ -1,0 +1,42 @@
+/**
+ * The console's end-to-end tests: Debian's Chromium (never a downloaded browser), driven
+ * against the real local stack that tests/console/global-setup.ts starts on free ports.
+ */
+import { defineConfig } from '@playwright/test';
+
+export const chromiumPath = process.env.HUB_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'tests/console',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './tests/console/global-setup.ts',
+  outputDir: 'test-results/console',
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    viewport: { width: 1280, height: 900 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

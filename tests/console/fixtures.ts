@@ -1,0 +1,171 @@
+/**
+ * What console tests share: the stack's addresses, an API client for arranging data (as
+ * support or a coordinator would through HTTP), the inbox, and checks every page gets:
+ * axe finds no WCAG 2.2 AA violation, and a screenshot is kept as a test artefact.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+import { readInbox } from '../../infra/local/emulators/ses.js';
+
+export const stack = {
+  get consoleUrl() {
+    return required('HUB_TEST_CONSOLE_URL');
+  },
+  get apiUrl() {
+    return required('HUB_TEST_API_URL');
+  },
+  get mailUrl() {
+    return required('HUB_TEST_MAIL_URL');
+  },
+  get support(): { email: string; password: string; userId: string } {
+    return JSON.parse(required('HUB_TEST_SUPPORT'));
+  },
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`${name} is not set: run the console tests through playwright.config.ts`);
+  return value;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const uniqueEmail = (label = 'user') =>
+  `${label}.${randomBytes(5).toString('hex')}@school.example`;
+export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(7, '0')}`;
+export const defaultPassword = 'Chosen-Password-42';
+
+/** A call to the API, as a web client makes it; throws with the answer when it is not `expected`. */
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    expected?: number;
+  } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  if (options.expected !== undefined && response.status !== options.expected)
+    throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function emailsTo(address: string) {
+  return (await readInbox(stack.mailUrl)).filter((email) =>
+    email.to.includes(address.toLowerCase()),
+  );
+}
+
+/** Waits until an address has received more than `seen` emails, and answers the newest. */
+export async function nextEmailTo(address: string, seen = 0, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(address);
+    if (emails.length > seen) return emails[emails.length - 1] as (typeof emails)[number];
+    if (Date.now() > deadline) throw new Error(`No new email reached ${address}`);
+    await sleep(100);
+  }
+}
+
+export const secretLine = (text: string, label: 'Temporary password' | 'Verification code') => {
+  const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(text);
+  if (!match?.[1]) throw new Error(`No "${label}:" line in: ${text}`);
+  return match[1];
+};
+
+export async function signInTokens(email: string, password: string) {
+  return api<{ accessToken: string }>('POST', '/auth/login', {
+    body: { email, password },
+    expected: 200,
+  });
+}
+
+export const supportToken = async () =>
+  (await signInTokens(stack.support.email, stack.support.password)).accessToken;
+
+/** Accepts an invitation through the API (for users a test needs but does not watch sign in). */
+export async function acceptInvitation(email: string, newPassword = defaultPassword) {
+  const temporary = secretLine((await nextEmailTo(email)).text, 'Temporary password');
+  const challenge = await api('POST', '/auth/login', {
+    body: { email, password: temporary },
+    expected: 200,
+  });
+  return api<{ accessToken: string }>('POST', '/auth/new-password', {
+    body: { email, session: challenge.session, newPassword },
+    expected: 200,
+  });
+}
+
+/**
+ * A new centre made by customer services, its coordinator invited. With `accepted`, the
+ * coordinator has already chosen `defaultPassword` through the API.
+ */
+export async function newCentre(
+  options: { eligibleSites?: string[]; accepted?: boolean; coordinatorName?: string } = {},
+) {
+  const centreId = uniqueCentreId();
+  const email = uniqueEmail('coordinator');
+  const created = await api('POST', '/support/centres', {
+    token: await supportToken(),
+    body: {
+      centreId,
+      name: `School ${centreId}`,
+      eligibleSites: options.eligibleSites ?? ['primary', 'lower-secondary'],
+      coordinator: { name: options.coordinatorName ?? 'Grace Hopper', email },
+    },
+    expected: 201,
+  });
+  const token = options.accepted ? (await acceptInvitation(email)).accessToken : undefined;
+  return {
+    centreId,
+    centreName: `School ${centreId}`,
+    email,
+    coordinator: created.coordinator,
+    token,
+  };
+}
+
+/** Signs in through the console's sign-in page and waits for the first signed-in page. */
+export async function signIn(page: Page, email: string, password = defaultPassword) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: /User menu/ })).toBeVisible();
+}
+
+/** axe (WCAG 2.0–2.2 A and AA) finds nothing on the page as it is now. */
+export async function expectAccessible(page: Page, state: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const violations = results.violations.map((violation) => ({
+    id: violation.id,
+    help: violation.help,
+    targets: violation.nodes.map((node) => node.target.join(' ')),
+  }));
+  expect(violations, `axe violations (${state})`).toEqual([]);
+}
+
+/** A screenshot of the page, kept in test-results/screenshots/ (ignored by git). */
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+export const test = base.extend({
+  baseURL: async ({}, use) => {
+    await use(stack.consoleUrl);
+  },
+});
+export { expect };

@@ -1,0 +1,17 @@
+/**
+ * One local stack, console included, for every console test: real emulators on free ports.
+ * Its addresses reach the test workers through the environment.
+ */
+import { startLocalStack } from '../../infra/local/stack.js';
+
+export default async function globalSetup() {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const stack = await startLocalStack({ freePorts: true, console: true });
+  process.env.HUB_TEST_CONSOLE_URL = stack.consoleUrl;
+  process.env.HUB_TEST_API_URL = stack.apiUrl;
+  process.env.HUB_TEST_MAIL_URL = stack.mailEndpoint;
+  process.env.HUB_TEST_SUPPORT = JSON.stringify(stack.support);
+  return async () => {
+    await stack.stop();
+  };
+}
