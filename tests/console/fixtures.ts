@@ -164,6 +164,7 @@ export async function screenshot(page: Page, name: string) {
 }
 
 export const test = base.extend({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   baseURL: async ({}, use) => {
     await use(stack.consoleUrl);
   },
