@@ -18,6 +18,10 @@ export interface HubSettings {
   authRateLimit: number;
   /** Reserved concurrency of the auth function: caps what sign-in traffic asks of Cognito. */
   authConcurrency: number;
+  /** The console's built files (relative to the repository root): what CDK uploads. */
+  consoleAssets: string;
+  /** The console's own domain and its us-east-1 ACM certificate; else the cloudfront.net one. */
+  consoleDomain?: { name: string; certificateArn: string };
 }
 
 /** The context keys this app reads; their defaults live in cdk.json (`context`). */
@@ -32,6 +36,9 @@ export const contextKeys = [
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
+  'hub:consoleAssets',
+  'hub:consoleDomain',
+  'hub:consoleCertificateArn',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -96,6 +103,11 @@ export function readHubSettings(node: Node): HubSettings {
   const alarmTopicArn = text(node, 'hub:alarmTopicArn');
   if (alarmTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/.test(alarmTopicArn))
     throw new Error(`hub:alarmTopicArn ${alarmTopicArn} is not an SNS topic ARN`);
+
+  const consoleAssets = text(node, 'hub:consoleAssets');
+  if (!consoleAssets)
+    throw new Error('hub:consoleAssets must name the folder of the built console');
+  const consoleDomain = readConsoleDomain(node);
   return {
     region: text(node, 'hub:region'),
     mailFrom,
@@ -107,5 +119,26 @@ export function readHubSettings(node: Node): HubSettings {
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),
+    consoleAssets,
+    ...(consoleDomain ? { consoleDomain } : {}),
   };
+}
+
+/** Both or neither: CloudFront serves a domain only with a certificate that covers it. */
+function readConsoleDomain(node: Node): HubSettings['consoleDomain'] {
+  const name = text(node, 'hub:consoleDomain').toLowerCase();
+  const certificateArn = text(node, 'hub:consoleCertificateArn');
+  if (!name && !certificateArn) return undefined;
+  if (!name || !certificateArn)
+    throw new Error(
+      'hub:consoleDomain and hub:consoleCertificateArn go together: set both or neither',
+    );
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name))
+    throw new Error(`hub:consoleDomain ${name} is not a host name (no scheme, no path)`);
+  // CloudFront takes certificates only from ACM in us-east-1, whatever the stacks' region.
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn))
+    throw new Error(
+      `hub:consoleCertificateArn ${certificateArn} is not an ACM certificate in us-east-1`,
+    );
+  return { name, certificateArn };
 }
