@@ -1,0 +1,265 @@
+/**
+ * Where the web console is served: a private bucket behind CloudFront, and nothing else. It
+ * is deployed before the other stacks because they need its address (emails link to it, the
+ * API's CORS allows it); the stateless stack, which knows the API, uploads the files and
+ * config.json into the bucket (infra/console-deployment.ts).
+ */
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AccessLevel,
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  type ResponseSecurityHeadersBehavior,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { consoleSecurityHeaders } from './console-security-headers.js';
+import type { HubSettings } from './settings.js';
+
+/**
+ * A path whose last segment has no extension is a client-side route (/sign-in,
+ * /centres/GB001/users): the app's index.html answers it. A path with one (/assets/x.js,
+ * /favicon.svg) is a file, so a missing file is still a 404, not the app.
+ */
+export const spaRewriteCode = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * The console bucket's name, known to the stateless stack without a cross-stack reference
+ * (as the picture bucket's): one console per account and region.
+ */
+export const consoleBucketName = () => `hub-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+
+/** Vite names every file under assets/ by its content hash: a new build never reuses a name. */
+export const hashedAssetsPattern = 'assets/*';
+
+/**
+ * The API's origin as the console's CSP names it. The API and the distribution cannot name
+ * each other exactly: the API's CORS needs the console's domain, so this stack deploys
+ * first, before the API (and its random id) exists. Hence every HTTP API of the region: a
+ * page can still reach no other host, and the browser still needs CORS from that API.
+ */
+export const apiOriginPattern = (region: string, urlSuffix: string) =>
+  `https://*.execute-api.${region}.${urlSuffix}`;
+
+export interface ConsoleStackProps extends StackProps {
+  settings: HubSettings;
+}
+
+export class ConsoleStack extends Stack {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  /** `https://<domain>` without a trailing slash: what emails link to and CORS allows. */
+  readonly url: string;
+  readonly responseHeadersPolicy: ResponseHeadersPolicy;
+  readonly spaRewrite: EdgeFunction;
+
+  constructor(scope: Construct, id: string, props: ConsoleStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    // CloudFront's standard logs are delivered with an ACL, so this bucket has ACLs on
+    // (the only one); it also takes the console bucket's server access logs.
+    const logBucket = new Bucket(this, 'LogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // No versioning: every file is rebuilt from git, and a rollback is a redeploy.
+    this.bucket = new Bucket(this, 'ConsoleBucket', {
+      bucketName: consoleBucketName(),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'console-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.spaRewrite = new EdgeFunction(this, 'SpaRewrite', {
+      code: FunctionCode.fromInline(spaRewriteCode),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'School Support Hub console: client-side routes get index.html',
+    });
+
+    this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'School Support Hub console: infra/console-security-headers.ts',
+      ...cloudFrontHeaders(consoleSecurityHeaders(apiOriginPattern(this.region, this.urlSuffix))),
+    });
+
+    // ListBucket lets S3 answer a missing file with 404 rather than 403; CloudFront only ever
+    // asks for one key (the root is index.html), so nothing can list the bucket through it.
+    const origin = S3BucketOrigin.withOriginAccessControl(this.bucket, {
+      originAccessLevels: [AccessLevel.READ, AccessLevel.LIST],
+    });
+    const common = {
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      compress: true,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+    };
+    // index.html, config.json and the routes must show a deploy at once: the objects say
+    // no-cache (infra/console-deployment.ts) and the minute cap covers any object that does not.
+    const documents = new CachePolicy(this, 'DocumentsCache', {
+      comment: 'School Support Hub console: index.html and config.json, revalidated',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.minutes(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const domain = settings.consoleDomain;
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'School Support Hub web console',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        ...common,
+        cachePolicy: documents,
+        functionAssociations: [
+          { function: this.spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST },
+        ],
+      },
+      additionalBehaviors: {
+        [hashedAssetsPattern]: { ...common, cachePolicy: CachePolicy.CACHING_OPTIMIZED },
+      },
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // North America, Europe and Israel: the hub's users are served from European edges.
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket,
+      logFilePrefix: 'cloudfront/',
+      ...(domain
+        ? {
+            domainNames: [domain.name],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+    });
+    this.url = `https://${domain ? domain.name : this.distribution.distributionDomainName}`;
+
+    Annotations.of(this.distribution).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'The default root object is index.html and the viewer-request function turns every extension-less path into /index.html, so no request reaches S3 as a bucket listing.',
+    );
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'The hub serves Cambridge schools in many countries; whether to block any is decided with WAF in the later "edge protection" issue.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'WAF (managed rules, rate-based rules) comes with the later "edge protection" issue. The console is static files read over OAC (GET/HEAD only); the API it calls is throttled at its stage.',
+      },
+      ...(domain
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-CFR4',
+              reason:
+                "Without hub:consoleDomain the distribution uses CloudFront's default *.cloudfront.net certificate, whose minimum TLS version cannot be set; with hub:consoleDomain and hub:consoleCertificateArn the distribution requires TLSv1.2_2021.",
+            },
+          ]),
+    );
+
+    new CfnOutput(this, 'ConsoleUrl', { value: this.url });
+    new CfnOutput(this, 'ConsoleBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'ConsoleDistributionDomainName', {
+      description: 'With hub:consoleDomain: the CNAME (or alias) target of that name',
+      value: this.distribution.distributionDomainName,
+    });
+  }
+}
+
+/**
+ * consoleSecurityHeaders() as a response headers policy: the headers CloudFront knows as
+ * security headers in their typed form, every other one as a custom header. All override
+ * what the origin sends. A value CloudFront cannot express fails the synth.
+ */
+export function cloudFrontHeaders(headers: Record<string, string>): {
+  securityHeadersBehavior: ResponseSecurityHeadersBehavior;
+  customHeadersBehavior: {
+    customHeaders: { header: string; value: string; override: boolean }[];
+  };
+} {
+  const security: {
+    -readonly [K in keyof ResponseSecurityHeadersBehavior]: ResponseSecurityHeadersBehavior[K];
+  } = {};
+  const custom: { header: string; value: string; override: boolean }[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    switch (name.toLowerCase()) {
+      case 'content-security-policy':
+        security.contentSecurityPolicy = { contentSecurityPolicy: value, override: true };
+        break;
+      case 'strict-transport-security': {
+        const maxAge = /(?:^|;)\s*max-age=(\d+)\s*(?:;|$)/i.exec(value)?.[1];
+        if (!maxAge) throw new Error(`strict-transport-security without max-age: ${value}`);
+        const directives = value.split(';').map((part) => part.trim().toLowerCase());
+        security.strictTransportSecurity = {
+          accessControlMaxAge: Duration.seconds(Number(maxAge)),
+          includeSubdomains: directives.includes('includesubdomains'),
+          preload: directives.includes('preload'),
+          override: true,
+        };
+        break;
+      }
+      case 'x-content-type-options':
+        if (value.toLowerCase() !== 'nosniff') throw new Error(`x-content-type-options: ${value}`);
+        security.contentTypeOptions = { override: true };
+        break;
+      case 'referrer-policy': {
+        const policy = Object.values(HeadersReferrerPolicy).find((known) => known === value);
+        if (!policy) throw new Error(`referrer-policy CloudFront does not know: ${value}`);
+        security.referrerPolicy = { referrerPolicy: policy, override: true };
+        break;
+      }
+      case 'x-frame-options': {
+        const option = Object.values(HeadersFrameOption).find(
+          (known) => known === value.toUpperCase(),
+        );
+        if (!option) throw new Error(`x-frame-options CloudFront does not know: ${value}`);
+        security.frameOptions = { frameOption: option, override: true };
+        break;
+      }
+      default:
+        custom.push({ header: name, value, override: true });
+    }
+  }
+  return { securityHeadersBehavior: security, customHeadersBehavior: { customHeaders: custom } };
+}
