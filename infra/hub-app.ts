@@ -1,11 +1,13 @@
 /**
- * Builds the whole CDK app: settings from context, the stateful and stateless stacks, and
- * cdk-nag (AwsSolutions) as a validation plugin. infra/app.ts and the tests both call this.
+ * Builds the whole CDK app: settings from context, the mail, console, stateful and stateless
+ * stacks, and cdk-nag (AwsSolutions) as a validation plugin. infra/app.ts and the tests both
+ * call this.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConsoleStack } from './console-stack.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
 import { type HubSettings, readHubSettings } from './settings.js';
@@ -14,6 +16,7 @@ import { StatelessStack } from './stateless-stack.js';
 
 export const stackNames = {
   mail: 'HubMail',
+  console: 'HubConsole',
   stateful: 'HubStateful',
   stateless: 'HubStateless',
 } as const;
@@ -21,6 +24,7 @@ export const stackNames = {
 export interface HubApp {
   app: App;
   settings: HubSettings;
+  console: ConsoleStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
 }
@@ -49,9 +53,18 @@ export function createHubApp(props: AppProps = {}): HubApp {
     description:
       'School Support Hub: the SES identity of the noreply domain (deploy and verify first)',
   });
+  // Only the bucket and the distribution, first: the user pool's emails link to the console
+  // and the API's CORS allows it, so both stacks need its address before they deploy. The
+  // files and config.json (which needs the API's URL) are uploaded by the stateless stack.
+  const consoleStack = new ConsoleStack(app, stackNames.console, {
+    env,
+    settings,
+    description: 'School Support Hub: web console bucket and CloudFront distribution',
+  });
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
     settings,
+    consoleUrl: consoleStack.url,
     description: 'School Support Hub: table, user pool, picture bucket (retained)',
     terminationProtection: true,
   });
@@ -64,8 +77,12 @@ export function createHubApp(props: AppProps = {}): HubApp {
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    console: {
+      distribution: consoleStack.distribution,
+      url: consoleStack.url,
+    },
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, settings, stateful, stateless };
+  return { app, settings, console: consoleStack, stateful, stateless };
 }

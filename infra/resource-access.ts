@@ -91,9 +91,16 @@ export function useUserPool(
 export interface MailerSettings {
   mailFrom: string;
   mailDomain: string;
+  /** `https://<console domain>`: every email links to a page of the console. */
+  consoleUrl: string;
 }
 
-/** Grants ses:SendEmail from the noreply address only; sets MAIL_FROM. */
+/** Sets CONSOLE_URL: for a function that writes emails (useMailer, Cognito's CustomMessage). */
+export function useConsoleUrl(fn: HubFunction, consoleUrl: string): void {
+  fn.setEnvironment(settingNames.consoleUrl, consoleUrl);
+}
+
+/** Grants ses:SendEmail from the noreply address only; sets MAIL_FROM and CONSOLE_URL. */
 export function useMailer(fn: HubFunction, mail: MailerSettings): void {
   const stack = Stack.of(fn);
   // SES authorises against the identity the sender is verified under: the domain (or the
@@ -108,6 +115,7 @@ export function useMailer(fn: HubFunction, mail: MailerSettings): void {
     }),
   );
   fn.setEnvironment(settingNames.mailFrom, mail.mailFrom);
+  useConsoleUrl(fn, mail.consoleUrl);
 }
 
 /** Grants states:StartExecution on the removal workflow; sets REMOVAL_STATE_MACHINE_ARN. */

@@ -31,11 +31,13 @@ import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
 import { HubFunction } from './hub-function.js';
-import { pictureBucketName } from './resource-access.js';
+import { pictureBucketName, useConsoleUrl } from './resource-access.js';
 import type { HubSettings } from './settings.js';
 
 export interface StatefulStackProps extends StackProps {
   settings: HubSettings;
+  /** The console's address (HubConsole): Cognito's emails link to it. */
+  consoleUrl: string;
 }
 
 export class StatefulStack extends Stack {
@@ -43,6 +45,7 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly pictureBucket: Bucket;
+  readonly customMessageTrigger: HubFunction;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -115,6 +118,8 @@ export class StatefulStack extends Stack {
       description: "School Support Hub: Cognito's email wording",
       logRetention: settings.logRetention,
     });
+    useConsoleUrl(customMessage, props.consoleUrl);
+    this.customMessageTrigger = customMessage;
     this.userPool.addTrigger(UserPoolOperation.CUSTOM_MESSAGE, customMessage.function);
 
     this.userPool.addGroup('SupportGroup', {

@@ -17,6 +17,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -25,6 +26,7 @@ import { type Area, areas, type OperationId, routeList } from '../functions/core
 import { removalTasksId } from '../workflows/names.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { HubAlarms } from './alarms.js';
+import { ConsoleDeployment } from './console-deployment.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
 import {
@@ -136,6 +138,8 @@ export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   userPool: IUserPool;
   userPoolClient: IUserPoolClient;
+  /** The console's distribution and address (HubConsole): this stack uploads the console. */
+  console: { distribution: IDistribution; url: string };
 }
 
 export class StatelessStack extends Stack {
@@ -147,11 +151,13 @@ export class StatelessStack extends Stack {
   readonly failedExecutions: FailedExecutions;
   /** Only when hub:alarmTopicArn is set. */
   readonly alarms?: HubAlarms;
+  readonly consoleDeployment: ConsoleDeployment;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { settings } = props;
     checkAuthLimits(settings);
+    const mailer = { ...settings, consoleUrl: props.console.url };
 
     // The workflow's steps: they delete logins, pictures and records, and move results.
     const tasks = new HubFunction(this, removalTasksId, {
@@ -166,7 +172,7 @@ export class StatelessStack extends Stack {
       'AdminDeleteUser',
       'AdminDisableUser',
     ]);
-    useMailer(tasks, settings);
+    useMailer(tasks, mailer);
     usePictures(tasks, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
@@ -191,19 +197,21 @@ export class StatelessStack extends Stack {
       const needs: AreaResources = areaResources[area];
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
-      if (needs.mailer) useMailer(fn, settings);
+      if (needs.mailer) useMailer(fn, mailer);
       if (needs.pictures) usePictures(fn, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
       functions[area] = fn;
     }
     this.functions = functions;
 
+    // The deployed console's origin, and any other the operator allows (hub:allowedOrigins).
+    const allowOrigins = [...settings.allowedOrigins, props.console.url];
     this.api = new HttpApi(this, 'Api', {
       apiName: 'school-support-hub',
       description: 'School Support Hub HTTP API (v1)',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: settings.allowedOrigins,
+        allowOrigins,
         // Only the methods the route table uses; API Gateway answers the OPTIONS preflight.
         allowMethods: [...new Set(routeList.map((entry) => CorsHttpMethod[entry.method]))],
         allowHeaders: [...corsAllowHeaders],
@@ -281,6 +289,19 @@ export class StatelessStack extends Stack {
         deadLetterQueue: this.failedExecutions.queue,
       });
     }
+
+    this.consoleDeployment = new ConsoleDeployment(this, 'Console', {
+      distribution: props.console.distribution,
+      assets: settings.consoleAssets,
+      config: {
+        // The $default stage's URL ends in "/"; the endpoint is the same URL without it.
+        apiUrl: this.api.apiEndpoint,
+        region: this.region,
+        userPoolId: props.userPool.userPoolId,
+        userPoolClientId: props.userPoolClient.userPoolClientId,
+      },
+      logRetention: settings.logRetention,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'RemovalStateMachineArn', {

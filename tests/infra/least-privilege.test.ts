@@ -9,18 +9,26 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areas } from '../../functions/core/routes.js';
 import { createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
+import { fakeConsoleBuild } from './console-build.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 let hub: HubApp;
 let outdir: string;
 let resources: Record<string, { Type: string; Properties: any }>;
+const consoleBuild = fakeConsoleBuild();
 
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'hub-iam-'));
-  hub = createHubApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  hub = createHubApp({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
+  });
   resources = hub.app.synth().getStackByName(stackNames.stateless).template.Resources;
 });
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+  consoleBuild.remove();
+});
 
 /** Every action the role of this function is allowed, from its inline policies. */
 function actionsOf(role: { node: { defaultChild?: unknown } }) {

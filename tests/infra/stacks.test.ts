@@ -45,6 +45,7 @@ import {
   removalTasksId,
   synthesizeRemovalDefinition,
 } from '../../workflows/definition.js';
+import { fakeConsoleBuild } from './console-build.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -62,11 +63,15 @@ let outdir: string;
 let stateful: Template;
 let stateless: Template;
 let statelessJson: { Resources: Resources };
+const consoleBuild = fakeConsoleBuild();
 
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'hub-cdk-'));
   // Skips asset bundling in every stack; `cdk synth` (no such context) bundles all.
-  hub = createHubApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  hub = createHubApp({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
+  });
   assembly = hub.app.synth();
   stateful = Template.fromJSON(assembly.getStackByName(stackNames.stateful).template);
   statelessJson = assembly.getStackByName(stackNames.stateless).template;
@@ -75,10 +80,16 @@ beforeAll(() => {
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
+  consoleBuild.remove();
 });
 
 const resourcesOf = (template: Template, type: string) =>
   Object.entries(template.findResources(type)) as [string, Resources[string]][];
+
+/** [matching, the rest]. */
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
 
 /** The logical id of an L2 construct's CloudFormation resource in the stateless stack. */
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
@@ -209,7 +220,12 @@ describe('stateful stack', () => {
 
 describe('stateless stack', () => {
   it('has one Lambda per area, with the hub-function defaults', () => {
-    const functions = resourcesOf(stateless, 'AWS::Lambda::Function');
+    // CDK's own upload function of the console (BucketDeployment) is not a HubFunction.
+    const [uploaders, functions] = partition(
+      resourcesOf(stateless, 'AWS::Lambda::Function'),
+      ([id]) => id.startsWith('CustomCDKBucketDeployment'),
+    );
+    expect(uploaders).toHaveLength(1);
     // One per area, and the removal workflow's task function.
     expect(functions).toHaveLength(areas.length + 1);
     const tasksId = logicalIdOf(hub.stateless.removalTasks.function);
@@ -243,7 +259,7 @@ describe('stateless stack', () => {
       const names: string[] = [];
       if (needs.table) names.push(settingNames.tableName);
       if (needs.userPool) names.push(settingNames.userPoolId, settingNames.userPoolClientId);
-      if (needs.mailer) names.push(settingNames.mailFrom);
+      if (needs.mailer) names.push(settingNames.mailFrom, settingNames.consoleUrl);
       if (needs.pictures) names.push(settingNames.pictureBucket);
       if (needs.removalWorkflow) names.push(settingNames.removalStateMachineArn);
       return names;
@@ -361,7 +377,8 @@ describe('stateless stack', () => {
   it('allows CORS only from the configured origins, throttles and logs the default stage', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: { AllowOrigins: hub.settings.allowedOrigins },
+      // And the console's own origin, last (tests/infra/console-hosting.test.ts).
+      CorsConfiguration: { AllowOrigins: [...hub.settings.allowedOrigins, Match.anyValue()] },
     });
     expect(hub.settings.allowedOrigins).toEqual(['https://hub.example.org']);
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -413,6 +430,7 @@ const variantContext = {
   'hub:authBurstLimit': 7,
   'hub:authRateLimit': 3,
   'hub:authConcurrency': 5,
+  ...consoleBuild.context,
 } as const;
 let variant: HubApp;
 let variantDir: string;
@@ -615,8 +633,10 @@ describe('CORS', () => {
   };
 
   it('allows only the origins from context, never "*", and no credentials', () => {
-    expect(corsOf(stateless).AllowOrigins).toEqual(cdkJsonContext()['hub:allowedOrigins']);
-    expect(corsOf(variantTemplate).AllowOrigins).toEqual(variantContext['hub:allowedOrigins']);
+    // Then the deployed console's origin (tests/infra/console-hosting.test.ts).
+    const configured = (template: Template) => corsOf(template).AllowOrigins.slice(0, -1);
+    expect(configured(stateless)).toEqual(cdkJsonContext()['hub:allowedOrigins']);
+    expect(configured(variantTemplate)).toEqual(variantContext['hub:allowedOrigins']);
     for (const cors of [corsOf(stateless), corsOf(variantTemplate)]) {
       expect(cors.AllowOrigins).not.toContain('*');
       expect(cors.AllowCredentials).toBeUndefined();
@@ -846,6 +866,9 @@ describe('cdk.json', () => {
       'hub:authBurstLimit': 20,
       'hub:authRateLimit': 10,
       'hub:authConcurrency': 20,
+      'hub:consoleAssets': 'web/dist',
+      'hub:consoleDomain': '',
+      'hub:consoleCertificateArn': '',
     });
     // Every key the app reads has its default in cdk.json, and nothing else is hub:*.
     expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('hub:'))).toEqual([
