@@ -18,6 +18,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     sourcemap: false,
+    // Read by `npm run bench` to tell which files each page loads.
+    manifest: true,
     target: 'es2022',
   },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },

@@ -3,21 +3,21 @@
  * /config.json written at start (where the API is), every unknown path answered with
  * index.html (the console routes in the browser), and the same security headers.
  *
- * The build is Vite's production build of web/. It is skipped when nothing it depends on
- * changed since the last one (a hash of the sources, kept beside the output), so a second
- * `npm start` stays fast.
+ * The build is Vite's production build of web/, kept in node_modules/.cache/hub-console/
+ * under a hash of everything it reads: a second `npm start` with the same sources reuses it
+ * and starts fast. Each build is written to a folder of its own and renamed into place, so
+ * two stacks starting at once (parallel test runs) never serve a half-written build.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { consoleSecurityHeaders } from '../console-security-headers.js';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const consoleSourceDir = join(projectRoot, 'web');
-export const consoleBuildDir = join(consoleSourceDir, 'dist');
-const stampFile = '.build-hash';
+const cacheDir = join(projectRoot, 'node_modules', '.cache', 'hub-console');
 
 /** What the console build reads: its sources, the API's zod schemas, and the lock file. */
 const buildInputs = [
@@ -49,23 +49,54 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Builds web/ into web/dist unless the last build was of the same sources. */
+/** The console built from the current sources: built now, or found from an earlier build. */
 export async function buildConsole(log: (line: string) => void = () => undefined) {
-  const hash = await sourceHash();
-  const built = await readFile(join(consoleBuildDir, stampFile), 'utf8').catch(() => '');
-  if (built === hash) {
+  const hash = (await sourceHash()).slice(0, 16);
+  const dir = join(cacheDir, hash);
+  if (await stat(join(dir, 'index.html')).catch(() => undefined)) {
     log('console: unchanged since the last build');
-    return { dir: consoleBuildDir, built: false };
+    return { dir, built: false };
   }
   const started = performance.now();
+  await mkdir(cacheDir, { recursive: true });
+  const partial = join(cacheDir, `${hash}.${process.pid}.${Date.now()}.partial`);
   const { build } = await import('vite');
-  await build({
-    configFile: join(consoleSourceDir, 'vite.config.ts'),
-    logLevel: 'warn',
-  });
-  await writeFile(join(consoleBuildDir, stampFile), hash);
+  try {
+    await build({
+      configFile: join(consoleSourceDir, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: partial, emptyOutDir: true },
+    });
+    await rename(partial, dir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process finished the same build first: theirs is as good as ours.
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      await rm(partial, { recursive: true, force: true });
+    });
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
   log(`console: built in ${Math.round(performance.now() - started)} ms`);
-  return { dir: consoleBuildDir, built: true };
+  await pruneBuilds(hash);
+  return { dir, built: true };
+}
+
+/** Keeps the newest few builds (another running stack may still serve one of them). */
+async function pruneBuilds(current: string, keep = 5) {
+  const entries = await readdir(cacheDir, { withFileTypes: true });
+  const builds = await Promise.all(
+    entries
+      .filter(
+        (entry) =>
+          entry.isDirectory() && entry.name !== current && !entry.name.endsWith('.partial'),
+      )
+      .map(async (entry) => ({
+        path: join(cacheDir, entry.name),
+        time: (await stat(join(cacheDir, entry.name))).mtimeMs,
+      })),
+  );
+  builds.sort((a, b) => b.time - a.time);
+  for (const old of builds.slice(keep - 1)) await rm(old.path, { recursive: true, force: true });
 }
 
 const contentTypes: Record<string, string> = {

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --only bundles|latency] [--runs 7] [--warmup 50] [--requests 500]
- * [--keep-temp]`: bundle sizes and cold import times of every area's Lambda, and GET /me
+ * `npm run bench [-- --only bundles|console|latency] [--runs 7] [--warmup 50] [--requests 500]
+ * [--keep-temp]`: bundle sizes and cold import times of every area's Lambda, the web
+ * console's bundle sizes (and its first-visit budget), and GET /me
  * latency against the raw read it needs. Writes bench-results/bench-<date>.json and
  * bench-results/latest.json and prints a table. Budgets are informational: the process
  * exits non-zero only when something fails to run.
@@ -11,10 +12,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BundleReport, formatBundleReport, runBundleBench } from './bundles.js';
+import { type ConsoleBundleReport, formatConsoleReport, runConsoleBench } from './console.js';
 import { formatLatencyReport, type LatencyReport, runLatencyBench } from './latency.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const parts = ['bundles', 'latency'] as const;
+const parts = ['bundles', 'console', 'latency'] as const;
 type Part = (typeof parts)[number];
 
 function options() {
@@ -61,6 +63,7 @@ interface BenchResult {
   machine: { node: string; platform: string; arch: string; cpu: string; cpus: number };
   args: ReturnType<typeof options>;
   bundles?: BundleReport;
+  console?: ConsoleBundleReport;
   latency?: LatencyReport;
   errors: { part: Part; message: string }[];
 }
@@ -95,6 +98,14 @@ async function main(): Promise<number> {
       result.errors.push({ part: 'bundles', message: String((error as Error)?.stack ?? error) });
     }
   }
+  if (wanted('console')) {
+    try {
+      log('console: building (unless unchanged) and measuring…');
+      result.console = await runConsoleBench({ log });
+    } catch (error) {
+      result.errors.push({ part: 'console', message: String((error as Error)?.stack ?? error) });
+    }
+  }
   if (wanted('latency')) {
     try {
       log('latency: starting the local stack…');
@@ -122,6 +133,7 @@ async function main(): Promise<number> {
 
   const sections: string[] = [];
   if (result.bundles) sections.push(formatBundleReport(result.bundles));
+  if (result.console) sections.push(formatConsoleReport(result.console));
   if (result.latency) sections.push(formatLatencyReport(result.latency));
   console.log(`\n${sections.join('\n\n')}\n`);
   console.log(

@@ -108,6 +108,7 @@ function importEnvironment(): Record<string, string> {
     [settingNames.pictureBucket]: 'hub-pictures',
     [settingNames.removalStateMachineArn]:
       'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-removal',
+    [settingNames.consoleUrl]: 'https://console.hub.example',
     AWS_REGION: 'eu-west-2',
     AWS_DEFAULT_REGION: 'eu-west-2',
     AWS_ACCESS_KEY_ID: 'bench',
