@@ -17,6 +17,8 @@ export interface AuthDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   limiter: RateLimiter;
   clock: Clock;
 }

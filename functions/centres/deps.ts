@@ -6,6 +6,8 @@ export interface CentresDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   workflows: Workflows;
   clock: Clock;
 }

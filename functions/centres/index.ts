@@ -3,6 +3,7 @@ import {
   mailerFromEnvironment,
   workflowsFromEnvironment,
 } from '../core/adapters/from-environment.js';
+import { readSettings } from '../core/config.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
@@ -15,6 +16,7 @@ export const handler = createAreaHandler(
     db,
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
+    ...readSettings(['consoleUrl']),
     workflows: workflowsFromEnvironment(),
     clock: systemClock,
   }),

@@ -86,7 +86,7 @@ export async function editUser(
   if (newEmail && outcome.changed)
     await sendNotice(
       deps.mailer,
-      emailChangedNotice(current.email, current.name, newEmail),
+      emailChangedNotice(deps.consoleUrl, current.email, current.name, newEmail),
       'email-changed',
     );
   return publicUser(outcome.after);

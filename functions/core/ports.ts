@@ -39,10 +39,12 @@ export interface Identity {
   confirmPasswordReset(email: string, code: string, newPassword: string): Promise<void>;
 }
 
+/** Both parts say the same (functions/core/emails.ts renders them from the same blocks). */
 export interface Email {
   to: string;
   subject: string;
   text: string;
+  html: string;
 }
 
 export interface Mailer {

@@ -6,6 +6,8 @@ export interface MeDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   limiter: RateLimiter;
   clock: Clock;
 }

@@ -2,6 +2,7 @@ import {
   identityFromEnvironment,
   mailerFromEnvironment,
 } from '../core/adapters/from-environment.js';
+import { readSettings } from '../core/config.js';
 import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
@@ -15,6 +16,7 @@ export const handler = createAreaHandler(
     db,
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
+    ...readSettings(['consoleUrl']),
     limiter: rateLimiter(db, systemClock),
     clock: systemClock,
   }),

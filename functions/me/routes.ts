@@ -51,7 +51,9 @@ export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
         throw new ProblemError('EMAIL_TAKEN');
       const code = await startEmailChange(db, clock, caller.userId, body.newEmail);
       try {
-        await mailer.send(emailVerificationEmail(body.newEmail, caller.name, code));
+        await mailer.send(
+          emailVerificationEmail(deps.consoleUrl, body.newEmail, caller.name, code),
+        );
       } catch {
         await cancelEmailChange(db, caller.userId);
         throw new ProblemError(
@@ -89,7 +91,7 @@ export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
         }));
         await sendNotice(
           mailer,
-          emailChangedNotice(caller.email, caller.name, newEmail),
+          emailChangedNotice(deps.consoleUrl, caller.email, caller.name, newEmail),
           'email-changed',
         );
         return { status: 200, body: publicUser(after) };

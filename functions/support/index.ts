@@ -2,6 +2,7 @@ import {
   identityFromEnvironment,
   mailerFromEnvironment,
 } from '../core/adapters/from-environment.js';
+import { readSettings } from '../core/config.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
@@ -14,6 +15,7 @@ export const handler = createAreaHandler(
     db,
     identity: identityFromEnvironment(),
     mailer: mailerFromEnvironment(),
+    ...readSettings(['consoleUrl']),
     clock: systemClock,
   }),
   pipelineDeps(db),

@@ -6,7 +6,7 @@ import { createAreaHandler } from '../../functions/core/http.js';
 import { meRoutes } from '../../functions/me/routes.js';
 import { supportRoutes } from '../../functions/support/routes.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
+import { aUser, consoleUrl, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
 
 type Result = { statusCode: number; headers: Record<string, string>; body?: string };
 
@@ -16,6 +16,7 @@ function meHandler(users: User[]) {
     db: { client: { send: vi.fn() }, tableName: 't' } as unknown as Db,
     identity: fakeIdentity(),
     mailer: fakeMailer(),
+    consoleUrl,
     limiter: { check: vi.fn(), hit: vi.fn() },
     clock: fixedClock(),
   };
@@ -90,6 +91,7 @@ describe('the request pipeline: who may call which route', () => {
       db,
       identity: fakeIdentity(),
       mailer: fakeMailer(),
+      consoleUrl,
       workflows: { start: vi.fn() },
       clock: fixedClock(),
     }),
@@ -97,7 +99,13 @@ describe('the request pipeline: who may call which route', () => {
   );
   const support = createAreaHandler(
     'support',
-    supportRoutes({ db, identity: fakeIdentity(), mailer: fakeMailer(), clock: fixedClock() }),
+    supportRoutes({
+      db,
+      identity: fakeIdentity(),
+      mailer: fakeMailer(),
+      consoleUrl,
+      clock: fixedClock(),
+    }),
     deps,
   );
   const getCentre = (sub: string, centreId: string) =>
@@ -141,7 +149,7 @@ describe('the request pipeline: bad input changes nothing', () => {
   const identity = fakeIdentity();
   const support = createAreaHandler(
     'support',
-    supportRoutes({ db, identity, mailer: fakeMailer(), clock: fixedClock() }),
+    supportRoutes({ db, identity, mailer: fakeMailer(), consoleUrl, clock: fixedClock() }),
     { loadCaller: async () => aUser({ userId: 'support', centreId: null, isSupport: true }) },
   );
   const createCentre = (body: string, headers: Record<string, string> = {}) =>

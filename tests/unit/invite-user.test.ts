@@ -18,7 +18,7 @@ import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
 import { sesMailer } from '../../functions/core/adapters/ses.js';
 import { ProblemError } from '../../functions/core/errors.js';
 import { inviteUser } from '../../functions/core/services/invite-user.js';
-import { fixedClock } from './fakes/index.js';
+import { consoleUrl, fixedClock } from './fakes/index.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const dynamo = mockClient(DynamoDBClient);
@@ -33,6 +33,7 @@ const deps = () => ({
   mailer: sesMailer(new SESClient({ region: 'eu-west-2' }), {
     mailFrom: 'noreply@cambridgeinternational.org',
   }),
+  consoleUrl,
   clock: fixedClock(),
 });
 
@@ -76,6 +77,15 @@ describe('inviting a user across Cognito, DynamoDB and SES', () => {
     expect(email?.Source).toBe('noreply@cambridgeinternational.org');
     expect(email?.Message?.Body?.Text?.Data).toMatch(
       new RegExp(`^Temporary password: ${create?.TemporaryPassword}$`, 'm'),
+    );
+    // Both parts, both UTF-8, both leading to the console's sign-in page for this address.
+    expect(email?.Message?.Body?.Text?.Charset).toBe('UTF-8');
+    expect(email?.Message?.Body?.Html?.Charset).toBe('UTF-8');
+    const signIn = `${consoleUrl}/sign-in?email=ada%40school.example`;
+    expect(email?.Message?.Body?.Text?.Data).toContain(`: ${signIn}`);
+    expect(email?.Message?.Body?.Html?.Data).toContain(`href="${signIn}"`);
+    expect(email?.Message?.Body?.Html?.Data).toContain(
+      `Temporary password: ${create?.TemporaryPassword}`,
     );
   });
 

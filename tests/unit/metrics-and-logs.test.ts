@@ -13,7 +13,7 @@ import { createAreaHandler } from '../../functions/core/http.js';
 import { logger } from '../../functions/core/logger.js';
 import { metrics } from '../../functions/core/metrics.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
+import { aUser, consoleUrl, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -63,6 +63,7 @@ describe('logs', () => {
         db,
         identity,
         mailer: fakeMailer(),
+        consoleUrl,
         limiter: { check: vi.fn(), hit: vi.fn() },
         clock: fixedClock(),
       }),

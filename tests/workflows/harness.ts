@@ -90,7 +90,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export async function startHarness(options: { batchLimit: number; perTransaction: number }) {
   const env = hub().environment;
   const settings = readSettings(
-    ['tableName', 'userPoolId', 'userPoolClientId', 'mailFrom', 'pictureBucket'],
+    ['tableName', 'userPoolId', 'userPoolClientId', 'mailFrom', 'pictureBucket', 'consoleUrl'],
     env,
   );
   // The tests' own client (seeding, reading); the task function has its own, counted.
@@ -131,6 +131,7 @@ export async function startHarness(options: { batchLimit: number; perTransaction
     db: { client: taskClient, tableName: settings.tableName },
     identity,
     mailer: sesMailer(localSes(), settings),
+    consoleUrl: settings.consoleUrl,
     pictures,
     clock: systemClock,
     batchLimit: options.batchLimit,

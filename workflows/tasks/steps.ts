@@ -35,6 +35,8 @@ export interface StepDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   pictures: PictureStore;
   clock: Clock;
   /** Results one Transfer step moves at most (the state machine loops until none are left). */
@@ -208,7 +210,12 @@ export async function remove(deps: StepDeps, operationId: string) {
     countEvent('UsersDeleted');
     await sendNotice(
       deps.mailer,
-      deletedNotice(user.email, user.name, await centreNameOf(db, operation.centreId)),
+      deletedNotice(
+        deps.consoleUrl,
+        user.email,
+        user.name,
+        await centreNameOf(db, operation.centreId),
+      ),
       'deleted',
     );
   }
@@ -241,6 +248,7 @@ export async function finish(
       await sendNotice(
         deps.mailer,
         dataTransferredNotice(
+          deps.consoleUrl,
           target.email,
           target.name,
           // Named from the operation: an offboarding has deleted the user by now.

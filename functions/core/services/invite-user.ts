@@ -23,6 +23,8 @@ export interface InviteDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   clock: Clock;
 }
 
@@ -100,7 +102,7 @@ export async function inviteUser(deps: InviteDeps, invitation: Invitation): Prom
 
   try {
     await mailer.send(
-      invitationEmail({
+      invitationEmail(deps.consoleUrl, {
         to: email,
         name: user.name,
         centreName: centre.name,
@@ -192,7 +194,7 @@ export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId:
   await deps.identity.setPassword(user.userId, password, false);
   try {
     await deps.mailer.send(
-      invitationEmail({
+      invitationEmail(deps.consoleUrl, {
         to: user.email,
         name: user.name,
         centreName: await centreNameOf(deps.db, user.centreId),

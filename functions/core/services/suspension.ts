@@ -19,6 +19,8 @@ export interface SuspensionDeps {
   db: Db;
   identity: Identity;
   mailer: Mailer;
+  /** The web console's base URL, which every email links to. */
+  consoleUrl: string;
   clock: Clock;
 }
 
@@ -53,7 +55,12 @@ export async function suspend(
     const { after } = outcome;
     await sendNotice(
       deps.mailer,
-      suspendedNotice(after.email, after.name, await centreNameOf(deps.db, target.centreId)),
+      suspendedNotice(
+        deps.consoleUrl,
+        after.email,
+        after.name,
+        await centreNameOf(deps.db, target.centreId),
+      ),
       'suspended',
     );
   }
@@ -79,7 +86,12 @@ export async function restore(
     const { after } = outcome;
     await sendNotice(
       deps.mailer,
-      restoredNotice(after.email, after.name, await centreNameOf(deps.db, target.centreId)),
+      restoredNotice(
+        deps.consoleUrl,
+        after.email,
+        after.name,
+        await centreNameOf(deps.db, target.centreId),
+      ),
       'restored',
     );
   }

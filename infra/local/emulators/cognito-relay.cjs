@@ -7,16 +7,11 @@ const senderPath = path.join(
   'lib/services/messageDelivery/consoleMessageSender.js',
 );
 const { ConsoleMessageSender } = require(senderPath);
+const { htmlToText } = require('./html-to-text.cjs');
 
 const endpoint = process.env.HUB_RELAY_SES_ENDPOINT;
 const from = process.env.HUB_RELAY_FROM;
 const original = ConsoleMessageSender.prototype.sendEmail;
-
-const toText = (html) =>
-  html
-    .replace(/<br\s*\/?>\n?/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&amp;/g, '&');
 
 ConsoleMessageSender.prototype.sendEmail = async function relay(ctx, user, destination, message) {
   await original.call(this, ctx, user, destination, message);
@@ -35,8 +30,13 @@ ConsoleMessageSender.prototype.sendEmail = async function relay(ctx, user, desti
       Destination: { ToAddresses: [destination] },
       Content: {
         Simple: {
-          Subject: { Data: message.emailSubject || 'Your verification code' },
-          Body: { Html: { Data: html }, Text: { Data: toText(html) } },
+          Subject: { Data: message.emailSubject || 'Your verification code', Charset: 'UTF-8' },
+          // Cognito sends its message as HTML alone; the text part beside it is derived
+          // here so the local inbox reads like every other email of the product.
+          Body: {
+            Html: { Data: html, Charset: 'UTF-8' },
+            Text: { Data: htmlToText(html), Charset: 'UTF-8' },
+          },
         },
       },
     }),

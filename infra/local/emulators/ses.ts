@@ -23,6 +23,8 @@ import {
 } from './process.js';
 
 const require = createRequire(import.meta.url);
+// The same rendering the Cognito relay gives the emails Cognito sends as HTML alone.
+const { htmlToText } = require('./html-to-text.cjs') as { htmlToText: (html: string) => string };
 
 export interface InboxEmail {
   from: string;
@@ -30,6 +32,8 @@ export interface InboxEmail {
   subject: string;
   /** Plain-text body; the HTML body stripped of tags when the email has no text part. */
   text: string;
+  /** The HTML body, if the email has one. */
+  html?: string;
   /** ISO-8601, to the second (the emulator records seconds). */
   at: string;
 }
@@ -65,19 +69,6 @@ export async function startSesLocal(opts: {
   return { endpoint, inboxUrl: `${endpoint}/`, pid: guarded.pid, stop: guarded.stop };
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li|\/h\d)[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .trim();
-}
-
 /** Every email sent so far, oldest first. `to` holds To, Cc and Bcc: everyone who got it. */
 export async function readInbox(endpoint: string): Promise<InboxEmail[]> {
   const res = await fetch(`${endpoint.replace(/\/$/, '')}/store`);
@@ -88,6 +79,7 @@ export async function readInbox(endpoint: string): Promise<InboxEmail[]> {
     to: [...(e.destination?.to ?? []), ...(e.destination?.cc ?? []), ...(e.destination?.bcc ?? [])],
     subject: e.subject ?? '',
     text: e.body?.text ?? (e.body?.html ? htmlToText(e.body.html) : ''),
+    ...(e.body?.html ? { html: e.body.html } : {}),
     at: new Date((e.at ?? 0) * 1000).toISOString(),
   }));
 }

@@ -16,6 +16,9 @@ export function fakeMailer(options: { fail?: boolean } = {}): Mailer & { sent: E
   };
 }
 
+/** The console every email of a unit test links to. */
+export const consoleUrl = 'https://console.hub.example';
+
 export const fixedClock =
   (iso = '2026-11-28T10:00:00.000Z') =>
   () =>
