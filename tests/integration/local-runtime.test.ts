@@ -59,7 +59,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('prints the API, the inbox and the support login, refuses a second start, and stops everything on SIGTERM', async () => {
+  it('prints the console, the API, the inbox and the support login, refuses a second start, and stops everything on SIGTERM', async () => {
     const env: Record<string, string> = {
       HUB_SUPPORT_EMAIL: 'desk@hub.example',
       HUB_SUPPORT_PASSWORD: 'Desk-Password-2026',
@@ -73,12 +73,20 @@ describe('npm start', () => {
 
     const first = start(env);
     running.push(first.child);
-    await waitFor(() => first.output().includes('Press Ctrl-C to stop'), 30_000);
+    await waitFor(() => first.output().includes('Press Ctrl-C to stop'), 50_000);
+    expect(first.output()).toContain(`Console        http://127.0.0.1:${env.HUB_CONSOLE_PORT}`);
     expect(first.output()).toContain(`http://127.0.0.1:${env.PORT}`);
     expect(first.output()).toContain(`http://127.0.0.1:${env.HUB_MAIL_PORT}/`);
     expect(first.output()).toContain('desk@hub.example / Desk-Password-2026');
     const health = await fetch(`http://127.0.0.1:${env.PORT}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
+    // The console is there, told where the API is, and any page path answers its index.html.
+    const consoleUrl = `http://127.0.0.1:${env.HUB_CONSOLE_PORT}`;
+    const config = await fetch(`${consoleUrl}/config.json`);
+    expect(await config.json()).toEqual({ apiUrl: `http://127.0.0.1:${env.PORT}` });
+    const page = await fetch(`${consoleUrl}/centres/GB001/users`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await page.text()).toContain('<div id="root">');
     const login = await fetch(`http://127.0.0.1:${env.PORT}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -96,5 +104,5 @@ describe('npm start', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     for (const port of ports) expect(await portOpen(port), `port ${port}`).toBe(false);
-  });
+  }, 120_000);
 });
