@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
@@ -45,6 +46,8 @@ export function cdkJsonContext(): Record<string, unknown> {
 export function createHubApp(props: AppProps = {}): HubApp {
   const app = new App({ ...props, context: { ...cdkJsonContext(), ...props.context } });
   const settings = readHubSettings(app.node);
+  // Before any Lambda is bundled: a missing build should fail in a second, not in a minute.
+  consoleAssetsFolder(settings.consoleAssets);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
 
   const mail = new MailStack(app, stackNames.mail, {
