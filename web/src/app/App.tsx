@@ -54,7 +54,7 @@ function SignedInPages() {
                 <SupportPage />
               </RequireAdministrator>
             </Route>
-            <Route path="/centres/:centreId/:rest*">
+            <Route path="/centres/:centreId/*?">
               <RequireAdministrator>
                 <MyCentreLayout>
                   <Suspense fallback={loading}>
