@@ -27,6 +27,7 @@ import { removalTasksId } from '../workflows/names.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { HubAlarms } from './alarms.js';
 import { ConsoleDeployment } from './console-deployment.js';
+import { cors } from './cors.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
 import {
@@ -127,9 +128,6 @@ export const publicAuthRoutes = routeList.filter(
 export const accountRecoveryRoutes: readonly OperationId[] = ['forgottenPassword', 'resetPassword'];
 export const cognitoAccountRecoveryRps = 30;
 
-/** The headers a browser may send cross-origin (JWT, JSON bodies, idempotent creates). */
-export const corsAllowHeaders = ['Authorization', 'Content-Type', 'Idempotency-Key'] as const;
-
 /** API Gateway ends every integration after 30 s; an area function must finish before. */
 export const apiIntegrationTimeoutSeconds = 30;
 
@@ -212,10 +210,11 @@ export class StatelessStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins,
-        // Only the methods the route table uses; API Gateway answers the OPTIONS preflight.
-        allowMethods: [...new Set(routeList.map((entry) => CorsHttpMethod[entry.method]))],
-        allowHeaders: [...corsAllowHeaders],
-        maxAge: Duration.hours(1),
+        // The one configuration the local API server also plays (infra/cors.ts).
+        allowMethods: cors.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...cors.allowHeaders],
+        exposeHeaders: [...cors.exposeHeaders],
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
       },
     });
 

@@ -10,6 +10,7 @@ import { type ProblemCode, ProblemError } from '../../functions/core/errors.js';
 import { type HttpEvent, problemResponse } from '../../functions/core/http.js';
 import type { Area, RouteEntry } from '../../functions/core/routes.js';
 import { routeList } from '../../functions/core/routes.js';
+import { cors } from '../cors.js';
 import type { LocalAuthorizer } from './authorizer.js';
 
 export type AreaHandler = (event: HttpEvent, context: Context) => Promise<unknown>;
@@ -67,6 +68,64 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   response.end(body);
 }
 
+/** A comma-separated header such as Vary with one more value, unless it already has it. */
+function withListed(list: string | undefined, value: string) {
+  if (!list) return value;
+  const listed = list.split(',').some((item) => item.trim().toLowerCase() === value.toLowerCase());
+  return listed ? list : `${list}, ${value}`;
+}
+
+/**
+ * What API Gateway does to every answer once the HTTP API has corsPreflight: it ignores CORS
+ * headers the integration set, and for an allowed origin echoes it and names the headers a
+ * page may read. The runtime's own refusals (no route, no token) get them too: the console
+ * must be able to read a 401 to know its session ended.
+ */
+function withCors(
+  result: APIGatewayProxyStructuredResultV2,
+  origin: string | undefined,
+  allowedOrigins: ReadonlySet<string>,
+): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string | number | boolean> = {};
+  let vary: string | undefined;
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('access-control-')) continue;
+    if (lower === 'vary') vary = String(value);
+    else headers[name] = value;
+  }
+  if (origin !== undefined && allowedOrigins.has(origin)) {
+    headers['access-control-allow-origin'] = origin;
+    headers['access-control-expose-headers'] = cors.exposeHeaders.join(',');
+    vary = withListed(vary, 'Origin');
+  }
+  if (vary !== undefined) headers.vary = vary;
+  return { ...result, headers };
+}
+
+/**
+ * API Gateway answers a preflight itself, on any path, without calling a function: the
+ * configured lists for an allowed origin, and no Access-Control-Allow-* at all for another
+ * (the browser then refuses the real request).
+ */
+function preflight(
+  origin: string,
+  allowedOrigins: ReadonlySet<string>,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 204,
+    headers: allowedOrigins.has(origin)
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-allow-methods': cors.allowMethods.join(','),
+          'access-control-allow-headers': cors.allowHeaders.join(','),
+          'access-control-max-age': String(cors.maxAgeSeconds),
+          vary: 'Origin',
+        }
+      : { vary: 'Origin' },
+  };
+}
+
 // The runtime's own refusals (before any handler runs) use the product's one problem mapper.
 const problem = (code: ProblemCode, detail: string) =>
   problemResponse(new ProblemError(code, detail));
@@ -75,21 +134,39 @@ export async function startApiServer(options: {
   port: number;
   handlers: Record<Area, AreaHandler>;
   authorizer: LocalAuthorizer;
+  /** The exact origins a browser page may call from (the deployed ones come from settings). */
+  allowedOrigins: string[];
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const compiled = routeList.map(compile);
+  const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
+  const originOf = (request: IncomingMessage) =>
+    typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = (request.method ?? 'GET').toUpperCase();
     const path = url.pathname;
+    const origin = originOf(request);
+    const reply = (result: APIGatewayProxyStructuredResultV2) =>
+      send(response, withCors(result, origin, allowedOrigins));
+
+    if (
+      method === 'OPTIONS' &&
+      origin !== undefined &&
+      request.headers['access-control-request-method']
+    ) {
+      request.resume();
+      send(response, preflight(origin, allowedOrigins));
+      return;
+    }
 
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
       if (size > maxRequestBytes) {
-        send(response, problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+        reply(problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
         request.destroy();
         return;
       }
@@ -100,7 +177,7 @@ export async function startApiServer(options: {
     const onPath = compiled.filter((route) => route.pattern.test(path));
     const route = onPath.find((candidate) => candidate.entry.method === method);
     if (!route) {
-      send(response, problem('NOT_FOUND', `No route for ${method} ${path}`));
+      reply(problem('NOT_FOUND', `No route for ${method} ${path}`));
       return;
     }
     const values = route.pattern.exec(path)?.slice(1) ?? [];
@@ -110,7 +187,7 @@ export async function startApiServer(options: {
         route.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
       );
     } catch {
-      send(response, problem('NOT_FOUND', 'The path is not valid'));
+      reply(problem('NOT_FOUND', 'The path is not valid'));
       return;
     }
 
@@ -124,7 +201,7 @@ export async function startApiServer(options: {
       claims = await options.authorizer.verify(headers.authorization);
       if (!claims) {
         // API Gateway answers this itself in AWS (see README: its body is its own).
-        send(response, problem('UNAUTHENTICATED', 'A valid access token is required'));
+        reply(problem('UNAUTHENTICATED', 'A valid access token is required'));
         return;
       }
     }
@@ -180,13 +257,20 @@ export async function startApiServer(options: {
       event,
       lambdaContext(`hub-${area}`, requestId),
     )) as APIGatewayProxyStructuredResultV2;
-    send(response, result);
+    reply(result);
   };
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {
       if (!response.headersSent)
-        send(response, problem('INTERNAL', 'Something went wrong on our side. Try again later.'));
+        send(
+          response,
+          withCors(
+            problem('INTERNAL', 'Something went wrong on our side. Try again later.'),
+            originOf(request),
+            allowedOrigins,
+          ),
+        );
       else response.destroy();
     });
   });

@@ -276,7 +276,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     ]);
 
-    const api = await startApiServer({ port: ports.api, handlers, authorizer });
+    const api = await startApiServer({
+      port: ports.api,
+      handlers,
+      authorizer,
+      // The local console is the browser origin that calls this API, as the deployed one does.
+      allowedOrigins: [consoleUrl],
+    });
     handles.push({ endpoint: api.url, stop: api.stop });
     if (consoleBuild) {
       const { dir } = await consoleBuild;

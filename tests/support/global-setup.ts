@@ -7,6 +7,8 @@ import { startLocalStack } from '../../infra/local/stack.js';
 
 export interface HubUnderTest {
   apiUrl: string;
+  /** The local console's origin: the one browser origin the API allows (CORS). */
+  consoleUrl: string;
   mailEndpoint: string;
   support: { email: string; password: string; userId: string };
   environment: Record<string, string>;
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({ freePorts: true });
   project.provide('hub', {
     apiUrl: stack.apiUrl,
+    consoleUrl: stack.consoleUrl,
     mailEndpoint: stack.mailEndpoint,
     support: stack.support,
     environment: stack.environment,
