@@ -43,10 +43,14 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   return rest;
 };
 
-const pipelineErrors = (route: RouteEntry): string[] => {
+/** Every problem code a route may answer: its own and those of the pipeline steps it runs. */
+export const pipelineErrors = (route: RouteEntry): string[] => {
   const codes = new Set<string>(route.errors ?? []);
   if (route.body || route.query) codes.add('VALIDATION_FAILED');
   if (route.body || route.rawBody) codes.add('PAYLOAD_TOO_LARGE');
+  if (route.body) codes.add('UNSUPPORTED_MEDIA_TYPE');
+  if (route.rawBody) codes.add(route.rawBody.refusedAs);
+  if (route.idempotent) codes.add('IDEMPOTENCY_CONFLICT');
   if (route.access !== 'public') codes.add('UNAUTHENTICATED');
   if (route.access === 'coordinator' || route.access === 'siteMember' || route.access === 'support')
     codes.add('FORBIDDEN');
