@@ -1,6 +1,6 @@
 /**
  * The words of every automated email. A secret a person must type stands alone on a line
- * (`Temporary password: …`, `Verification code: …`), as ../shared/API.md promises; notices
+ * (`Temporary password: …`, `Verification code: …`), as first agreed for v1; notices
  * carry no secret. Every email leads to the web console of its environment (`consoleUrl`),
  * and has an HTML part beside the text one, both rendered from the same blocks so that
  * they cannot say different things.

@@ -1,5 +1,5 @@
 /**
- * Typed errors carrying their HTTP status and the stable `code` of ../shared/API.md.
+ * Typed errors carrying their HTTP status and the stable `code` that docs/API.md lists.
  * The HTTP pipeline's error mapper is the only place that turns them into problem+json;
  * anything that is not a ProblemError becomes a bare 500 INTERNAL with no detail.
  */
