@@ -73,7 +73,7 @@ export function SessionProvider({ api, children }: { api: Api; children: ReactNo
     try {
       await api.POST('/auth/logout');
     } finally {
-      tokenStore.clear();
+      tokenStore.clear('signed-out');
     }
   }, [api]);
 

@@ -7,8 +7,8 @@ import type { components } from '../api/schema';
 
 export type Tokens = components['schemas']['Tokens'];
 
-/** Why a session ended without the user asking: the sign-in page says so in plain words. */
-export type EndReason = 'ended' | 'password-changed';
+/** Why the last session ended, in plain words on the sign-in page. */
+export type EndReason = 'ended' | 'password-changed' | 'signed-out';
 
 interface Held {
   accessToken: string;
