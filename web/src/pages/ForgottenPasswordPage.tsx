@@ -1,4 +1,74 @@
-// Placeholder: being written now (issue 9).
+/**
+ * /forgotten-password, the guide's "Forgotten log in details": the user gives their email
+ * and is sent a code. The API answers the same whether or not the email has an account, and
+ * so does this page.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+import { unwrap } from '../api/client';
+import { ErrorSummary, TextField } from '../components/forms';
+import { useApi } from '../session/session';
+import { AuthFrame } from './auth/AuthFrame';
+import { apiProblems, checkEmail, emailPath, errorFor, type FormProblem } from './auth/problems';
+import { SubmitButton } from './auth/SubmitButton';
+
 export default function ForgottenPasswordPage() {
-  return <h1>ForgottenPassword</h1>;
+  const api = useApi();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const [email, setEmail] = useState(() => new URLSearchParams(search).get('email') ?? '');
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+
+  const send = useMutation({
+    mutationFn: async (address: string) =>
+      unwrap(await api.POST('/auth/forgotten-password', { body: { email: address } })),
+    onSuccess: (_, address) =>
+      navigate(`/reset-password?email=${encodeURIComponent(address)}&sent=1`),
+    onError: (error) =>
+      setProblems(apiProblems(error, { fields: emailPath, fallbackFieldId: 'email' })),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (send.isPending) return;
+    const found = checkEmail(email);
+    setProblems(found);
+    if (found.length === 0) send.mutate(email.trim());
+  };
+
+  return (
+    <AuthFrame
+      title="Forgotten password"
+      after={
+        <p>
+          <Link href="/sign-in">Back to sign in</Link>
+        </p>
+      }
+    >
+      <ErrorSummary problems={problems} />
+      <p>
+        Enter the email address you sign in with. We will email you a code to choose a new password.
+      </p>
+      <form className="form" noValidate onSubmit={submit}>
+        <TextField
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errorFor(problems, 'email')}
+        />
+        <div className="form-actions">
+          <SubmitButton isPending={send.isPending}>Send code</SubmitButton>
+        </div>
+      </form>
+      <h2>If you do not know your email address</h2>
+      <p>
+        Ask your School Coordinator to reset your password. If you are the coordinator, contact our
+        customer service team.
+      </p>
+    </AuthFrame>
+  );
 }

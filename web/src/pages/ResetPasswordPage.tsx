@@ -1,4 +1,130 @@
-// Placeholder: being written now (issue 9).
+/**
+ * /reset-password (the code email links here, with ?email=): the emailed verification code
+ * and a new password. Done, the user signs in with it; every older session was ended.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+import { unwrap } from '../api/client';
+import { ErrorSummary, TextField } from '../components/forms';
+import { useApi } from '../session/session';
+import { AuthFrame, Notice } from './auth/AuthFrame';
+import { checkNewPassword, NewPasswordFields, newPasswordPath } from './auth/NewPasswordFields';
+import {
+  apiProblems,
+  besideField,
+  checkEmail,
+  emailPath,
+  errorFor,
+  type FormProblem,
+} from './auth/problems';
+import { SubmitButton } from './auth/SubmitButton';
+
+const codeMessage = 'Enter the verification code from the email, using only its digits';
+
+function checkCode(code: string): FormProblem[] {
+  if (code.trim() === '')
+    return [besideField('code', 'Enter the verification code from the email')];
+  if (!/^[0-9]{4,10}$/.test(code.trim())) return [besideField('code', codeMessage)];
+  return [];
+}
+
 export default function ResetPasswordPage() {
-  return <h1>ResetPassword</h1>;
+  const api = useApi();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const params = new URLSearchParams(search);
+  const codeSent = params.get('sent') === '1';
+  const [email, setEmail] = useState(() => params.get('email') ?? '');
+  const [code, setCode] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+
+  const reset = useMutation({
+    mutationFn: async (body: { email: string; code: string; newPassword: string }) =>
+      unwrap(await api.POST('/auth/reset-password', { body })),
+    onSuccess: (_, body) => navigate(`/sign-in?email=${encodeURIComponent(body.email)}&reset=1`),
+    onError: (error) =>
+      setProblems(
+        apiProblems(error, {
+          fields: {
+            ...emailPath,
+            code: { fieldId: 'code', subject: 'The verification code', say: codeMessage },
+            ...newPasswordPath,
+          },
+          fallbackFieldId: 'code',
+          // Wrong codes are what is counted and limited.
+          codeFields: { INVALID_CODE: 'code', RATE_LIMITED: 'code' },
+        }),
+      ),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (reset.isPending) return;
+    const found = [
+      ...checkEmail(email),
+      ...checkCode(code),
+      ...checkNewPassword(newPassword, confirmation),
+    ];
+    setProblems(found);
+    if (found.length === 0) reset.mutate({ email: email.trim(), code: code.trim(), newPassword });
+  };
+
+  const newCodeHref = `/forgotten-password${
+    email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''
+  }`;
+
+  return (
+    <AuthFrame
+      title="Reset your password"
+      after={
+        <p>
+          <Link href="/sign-in">Back to sign in</Link>
+        </p>
+      }
+    >
+      <ErrorSummary problems={problems} />
+      {codeSent ? (
+        <Notice>
+          If an account uses this email address, we have sent it a code. It can take a few minutes
+          to arrive. If you have never signed in, we have sent a new invitation with a temporary
+          password instead: <Link href="/sign-in">sign in</Link> with that.
+        </Notice>
+      ) : null}
+      <form className="form" noValidate onSubmit={submit}>
+        <TextField
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errorFor(problems, 'email')}
+        />
+        <TextField
+          id="code"
+          label="Verification code"
+          hint="The code is in the email we sent you."
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          value={code}
+          onChange={setCode}
+          error={errorFor(problems, 'code')}
+        />
+        <NewPasswordFields
+          newPassword={newPassword}
+          onNewPasswordChange={setNewPassword}
+          confirmation={confirmation}
+          onConfirmationChange={setConfirmation}
+          problems={problems}
+        />
+        <div className="form-actions">
+          <SubmitButton isPending={reset.isPending}>Save new password</SubmitButton>
+          <Link href={newCodeHref}>Send a new code</Link>
+        </div>
+      </form>
+    </AuthFrame>
+  );
 }

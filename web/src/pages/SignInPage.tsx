@@ -1,4 +1,152 @@
-// Placeholder: being written now (issue 9).
+/**
+ * /sign-in (emails link here, with ?email=). Email and password; on a first sign-in, with
+ * the invitation's temporary password, the same page asks the user to choose their own
+ * password. Signed in, the user goes to the page they were sent from (?next=) or their home.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, Redirect, useSearch } from 'wouter';
+import { unwrap } from '../api/client';
+import { homePath, safeNextPath } from '../app/guards';
+import { ErrorSummary, TextField } from '../components/forms';
+import { ErrorState } from '../components/states';
+import { meQueryKey, useSession } from '../session/session';
+import { type EndReason, tokenStore } from '../session/tokens';
+import { AuthFrame, Notice } from './auth/AuthFrame';
+import { type Challenge, NewPasswordStep } from './auth/NewPasswordStep';
+import {
+  apiProblems,
+  checkEmail,
+  emailPath,
+  errorFor,
+  type FormProblem,
+  required,
+} from './auth/problems';
+import { SubmitButton } from './auth/SubmitButton';
+
+/** Why the user is at the sign-in page, when it was not their own choice to come. */
+const endNotices: Record<EndReason, string> = {
+  'signed-out': 'You have signed out.',
+  ended:
+    'You have been signed out. Sign in again. If your account has been suspended, contact your School Coordinator.',
+  'password-changed': 'Your password has been changed. Sign in with your new password.',
+};
+
 export default function SignInPage() {
-  return <h1>SignIn</h1>;
+  const { signedIn, me, meError } = useSession();
+  const queryClient = useQueryClient();
+  const search = useSearch();
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const [challengeExpired, setChallengeExpired] = useState(false);
+
+  if (signedIn && me) return <Redirect to={safeNextPath(search) ?? homePath(me)} replace />;
+  if (signedIn && meError)
+    return (
+      <AuthFrame title="Sign in">
+        <ErrorState
+          error={meError}
+          retry={() => void queryClient.refetchQueries({ queryKey: meQueryKey })}
+        />
+      </AuthFrame>
+    );
+  if (challenge)
+    return (
+      <NewPasswordStep
+        challenge={challenge}
+        onExpired={() => {
+          setChallenge(null);
+          setChallengeExpired(true);
+        }}
+      />
+    );
+  return <PasswordStep onChallenge={setChallenge} challengeExpired={challengeExpired} />;
+}
+
+function PasswordStep({
+  onChallenge,
+  challengeExpired,
+}: {
+  onChallenge(challenge: Challenge): void;
+  challengeExpired: boolean;
+}) {
+  const { api, signIn, signedIn } = useSession();
+  const search = useSearch();
+  const [email, setEmail] = useState(() => new URLSearchParams(search).get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  // Read once: the reason is forgotten at the next sign-in, but the notice stays on screen.
+  const [endReason] = useState(() => tokenStore.endReason());
+  const passwordReset = new URLSearchParams(search).get('reset') === '1';
+
+  const login = useMutation({
+    mutationFn: async (body: { email: string; password: string }) =>
+      unwrap(await api.POST('/auth/login', { body })),
+    onSuccess: (result, body) => {
+      if ('challenge' in result) onChallenge({ email: body.email, session: result.session });
+      // The sign-in page moves on to the user's home once GET /me has answered.
+      else signIn(result);
+    },
+    // A wrong email and a wrong password are one refusal, shown in the summary only: saying
+    // which field is wrong would tell a stranger that the email has an account.
+    onError: (error) =>
+      setProblems(apiProblems(error, { fields: emailPath, fallbackFieldId: 'email' })),
+  });
+  const busy = login.isPending || signedIn;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const found = [
+      ...checkEmail(email),
+      ...required([[password, 'password', 'Enter your password']]),
+    ];
+    setProblems(found);
+    if (found.length === 0) login.mutate({ email: email.trim(), password });
+  };
+
+  const forgottenHref = `/forgotten-password${
+    email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''
+  }`;
+
+  return (
+    <AuthFrame title="Sign in">
+      <ErrorSummary problems={problems} />
+      {challengeExpired ? (
+        <Notice>
+          Choosing your password took too long. Sign in again with the temporary password from your
+          invitation email.
+        </Notice>
+      ) : passwordReset ? (
+        <Notice tone="success">
+          Your password has been changed. Sign in with your new password.
+        </Notice>
+      ) : endReason ? (
+        <Notice>{endNotices[endReason]}</Notice>
+      ) : null}
+      <form className="form" noValidate onSubmit={submit}>
+        <TextField
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errorFor(problems, 'email')}
+        />
+        <TextField
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={errorFor(problems, 'password')}
+        />
+        <div className="form-actions">
+          <SubmitButton isPending={busy}>Sign in</SubmitButton>
+          <Link href={forgottenHref}>Forgotten password</Link>
+        </div>
+      </form>
+    </AuthFrame>
+  );
 }
