@@ -1,4 +1,729 @@
-// Placeholder: being written now (issue 9).
+/**
+ * A user's page, as the guide describes it: the name (only the user can change it), the
+ * email, admin rights and site ticks to edit, the password reset (or a fresh invitation for
+ * someone who never signed in), and at the bottom Suspend, then Restore or Delete.
+ *
+ * Deleting is a workflow on the server: the API answers 202 with an operation, and the page
+ * follows it until it ends. A user who holds Progression Test data cannot be deleted until
+ * the data is transferred, and the page says so with the numbers.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
+import { Link, useParams } from 'wouter';
+import { EmailSchema } from '../../../../functions/core/schemas/common';
+import { unwrap } from '../../api/client';
+import { ApiProblem, isProblem, problemWords } from '../../api/problem';
+import { Page } from '../../app/page';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
+import { ErrorState, LoadingState } from '../../components/states';
+import { useApi, useSession } from '../../session/session';
+import { type Centre, siteNames, useCentre, useCentreId } from './centre';
+import {
+  type ProgressionData,
+  progressionDataQueryKey,
+  type User,
+  useOperation,
+  useProgressionData,
+  userQueryKey,
+  usersChanged,
+  useUser,
+} from './user-detail';
+import { type Site, siteOrder, statusLabels } from './users';
+
 export default function UserPage() {
-  return <h1>User</h1>;
+  const { userId } = useParams<{ userId: string }>();
+  // A fresh page per user: nothing (a deletion under way, a notice) carries over to another.
+  return <UserPageOf key={userId} userId={userId ?? ''} />;
+}
+
+function UserPageOf({ userId }: { userId: string }) {
+  const centreId = useCentreId();
+  const centre = useCentre();
+  const [deletion, setDeletion] = useState<{ operationId: string; name: string } | null>(null);
+  // Once the deletion starts the user is going: asking for them again would only find a 404.
+  const user = useUser(centreId, userId, !deletion);
+
+  if (deletion)
+    return (
+      <DeletionProgress
+        centreId={centreId}
+        userId={userId}
+        operationId={deletion.operationId}
+        name={deletion.name}
+      />
+    );
+  if (user.isPending || centre.isPending) return <LoadingState label="Loading the user" />;
+  if (user.isError) {
+    if (isProblem(user.error, 'NOT_FOUND')) return <UserNotFound centreId={centreId} />;
+    return (
+      <Page title="User">
+        <ErrorState error={user.error} retry={() => user.refetch()} />
+      </Page>
+    );
+  }
+  if (centre.isError)
+    return (
+      <Page title={user.data.name}>
+        <ErrorState error={centre.error} retry={() => centre.refetch()} />
+      </Page>
+    );
+  return <UserDetails user={user.data} centre={centre.data} onDeleting={setDeletion} />;
+}
+
+function UserNotFound({ centreId }: { centreId: string }) {
+  return (
+    <Page title="User not found">
+      <div className="state state-empty">
+        <p>
+          There is no such user at this centre. They may have been deleted, or the link may be
+          mistyped.
+        </p>
+        <p>
+          <Link href={`/centres/${centreId}/users`}>Back to Users</Link>
+        </p>
+      </div>
+    </Page>
+  );
+}
+
+type Confirming = 'reset' | 'resend' | 'suspend' | 'restore' | 'delete';
+
+function UserDetails({
+  user,
+  centre,
+  onDeleting,
+}: {
+  user: User;
+  centre: Centre;
+  onDeleting(deletion: { operationId: string; name: string }): void;
+}) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const { me } = useSession();
+  const { centreId } = centre;
+  const { userId, name } = user;
+  const path = { params: { path: { centreId, userId } } };
+  const isSelf = me?.userId === userId;
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [actionError, setActionError] = useState<{
+    section: 'password' | 'removal';
+    error: unknown;
+  } | null>(null);
+  const suspended = user.status === 'suspended';
+  const progressionData = useProgressionData(centreId, userId, suspended);
+
+  const start = () => {
+    setNotice(null);
+    setActionError(null);
+  };
+  const storeUser = (next: User) => {
+    queryClient.setQueryData(userQueryKey(centreId, userId), next);
+    void usersChanged(queryClient, centreId, userId);
+  };
+  const failed = (section: 'password' | 'removal') => (error: unknown) => {
+    setActionError({ section, error });
+    // Someone else may have changed the user meanwhile (restored, deleted): show them as they are.
+    if (isProblem(error, 'USER_NOT_SUSPENDED') || isProblem(error, 'CONFLICT'))
+      void queryClient.invalidateQueries({ queryKey: userQueryKey(centreId, userId) });
+    if (isProblem(error, 'PROGRESSION_DATA_ATTACHED')) {
+      const counts = progressionDataIn(error);
+      if (counts) queryClient.setQueryData(progressionDataQueryKey(centreId, userId), counts);
+    }
+  };
+  const settle = { onSettled: () => setConfirming(null) };
+
+  const resetPassword = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/centres/{centreId}/users/{userId}/password-reset', path)),
+    onMutate: start,
+    onSuccess: () => setNotice(`We have emailed ${name} a code to set a new password.`),
+    onError: failed('password'),
+    ...settle,
+  });
+  const resendInvitation = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/centres/{centreId}/users/{userId}/invitation', path)),
+    onMutate: start,
+    onSuccess: () =>
+      setNotice(`We have emailed ${name} a new invitation with a new temporary password.`),
+    onError: failed('password'),
+    ...settle,
+  });
+  const suspend = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/centres/{centreId}/users/{userId}/suspend', path)),
+    onMutate: start,
+    onSuccess: (answer) => {
+      queryClient.setQueryData(progressionDataQueryKey(centreId, userId), answer.progressionData);
+      storeUser(answer.user);
+      setNotice(`${name} has been suspended and can no longer sign in.`);
+    },
+    onError: failed('removal'),
+    ...settle,
+  });
+  const restore = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/centres/{centreId}/users/{userId}/restore', path)),
+    onMutate: start,
+    onSuccess: (answer) => {
+      storeUser(answer);
+      setNotice(`${name} has been restored and can sign in again.`);
+    },
+    onError: failed('removal'),
+    ...settle,
+  });
+  const remove = useMutation({
+    mutationFn: async () => unwrap(await api.DELETE('/centres/{centreId}/users/{userId}', path)),
+    onMutate: start,
+    onSuccess: (answer) => onDeleting({ operationId: answer.operationId, name }),
+    onError: failed('removal'),
+    ...settle,
+  });
+
+  const dialogs: Record<
+    Confirming,
+    { title: string; body: ReactNode; run: () => void; pending: boolean; danger?: boolean }
+  > = {
+    reset: {
+      title: `Reset ${name}'s password?`,
+      body: (
+        <p>
+          We will email {name} at {user.email} a code to set a new password.
+        </p>
+      ),
+      run: () => resetPassword.mutate(),
+      pending: resetPassword.isPending,
+    },
+    resend: {
+      title: `Resend the invitation to ${name}?`,
+      body: (
+        <p>
+          We will email {name} at {user.email} a new invitation. The temporary password in the
+          earlier invitation will stop working.
+        </p>
+      ),
+      run: () => resendInvitation.mutate(),
+      pending: resendInvitation.isPending,
+    },
+    suspend: {
+      title: `Suspend ${name}?`,
+      body: (
+        <p>
+          {name} will not be able to sign in to the School Support Hub or its support sites until
+          you restore them.
+        </p>
+      ),
+      run: () => suspend.mutate(),
+      pending: suspend.isPending,
+      danger: true,
+    },
+    restore: {
+      title: `Restore ${name}?`,
+      body: <p>{name} will be able to sign in again with their current password.</p>,
+      run: () => restore.mutate(),
+      pending: restore.isPending,
+    },
+    delete: {
+      title: `Delete ${name}?`,
+      body: (
+        <p>
+          {name}'s account will be removed from the School Support Hub and its support sites. This
+          cannot be undone.
+        </p>
+      ),
+      run: () => remove.mutate(),
+      pending: remove.isPending,
+      danger: true,
+    },
+  };
+  const dialog = confirming ? dialogs[confirming] : null;
+  const errorIn = (section: 'password' | 'removal') =>
+    actionError?.section === section ? <ActionError error={actionError.error} name={name} /> : null;
+
+  return (
+    <Page title={name}>
+      <div className="user-page">
+        <div role="status" className="user-notice">
+          {notice ? <p className="notice success">{notice}</p> : null}
+        </div>
+
+        <section className="panel" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <EditForm
+            summary={
+              <dl className="details user-summary">
+                <dt>Name</dt>
+                <dd>
+                  {name}
+                  <p className="hint">Please note that only the user can change their name.</p>
+                </dd>
+                <dt>Status</dt>
+                <dd>
+                  <span className={`badge ${user.status}`}>{statusLabels[user.status]}</span>
+                </dd>
+              </dl>
+            }
+            user={user}
+            eligibleSites={centre.eligibleSites}
+            isSelf={isSelf}
+            onStart={start}
+            onSaved={(saved) => {
+              storeUser(saved);
+              setNotice(`The changes to ${name} have been saved.`);
+            }}
+            onNothingToSave={() => setNotice('There are no changes to save.')}
+          />
+        </section>
+
+        {suspended ? null : (
+          <section className="panel" aria-labelledby="password-heading">
+            {user.status === 'invited' ? (
+              <>
+                <h2 id="password-heading">Invitation</h2>
+                <p>
+                  {name} has not signed in yet. Resend the invitation if it was lost or its
+                  temporary password has expired.
+                </p>
+                {errorIn('password')}
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => setConfirming('resend')}
+                >
+                  Resend invitation
+                </button>
+              </>
+            ) : (
+              <>
+                <h2 id="password-heading">Password</h2>
+                <p>
+                  If {name} has forgotten their password, we can email them a code to set a new one.
+                </p>
+                {errorIn('password')}
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => setConfirming('reset')}
+                >
+                  Reset password
+                </button>
+              </>
+            )}
+          </section>
+        )}
+
+        <section className="panel" aria-labelledby="removal-heading">
+          <h2 id="removal-heading">{suspended ? 'Restore or delete' : 'Suspend'}</h2>
+          {isSelf ? (
+            <p>You cannot suspend or delete your own account.</p>
+          ) : suspended ? (
+            <>
+              <p>
+                {name} is suspended and cannot sign in. Restore them to let them back in, or delete
+                them for good.
+              </p>
+              <ProgressionDataSummary
+                name={name}
+                query={progressionData}
+                refused={isProblem(actionError?.error, 'PROGRESSION_DATA_ATTACHED')}
+              />
+              {errorIn('removal')}
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => setConfirming('restore')}
+                >
+                  Restore
+                </button>
+                <button
+                  type="button"
+                  className="button danger"
+                  onClick={() => setConfirming('delete')}
+                >
+                  Delete
+                </button>
+              </div>
+            </>
+          ) : (
+            <>
+              <p>
+                Suspending {name} blocks their access to the School Support Hub and its support
+                sites at once. You can restore them later. A user must be suspended before they can
+                be deleted.
+              </p>
+              {errorIn('removal')}
+              <button
+                type="button"
+                className="button danger"
+                onClick={() => setConfirming('suspend')}
+              >
+                Suspend
+              </button>
+            </>
+          )}
+        </section>
+
+        <ConfirmDialog
+          isOpen={dialog !== null}
+          onOpenChange={(open) => {
+            if (!open) setConfirming(null);
+          }}
+          title={dialog?.title ?? ''}
+          onConfirm={() => dialog?.run()}
+          isPending={dialog?.pending}
+          danger={dialog?.danger}
+        >
+          {dialog?.body}
+        </ConfirmDialog>
+      </div>
+    </Page>
+  );
+}
+
+/** The counts a PROGRESSION_DATA_ATTACHED refusal carries. */
+function progressionDataIn(error: unknown): ProgressionData | undefined {
+  if (!(error instanceof ApiProblem)) return undefined;
+  const counts = (error.body as { progressionData?: ProgressionData } | undefined)?.progressionData;
+  return counts && typeof counts.total === 'number' ? counts : undefined;
+}
+
+function ActionError({ error, name }: { error: unknown; name: string }) {
+  const counts = progressionDataIn(error);
+  return (
+    <div className="notice error action-error" role="alert">
+      {counts ? (
+        <p>
+          {name} cannot be deleted: they hold {results(counts.total)} of Progression Test data (
+          {siteNames.primary}: {counts.primary}, {siteNames['lower-secondary']}:{' '}
+          {counts['lower-secondary']}). <a href="#transfer-data">Transfer the data</a> to another
+          teacher first.
+        </p>
+      ) : (
+        <p>{problemWords(error)}</p>
+      )}
+    </div>
+  );
+}
+
+const results = (count: number) => `${count} ${count === 1 ? 'result' : 'results'}`;
+
+function ProgressionDataSummary({
+  name,
+  query,
+  refused,
+}: {
+  name: string;
+  query: ReturnType<typeof useProgressionData>;
+  refused: boolean;
+}) {
+  if (query.isPending) return <LoadingState label="Counting Progression Test data" />;
+  if (query.isError) return <ErrorState error={query.error} retry={() => query.refetch()} />;
+  const counts = query.data;
+  return (
+    <div className="progression-data">
+      <h3>Progression Test data</h3>
+      <dl className="details">
+        <dt>{siteNames.primary}</dt>
+        <dd>{results(counts.primary)}</dd>
+        <dt>{siteNames['lower-secondary']}</dt>
+        <dd>{results(counts['lower-secondary'])}</dd>
+        <dt>Total</dt>
+        <dd>{results(counts.total)}</dd>
+      </dl>
+      {counts.total === 0 ? (
+        <p>{name} holds no Progression Test data, so they can be deleted.</p>
+      ) : (
+        <>
+          {refused ? null : (
+            <div className="notice warning">
+              <p>
+                {name}'s Progression Test data must be transferred to another teacher before {name}{' '}
+                can be deleted. <a href="#transfer-data">Transfer data</a>
+              </p>
+            </div>
+          )}
+          <TransferData name={name} counts={counts} />
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Where the transfer happens. Choosing the receiving teacher here comes in the next issue;
+ * until then the page says honestly where to do it rather than offering a button that
+ * would do nothing.
+ */
+function TransferData({ name, counts }: { name: string; counts: ProgressionData }) {
+  const sitesWithData = (['primary', 'lower-secondary'] as const)
+    .filter((site) => counts[site] > 0)
+    .map((site) => siteNames[site]);
+  return (
+    <section
+      id="transfer-data"
+      className="transfer-data"
+      tabIndex={-1}
+      aria-labelledby="transfer-heading"
+    >
+      <h3 id="transfer-heading">Transfer data</h3>
+      <p>
+        Transferring data from this page is not available yet; it is coming in the next version of
+        the School Support Hub. Until then, transfer {name}'s results to another teacher in Teacher
+        and learner management on the {sitesWithData.join(' and the ')} site. The teacher who
+        receives the data must be active and have access to the same site.
+      </p>
+      <p>When {name} holds no more data, come back to this page to delete them.</p>
+    </section>
+  );
+}
+
+function EditForm({
+  summary,
+  user,
+  eligibleSites,
+  isSelf,
+  onStart,
+  onSaved,
+  onNothingToSave,
+}: {
+  /** What is shown but not edited (name, status), under any error summary. */
+  summary: ReactNode;
+  user: User;
+  eligibleSites: Site[];
+  isSelf: boolean;
+  onStart(): void;
+  onSaved(user: User): void;
+  onNothingToSave(): void;
+}) {
+  const api = useApi();
+  const [email, setEmail] = useState(user.email);
+  const [isAdmin, setIsAdmin] = useState(user.isAdmin);
+  const [sites, setSites] = useState<Site[]>(user.sites);
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  // Only sites the centre is eligible for are offered, in the guide's order.
+  const offered = siteOrder.filter((site) => eligibleSites.includes(site));
+  const firstSiteId = offered[0] ? `site-${offered[0]}` : 'admin-rights';
+
+  const save = useMutation({
+    mutationFn: async (body: { email?: string; isAdmin?: boolean; sites?: Site[] }) =>
+      unwrap(
+        await api.PATCH('/centres/{centreId}/users/{userId}', {
+          params: { path: { centreId: user.centreId, userId: user.userId } },
+          body,
+        }),
+      ),
+    onMutate: () => {
+      onStart();
+      setProblems([]);
+      setFailure(null);
+    },
+    onSuccess: (saved) => {
+      setEmail(saved.email);
+      setIsAdmin(saved.isAdmin);
+      setSites(saved.sites);
+      onSaved(saved);
+    },
+    onError: (error) => {
+      const fieldProblems = problemsOf(error, firstSiteId);
+      if (fieldProblems.length) setProblems(fieldProblems);
+      else setFailure(error);
+    },
+  });
+
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const parsed = EmailSchema.safeParse(email);
+    if (!parsed.success) {
+      setProblems([
+        {
+          fieldId: 'email',
+          message: email.trim()
+            ? 'Enter an email address in the correct format, like name@school.org'
+            : 'Enter an email address',
+        },
+      ]);
+      return;
+    }
+    setProblems([]);
+    const changes: { email?: string; isAdmin?: boolean; sites?: Site[] } = {};
+    if (parsed.data !== user.email) changes.email = parsed.data;
+    if (isAdmin !== user.isAdmin) changes.isAdmin = isAdmin;
+    const chosen = offered.filter((site) => sites.includes(site));
+    const held = [...user.sites].sort();
+    if (JSON.stringify([...chosen].sort()) !== JSON.stringify(held)) changes.sites = chosen;
+    if (Object.keys(changes).length === 0) {
+      onStart();
+      onNothingToSave();
+      return;
+    }
+    save.mutate(changes);
+  };
+
+  const errorFor = (fieldId: string) =>
+    problems.find((problem) => problem.fieldId === fieldId)?.message;
+  const accessErrors = problems.filter((problem) => problem.fieldId !== 'email');
+
+  return (
+    <form className="form user-form" onSubmit={submit} noValidate>
+      <ErrorSummary problems={problems} />
+      {failure ? (
+        <div className="notice error" role="alert">
+          <p>{problemWords(failure)}</p>
+        </div>
+      ) : null}
+      {summary}
+      <TextField
+        id="email"
+        label="Email"
+        type="email"
+        autoComplete="off"
+        value={email}
+        onChange={setEmail}
+        error={errorFor('email')}
+      />
+      <fieldset
+        className="fieldset"
+        aria-describedby={accessErrors.length ? 'access-error' : undefined}
+      >
+        <legend>Access</legend>
+        {accessErrors.length ? (
+          <p className="field-error" id="access-error">
+            {accessErrors.map((problem) => problem.message).join(' ')}
+          </p>
+        ) : null}
+        <Checkbox
+          id="admin-rights"
+          isSelected={isAdmin}
+          onChange={setIsAdmin}
+          isDisabled={isSelf && user.isAdmin}
+        >
+          Admin rights
+        </Checkbox>
+        {isSelf && user.isAdmin ? (
+          <p className="hint">You cannot remove your own admin rights.</p>
+        ) : null}
+        {offered.map((site) => (
+          <Checkbox
+            key={site}
+            id={`site-${site}`}
+            isSelected={sites.includes(site)}
+            onChange={(selected) =>
+              setSites((current) =>
+                selected ? [...current, site] : current.filter((held) => held !== site),
+              )
+            }
+          >
+            {siteNames[site]}
+          </Checkbox>
+        ))}
+      </fieldset>
+      <div>
+        <button type="submit" className="button" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The API's refusals that belong to one field, as the error summary lists them. */
+function problemsOf(error: unknown, firstSiteId: string): FieldProblem[] {
+  if (!(error instanceof ApiProblem)) return [];
+  switch (error.code) {
+    case 'EMAIL_TAKEN':
+      return [{ fieldId: 'email', message: problemWords(error) }];
+    case 'LAST_ADMIN':
+    case 'CANNOT_MODIFY_SELF':
+      return [{ fieldId: 'admin-rights', message: problemWords(error) }];
+    case 'SITE_NOT_ELIGIBLE':
+      return [{ fieldId: firstSiteId, message: problemWords(error) }];
+    case 'VALIDATION_FAILED':
+      return error.errors.map((fieldError) =>
+        fieldError.path.startsWith('email')
+          ? { fieldId: 'email', message: `Email ${fieldError.message}` }
+          : fieldError.path.startsWith('sites')
+            ? { fieldId: firstSiteId, message: `Sites: ${fieldError.message}` }
+            : { fieldId: 'admin-rights', message: `${fieldError.path}: ${fieldError.message}` },
+      );
+    default:
+      return [];
+  }
+}
+
+/** The removal workflow, followed until it ends. */
+function DeletionProgress({
+  centreId,
+  userId,
+  operationId,
+  name,
+}: {
+  centreId: string;
+  userId: string;
+  operationId: string;
+  name: string;
+}) {
+  const queryClient = useQueryClient();
+  const operation = useOperation(centreId, operationId);
+  const status = operation.data?.status ?? 'running';
+
+  useEffect(() => {
+    if (status === 'running') return;
+    if (status === 'succeeded')
+      queryClient.removeQueries({ queryKey: userQueryKey(centreId, userId) });
+    else void queryClient.invalidateQueries({ queryKey: userQueryKey(centreId, userId) });
+    void usersChanged(queryClient, centreId, userId);
+  }, [status, queryClient, centreId, userId]);
+
+  const title =
+    status === 'running'
+      ? `Deleting ${name}`
+      : status === 'succeeded'
+        ? `${name} has been deleted`
+        : `${name} was not deleted`;
+  const usersLink = (
+    <p>
+      <Link href={`/centres/${centreId}/users`}>Back to Users</Link>
+    </p>
+  );
+
+  return (
+    <Page title={title} heading={name}>
+      <div className="user-page">
+        <section className="panel deletion" aria-labelledby="deletion-heading">
+          <h2 id="deletion-heading">Delete</h2>
+          {status === 'running' ? (
+            <div className="field">
+              <label htmlFor="deletion-progress">Deleting {name}</label>
+              <progress id="deletion-progress" className="progress" />
+            </div>
+          ) : null}
+          <div role="status" className="deletion-status">
+            {status === 'running' ? (
+              <p>Deleting {name}… This usually takes a few seconds. You can stay on this page.</p>
+            ) : status === 'succeeded' ? (
+              <p className="notice success">{name} has been deleted.</p>
+            ) : null}
+          </div>
+          {operation.isError ? (
+            <ErrorState error={operation.error} retry={() => operation.refetch()} />
+          ) : null}
+          {status === 'failed' || status === 'needs_transfer' ? (
+            <div className="notice error" role="alert">
+              <p>
+                {status === 'needs_transfer'
+                  ? `${name} holds Progression Test data, so they were not deleted. Transfer the data to another teacher first.`
+                  : `The deletion could not finish${operation.data?.error ? `: ${operation.data.error}` : ''}. ${name} is still suspended; try again from their page.`}
+              </p>
+            </div>
+          ) : null}
+          {status === 'running' ? null : usersLink}
+        </section>
+      </div>
+    </Page>
+  );
 }

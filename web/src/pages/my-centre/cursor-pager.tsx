@@ -1,0 +1,59 @@
+/**
+ * Paging by the API's opaque cursors: the API only knows "the page after this cursor", so
+ * going back means remembering the cursors already used (a stack). Shared by the audit log
+ * and the customer-services list of centres.
+ */
+import { useState } from 'react';
+
+export function useCursorPages() {
+  // The first page has no cursor.
+  const [stack, setStack] = useState<(string | undefined)[]>([undefined]);
+  return {
+    cursor: stack[stack.length - 1],
+    pageNumber: stack.length,
+    next: (cursor: string) => setStack((previous) => [...previous, cursor]),
+    previous: () =>
+      setStack((previous) => (previous.length > 1 ? previous.slice(0, -1) : previous)),
+    reset: () => setStack([undefined]),
+  };
+}
+
+export function Pager({
+  label,
+  pageNumber,
+  nextCursor,
+  onNext,
+  onPrevious,
+  isBusy,
+}: {
+  /** What is paged, for the navigation landmark's name ("Audit log pages"). */
+  label: string;
+  pageNumber: number;
+  nextCursor: string | null | undefined;
+  onNext(cursor: string): void;
+  onPrevious(): void;
+  isBusy?: boolean;
+}) {
+  if (pageNumber === 1 && !nextCursor) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <span className="pager-position">Page {pageNumber}</span>
+      <button
+        type="button"
+        className="button secondary small"
+        onClick={onPrevious}
+        disabled={pageNumber === 1 || isBusy}
+      >
+        Previous page
+      </button>
+      <button
+        type="button"
+        className="button secondary small"
+        onClick={() => nextCursor && onNext(nextCursor)}
+        disabled={!nextCursor || isBusy}
+      >
+        Next page
+      </button>
+    </nav>
+  );
+}
