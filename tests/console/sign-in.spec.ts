@@ -117,6 +117,38 @@ test('empty fields are named beside themselves and in the summary, and nothing i
   );
 });
 
+test('too many attempts and a lost connection are said plainly, in the summary', async ({
+  page,
+}) => {
+  await page.route(
+    (url) => url.pathname.endsWith('/auth/login'),
+    async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        status: 429,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ code: 'RATE_LIMITED', status: 429, title: 'Too many attempts' }),
+      });
+    },
+    { times: 1 },
+  );
+  await page.goto(`/sign-in?email=${encodeURIComponent(uniqueEmail('someone'))}`);
+  await page.getByLabel('Password', { exact: true }).fill(defaultPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(summary(page)).toContainText('Too many attempts. Wait a few minutes and try again.');
+
+  await page.route(
+    (url) => url.pathname.endsWith('/auth/login'),
+    (route) => route.abort(),
+  );
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(summary(page)).toContainText(
+    'The School Support Hub cannot be reached. Check your connection and try again.',
+  );
+});
+
 test('a forgotten password is reset with the emailed code, and the new one signs in', async ({
   page,
 }) => {
