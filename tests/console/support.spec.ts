@@ -43,7 +43,8 @@ test('support opens a centre by its number and sees its users', async ({ page })
   await page.getByLabel('Centre number').fill('ZZ99999999');
   await page.getByRole('button', { name: 'Open My Centre' }).click();
   await expect(page).toHaveURL(/\/centres\/ZZ99999999\/users$/);
-  await expect(page.getByRole('alert')).toContainText('This could not be found.');
+  await expect(page.getByRole('heading', { level: 1, name: 'Centre not found' })).toBeVisible();
+  await expect(page).toHaveTitle(/^Centre not found/);
   await expectAccessible(page, 'unknown centre');
   await screenshot(page, 'support-unknown-centre');
 });

@@ -1,6 +1,8 @@
 /** My Centre: the centre's name, and its Users and Audit log pages. */
 import type { ReactNode } from 'react';
 import { Link, useRoute } from 'wouter';
+import { isProblem } from '../../api/problem';
+import { Page } from '../../app/page';
 import { ErrorState, LoadingState } from '../../components/states';
 import { useCentre } from './centre';
 
@@ -16,7 +18,21 @@ function Tab({ href, children }: { href: string; children: ReactNode }) {
 export default function MyCentreLayout({ children }: { children: ReactNode }) {
   const centre = useCentre();
   if (centre.isPending) return <LoadingState label="Loading the centre" />;
-  if (centre.isError) return <ErrorState error={centre.error} retry={() => centre.refetch()} />;
+  if (centre.isError && isProblem(centre.error, 'NOT_FOUND'))
+    return (
+      <Page title="Centre not found">
+        <p>There is no centre with this number that you can open. Check the centre number.</p>
+        <p>
+          <Link href="/">Go to the start page</Link>
+        </p>
+      </Page>
+    );
+  if (centre.isError)
+    return (
+      <Page title="My Centre">
+        <ErrorState error={centre.error} retry={() => centre.refetch()} />
+      </Page>
+    );
   return (
     <div className="my-centre">
       <p className="centre-name">
