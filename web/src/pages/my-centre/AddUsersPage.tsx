@@ -1,4 +1,507 @@
-// Placeholder: being written now (issue 9).
+/**
+ * "Add new users": rows of name, email, admin rights and site ticks, sent together by
+ * `Finish` as one POST. Each row then succeeds or fails alone: created rows are shown as
+ * done and never sent again; failed rows stay to be corrected and sent again.
+ *
+ * The rows are checked here first with the API's own zod rules, so a mistake is shown at
+ * once and nothing is sent. One submission carries one Idempotency-Key, kept while the very
+ * same rows are retried (after a lost connection the API may already have invited them) and
+ * replaced as soon as the rows change: a double click or a retry invites nobody twice.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import { EmailSchema } from '../../../../functions/core/schemas/common';
+import { NewUserRowSchema } from '../../../../functions/core/schemas/users';
+import { unwrap } from '../../api/client';
+import { ApiProblem, type ProblemDocument, problemWords } from '../../api/problem';
+import type { operations } from '../../api/schema';
+import { Page } from '../../app/page';
+import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
+import { useApi } from '../../session/session';
+import { siteNames, useCentre, useCentreId } from './centre';
+import {
+  type CentreUser,
+  type Site,
+  siteListWords,
+  sortSites,
+  userPath,
+  usersPath,
+  usersQueryKey,
+} from './users';
+
+/** The API takes at most this many rows in one request. */
+const maxRows = 100;
+
+type Field = 'name' | 'email' | 'sites' | 'row';
+type RowErrors = Partial<Record<Field, string>>;
+
+interface Row {
+  /** Stable for React and for field ids; the row's number ("User 2") is its position. */
+  id: number;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  sites: Site[];
+  errors: RowErrors;
+  created?: CentreUser;
+}
+
+type AddUsers = operations['addUsers'];
+type NewUser = AddUsers['requestBody']['content']['application/json']['users'][number];
+type RowResult = AddUsers['responses'][200]['content']['application/json']['results'][number];
+
+let nextRowId = 1;
+const emptyRow = (): Row => ({
+  id: nextRowId++,
+  name: '',
+  email: '',
+  isAdmin: false,
+  sites: [],
+  errors: {},
+});
+
+const fieldId = (row: Row, field: Field) =>
+  field === 'row' ? `user-${row.id}-name` : `user-${row.id}-${field}`;
+
+/** The same rules as the API (NewUserRowSchema), in words for the person typing. */
+function checkRows(rows: Row[]): { errors: Map<number, RowErrors>; users: NewUser[] } {
+  const errors = new Map<number, RowErrors>();
+  const users: NewUser[] = [];
+  const firstWithEmail = new Map<string, number>();
+  rows.forEach((row, position) => {
+    const email = EmailSchema.safeParse(row.email);
+    if (email.success && !firstWithEmail.has(email.data)) firstWithEmail.set(email.data, position);
+  });
+
+  rows.forEach((row, position) => {
+    if (row.created) return;
+    const rowErrors: RowErrors = {};
+    const parsed = NewUserRowSchema.safeParse({
+      name: row.name,
+      email: row.email,
+      isAdmin: row.isAdmin,
+      sites: sortSites(row.sites),
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0];
+        if (field === 'name') rowErrors.name ??= nameWords(issue.code, row.name);
+        else if (field === 'email') rowErrors.email ??= emailWords(issue.code, row.email);
+        else rowErrors.sites ??= 'Choose only the support sites listed.';
+      }
+    } else {
+      const first = firstWithEmail.get(parsed.data.email);
+      if (first !== undefined && first !== position)
+        rowErrors.email = `This email address is already given for User ${first + 1}. Each user needs their own email address.`;
+      else users.push(parsed.data);
+    }
+    if (Object.keys(rowErrors).length) errors.set(row.id, rowErrors);
+  });
+  return { errors, users };
+}
+
+function nameWords(code: string, name: string): string {
+  if (!name.trim()) return 'Enter a name.';
+  if (code === 'too_big') return 'The name must be 100 characters or fewer.';
+  return 'The name must not contain the characters < or >.';
+}
+
+function emailWords(code: string, email: string): string {
+  if (!email.trim()) return 'Enter an email address.';
+  if (code === 'too_big') return 'The email address must be 254 characters or fewer.';
+  return 'Enter an email address in the correct format, like name@school.org.';
+}
+
+/** A failed row's reason, beside the field it is about. */
+function rowErrorsOf(problem: ProblemDocument): RowErrors {
+  if (problem.code === 'EMAIL_TAKEN')
+    return { email: problemWords(new ApiProblem(problem.status, problem)) };
+  if (problem.code === 'SITE_NOT_ELIGIBLE')
+    return { sites: problemWords(new ApiProblem(problem.status, problem)) };
+  if (problem.code === 'VALIDATION_FAILED' && problem.errors?.length) {
+    const errors: RowErrors = {};
+    const labels: Record<string, [Field, string]> = {
+      name: ['name', 'The name'],
+      email: ['email', 'The email address'],
+      sites: ['sites', 'The sites'],
+    };
+    for (const { path, message } of problem.errors) {
+      const [field, label] = labels[path.split('.')[2] ?? ''] ?? ['row', 'This row'];
+      errors[field] ??= `${label} ${message}.`;
+    }
+    return errors;
+  }
+  return { row: problemWords(new ApiProblem(problem.status, problem)) };
+}
+
+const addButtonId = 'add-user-row';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export default function AddUsersPage() {
-  return <h1>AddUsers</h1>;
+  const api = useApi();
+  const centreId = useCentreId();
+  const centre = useCentre();
+  const queryClient = useQueryClient();
+  const eligibleSites = sortSites(centre.data?.eligibleSites ?? []);
+
+  const [rows, setRows] = useState<Row[]>(() => [emptyRow()]);
+  const [sending, setSending] = useState(false);
+  const [requestProblem, setRequestProblem] = useState<unknown>(null);
+  const [answered, setAnswered] = useState(false);
+  const sendingRef = useRef(false);
+  /** The last body sent and its key: the same rows sent again reuse the key. */
+  const attempt = useRef<{ key: string; body: string } | null>(null);
+  /** The element to focus once the rows have changed (a new row, or the one above). */
+  const [focusTarget, setFocusTarget] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (focusTarget === null) return;
+    document.getElementById(focusTarget)?.focus();
+    setFocusTarget(null);
+  }, [focusTarget]);
+
+  const change = (id: number, patch: Partial<Row>) =>
+    setRows((current) => current.map((row) => (row.id === id ? { ...row, ...patch } : row)));
+
+  const add = () => {
+    const row = emptyRow();
+    setRows((current) => (current.length < maxRows ? [...current, row] : current));
+    setFocusTarget(`user-${row.id}-name`);
+  };
+
+  const remove = (id: number) => {
+    const position = rows.findIndex((row) => row.id === id);
+    const before = rows[position - 1];
+    setRows((current) => current.filter((row) => row.id !== id));
+    setFocusTarget(before && !before.created ? `user-${before.id}-name` : addButtonId);
+  };
+
+  const startAgain = () => {
+    const row = emptyRow();
+    attempt.current = null;
+    setRows([row]);
+    setAnswered(false);
+    setRequestProblem(null);
+    setFocusTarget(`user-${row.id}-name`);
+  };
+
+  const send = async (users: NewUser[]) => {
+    const body = { users };
+    const json = JSON.stringify(body);
+    if (attempt.current?.body !== json) attempt.current = { key: crypto.randomUUID(), body: json };
+    const key = attempt.current.key;
+    for (let tries = 1; ; tries++) {
+      try {
+        return unwrap(
+          await api.POST('/centres/{centreId}/users', {
+            params: { path: { centreId }, header: { 'Idempotency-Key': key } },
+            body,
+          }),
+        );
+      } catch (error) {
+        // The same key still being worked on (a retry overtaking a lost answer): wait for it.
+        if (!(error instanceof ApiProblem && error.code === 'IDEMPOTENCY_CONFLICT') || tries >= 4)
+          throw error;
+        await sleep(2_000);
+      }
+    }
+  };
+
+  const finish = async (event: FormEvent) => {
+    event.preventDefault();
+    if (sendingRef.current) return;
+    setRequestProblem(null);
+    const { errors, users } = checkRows(rows);
+    const toSend = rows.filter((row) => !row.created);
+    setRows((current) =>
+      current.map((row) => (row.created ? row : { ...row, errors: errors.get(row.id) ?? {} })),
+    );
+    if (errors.size > 0 || users.length === 0) return;
+
+    sendingRef.current = true;
+    setSending(true);
+    try {
+      const answer = await send(users);
+      attempt.current = null;
+      const byId = new Map<number, RowResult>();
+      for (const result of answer.results) {
+        const row = toSend[result.index];
+        if (row) byId.set(row.id, result);
+      }
+      setRows((current) =>
+        current.map((row) => {
+          const result = byId.get(row.id);
+          if (!result) return row;
+          return result.status === 'created'
+            ? { ...row, created: result.user, errors: {} }
+            : { ...row, errors: rowErrorsOf(result.error) };
+        }),
+      );
+      setAnswered(true);
+      if (answer.created > 0)
+        await queryClient.invalidateQueries({ queryKey: usersQueryKey(centreId) });
+    } catch (error) {
+      setRequestProblem(error);
+    } finally {
+      sendingRef.current = false;
+      setSending(false);
+    }
+  };
+
+  const created = rows.filter((row) => row.created);
+  const allDone = rows.length > 0 && created.length === rows.length;
+  const problems: FieldProblem[] = rows.flatMap((row, position) =>
+    (['name', 'email', 'sites', 'row'] as const).flatMap((field) => {
+      const message = row.errors[field];
+      return message
+        ? [{ fieldId: fieldId(row, field), message: `User ${position + 1}: ${message}` }]
+        : [];
+    }),
+  );
+
+  return (
+    <Page title="Add new users">
+      {answered && created.length > 0 ? (
+        <AddedNotice count={created.length} allDone={allDone}>
+          {allDone ? (
+            <p className="added-actions">
+              <Link href={usersPath(centreId)} className="button">
+                Back to Users
+              </Link>
+              <button type="button" className="button secondary" onClick={startAgain}>
+                Add more users
+              </button>
+            </p>
+          ) : null}
+        </AddedNotice>
+      ) : null}
+
+      <ErrorSummary
+        problems={problems}
+        title={
+          answered && created.length > 0
+            ? `${problems.length === 1 ? 'A user' : 'Some users'} could not be added`
+            : 'There is a problem'
+        }
+      />
+
+      {requestProblem ? (
+        <div className="notice error" role="alert">
+          <p>{problemWords(requestProblem)}</p>
+          <p>Select Finish to try again. Nobody will be added twice.</p>
+        </div>
+      ) : null}
+
+      {allDone ? null : (
+        <p className="hint add-users-intro">
+          Enter each user’s name and email address. Tick Admin rights for a School Coordinator, and
+          tick the support sites each user may use. Each user is emailed an invitation with a
+          temporary password.
+        </p>
+      )}
+
+      <form className="add-users-form" onSubmit={finish} noValidate>
+        <div className="user-rows">
+          {rows.map((row, position) =>
+            row.created ? (
+              <DoneRow key={row.id} number={position + 1} user={row.created} />
+            ) : (
+              <UserRowFields
+                key={row.id}
+                row={row}
+                number={position + 1}
+                eligibleSites={eligibleSites}
+                isReadOnly={sending}
+                onChange={(patch) => change(row.id, patch)}
+                onRemove={position > 0 ? () => remove(row.id) : undefined}
+              />
+            ),
+          )}
+        </div>
+
+        {allDone ? null : (
+          <>
+            <div className="add-row-bar">
+              <p className="hint" id="add-row-hint">
+                {rows.length >= maxRows
+                  ? `You have ${maxRows} rows, the most that can be sent at once.`
+                  : `You can add up to ${maxRows} users at a time.`}
+              </p>
+              <button
+                id={addButtonId}
+                type="button"
+                className="button secondary"
+                onClick={add}
+                disabled={rows.length >= maxRows || sending}
+                aria-describedby="add-row-hint"
+              >
+                Add
+              </button>
+            </div>
+            <div className="add-users-actions">
+              <button
+                type="submit"
+                className="button"
+                disabled={sending}
+                aria-describedby={sending ? 'add-users-sending' : undefined}
+              >
+                Finish
+              </button>
+              <Link href={usersPath(centreId)}>Cancel</Link>
+              {sending ? (
+                <span id="add-users-sending" className="hint" role="status">
+                  <span className="spinner" aria-hidden="true" />
+                  Adding users…
+                </span>
+              ) : null}
+            </div>
+          </>
+        )}
+      </form>
+    </Page>
+  );
+}
+
+function AddedNotice({
+  count,
+  allDone,
+  children,
+}: {
+  count: number;
+  allDone: boolean;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  // When every row is done, the notice is the news; otherwise the error summary takes focus.
+  useEffect(() => {
+    if (allDone) ref.current?.focus();
+  }, [allDone]);
+  return (
+    <div ref={ref} className="notice success" tabIndex={-1}>
+      <p className="added-summary" role="status">
+        {count === 1 ? '1 user added.' : `${count} users added.`}{' '}
+        {count === 1
+          ? 'They have been emailed an invitation.'
+          : 'Each has been emailed an invitation.'}
+      </p>
+      {children}
+    </div>
+  );
+}
+
+function DoneRow({ number, user }: { number: number; user: CentreUser }) {
+  const centreId = useCentreId();
+  return (
+    <fieldset className="user-row done">
+      <legend className="user-row-title">User {number}</legend>
+      <p className="user-row-outcome">
+        <span className="done-mark" aria-hidden="true">
+          ✓
+        </span>{' '}
+        Added: <Link href={userPath(centreId, user.userId)}>{user.name}</Link> ({user.email}),{' '}
+        {user.isAdmin ? 'Admin' : 'Teacher'} with{' '}
+        {user.sites.length ? siteListWords(user.sites) : 'no support sites'}. An invitation has been
+        emailed.
+      </p>
+    </fieldset>
+  );
+}
+
+function UserRowFields({
+  row,
+  number,
+  eligibleSites,
+  isReadOnly,
+  onChange,
+  onRemove,
+}: {
+  row: Row;
+  number: number;
+  eligibleSites: Site[];
+  isReadOnly: boolean;
+  onChange(patch: Partial<Row>): void;
+  onRemove: (() => void) | undefined;
+}) {
+  const title = `User ${number}`;
+  return (
+    <fieldset className={Object.keys(row.errors).length ? 'user-row has-error' : 'user-row'}>
+      <legend className="user-row-title">{title}</legend>
+      {row.errors.row ? <p className="field-error user-row-error">{row.errors.row}</p> : null}
+      <div className="user-row-grid">
+        <TextField
+          id={fieldId(row, 'name')}
+          label="Name"
+          value={row.name}
+          onChange={(name) => onChange({ name })}
+          autoComplete="off"
+          error={row.errors.name}
+          isRequired
+          isReadOnly={isReadOnly}
+        />
+        <TextField
+          id={fieldId(row, 'email')}
+          label="Email"
+          type="email"
+          value={row.email}
+          onChange={(email) => onChange({ email })}
+          autoComplete="off"
+          error={row.errors.email}
+          isRequired
+          isReadOnly={isReadOnly}
+        />
+        <div className="user-row-access">
+          <Checkbox
+            isSelected={row.isAdmin}
+            onChange={(isAdmin) => onChange({ isAdmin })}
+            isDisabled={isReadOnly}
+          >
+            Admin rights
+          </Checkbox>
+          {eligibleSites.length ? (
+            <fieldset
+              id={fieldId(row, 'sites')}
+              className="user-row-sites"
+              tabIndex={-1}
+              aria-describedby={row.errors.sites ? `${fieldId(row, 'sites')}-error` : undefined}
+            >
+              <legend className="user-row-sites-title">Support sites</legend>
+              {eligibleSites.map((site) => (
+                <Checkbox
+                  key={site}
+                  isSelected={row.sites.includes(site)}
+                  onChange={(ticked) =>
+                    onChange({
+                      sites: ticked
+                        ? sortSites([...row.sites, site])
+                        : row.sites.filter((s) => s !== site),
+                    })
+                  }
+                  isDisabled={isReadOnly}
+                >
+                  {siteNames[site] ?? site}
+                </Checkbox>
+              ))}
+              {row.errors.sites ? (
+                <p className="field-error" id={`${fieldId(row, 'sites')}-error`}>
+                  {row.errors.sites}
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
+        </div>
+        {onRemove ? (
+          <button
+            type="button"
+            className="button secondary small user-row-remove"
+            onClick={onRemove}
+            disabled={isReadOnly}
+          >
+            Remove<span className="visually-hidden"> {title}</span>
+          </button>
+        ) : null}
+      </div>
+    </fieldset>
+  );
 }

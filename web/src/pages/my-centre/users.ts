@@ -1,0 +1,105 @@
+/**
+ * What the users pages of My Centre share: query keys (so a change on one page refreshes the
+ * others), the guide's words for roles, statuses and sites, and the paths between them.
+ */
+import type { components } from '../../api/schema';
+import { centreQueryKey, siteNames } from './centre';
+
+export type CentreUser = components['schemas']['User'];
+export type Site = components['schemas']['Site'];
+export type UserStatus = CentreUser['status'];
+export type Role = 'admin' | 'teacher';
+export type ProgressionData = components['schemas']['ProgressionData'];
+
+export interface UserFilters {
+  q?: string | undefined;
+  status?: UserStatus | undefined;
+  role?: Role | undefined;
+  site?: Site | undefined;
+}
+
+/**
+ * Everything about a centre's users sits under this key: invalidating it refreshes every
+ * list page and every user page of the centre after any change.
+ */
+export const usersQueryKey = (centreId: string) => [...centreQueryKey(centreId), 'users'] as const;
+
+export const usersListQueryKey = (
+  centreId: string,
+  filters: UserFilters,
+  cursor: string | undefined,
+) => [...usersQueryKey(centreId), 'list', { ...filters, cursor }] as const;
+
+export const userQueryKey = (centreId: string, userId: string) =>
+  [...usersQueryKey(centreId), 'user', userId] as const;
+
+export const usersPath = (centreId: string) => `/centres/${centreId}/users`;
+export const addUsersPath = (centreId: string) => `/centres/${centreId}/users/new`;
+export const userPath = (centreId: string, userId: string) =>
+  `/centres/${centreId}/users/${userId}`;
+
+export const statusLabels: Record<UserStatus, string> = {
+  active: 'Active',
+  invited: 'Invited',
+  suspended: 'Suspended',
+};
+
+export const roleLabels: Record<Role, string> = { admin: 'Admin', teacher: 'Teacher' };
+
+export const roleOf = (user: Pick<CentreUser, 'isAdmin'>): Role =>
+  user.isAdmin ? 'admin' : 'teacher';
+
+/** The guide's order of the support sites, whatever order a list arrives in. */
+export const siteOrder = Object.keys(siteNames) as Site[];
+
+export const sortSites = (sites: readonly Site[]): Site[] =>
+  siteOrder.filter((site) => sites.includes(site));
+
+/** "Cambridge Primary, Cambridge Lower Secondary", or "None". */
+export const siteListWords = (sites: readonly Site[]): string =>
+  sites.length
+    ? sortSites(sites)
+        .map((site) => siteNames[site] ?? site)
+        .join(', ')
+    : 'None';
+
+/**
+ * What a coordinator needs to hear after a suspension: the user's Progression Test data
+ * stays with them until it is transferred (the guide's next step before deleting).
+ */
+export function progressionDataWords(data: Pick<ProgressionData, 'total'>): string {
+  if (data.total === 0) return 'They hold no Progression Test data.';
+  const results =
+    data.total === 1 ? '1 Progression Test result' : `${data.total} Progression Test results`;
+  return `They hold ${results}. Transfer it to another teacher before deleting the user.`;
+}
+
+const statuses = Object.keys(statusLabels) as UserStatus[];
+const roles = Object.keys(roleLabels) as Role[];
+
+/** The list's search and filters, read from the address bar (unknown values are ignored). */
+export function filtersFromSearch(search: string): UserFilters {
+  const params = new URLSearchParams(search);
+  const pick = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+    const value = params.get(name);
+    return value && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+  };
+  const q = params.get('q')?.trim().slice(0, 100);
+  return {
+    q: q || undefined,
+    status: pick('status', statuses),
+    role: pick('role', roles),
+    site: pick('site', siteOrder),
+  };
+}
+
+/** The address of the list with these filters, e.g. `/centres/GB001/users?status=active`. */
+export function usersListHref(centreId: string, filters: UserFilters): string {
+  const params = new URLSearchParams();
+  for (const name of ['q', 'status', 'role', 'site'] as const) {
+    const value = filters[name];
+    if (value) params.set(name, value);
+  }
+  const search = params.toString();
+  return search ? `${usersPath(centreId)}?${search}` : usersPath(centreId);
+}
