@@ -9,7 +9,17 @@
  * replaced as soon as the rows change: a double click or a retry invites nobody twice.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  memo,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Link } from 'wouter';
 import { EmailSchema } from '../../../../functions/core/schemas/common';
 import { NewUserRowSchema } from '../../../../functions/core/schemas/users';
@@ -144,9 +154,15 @@ export default function AddUsersPage() {
   const centreId = useCentreId();
   const centre = useCentre();
   const queryClient = useQueryClient();
-  const eligibleSites = sortSites(centre.data?.eligibleSites ?? []);
+  const eligible = centre.data?.eligibleSites;
+  const eligibleSites = useMemo(() => sortSites(eligible ?? []), [eligible]);
 
   const [rows, setRows] = useState<Row[]>(() => [emptyRow()]);
+  // Read by the row callbacks, which stay the same so that typing re-renders one row of 100.
+  const rowsRef = useRef(rows);
+  useLayoutEffect(() => {
+    rowsRef.current = rows;
+  });
   const [sending, setSending] = useState(false);
   const [requestProblem, setRequestProblem] = useState<unknown>(null);
   const [answered, setAnswered] = useState(false);
@@ -162,8 +178,11 @@ export default function AddUsersPage() {
     setFocusTarget(null);
   }, [focusTarget]);
 
-  const change = (id: number, patch: Partial<Row>) =>
-    setRows((current) => current.map((row) => (row.id === id ? { ...row, ...patch } : row)));
+  const change = useCallback(
+    (id: number, patch: Partial<Row>) =>
+      setRows((current) => current.map((row) => (row.id === id ? { ...row, ...patch } : row))),
+    [],
+  );
 
   const add = () => {
     const row = emptyRow();
@@ -171,12 +190,12 @@ export default function AddUsersPage() {
     setFocusTarget(`user-${row.id}-name`);
   };
 
-  const remove = (id: number) => {
-    const position = rows.findIndex((row) => row.id === id);
-    const before = rows[position - 1];
-    setRows((current) => current.filter((row) => row.id !== id));
+  const remove = useCallback((id: number) => {
+    const current = rowsRef.current;
+    const before = current[current.findIndex((row) => row.id === id) - 1];
+    setRows((latest) => latest.filter((row) => row.id !== id));
     setFocusTarget(before && !before.created ? `user-${before.id}-name` : addButtonId);
-  };
+  }, []);
 
   const startAgain = () => {
     const row = emptyRow();
@@ -314,8 +333,8 @@ export default function AddUsersPage() {
                 number={position + 1}
                 eligibleSites={eligibleSites}
                 isReadOnly={sending}
-                onChange={(patch) => change(row.id, patch)}
-                onRemove={position > 0 ? () => remove(row.id) : undefined}
+                onChange={change}
+                onRemove={position > 0 ? remove : undefined}
               />
             ),
           )}
@@ -409,7 +428,7 @@ function DoneRow({ number, user }: { number: number; user: CentreUser }) {
   );
 }
 
-function UserRowFields({
+const UserRowFields = memo(function UserRowFields({
   row,
   number,
   eligibleSites,
@@ -421,8 +440,8 @@ function UserRowFields({
   number: number;
   eligibleSites: Site[];
   isReadOnly: boolean;
-  onChange(patch: Partial<Row>): void;
-  onRemove: (() => void) | undefined;
+  onChange(id: number, patch: Partial<Row>): void;
+  onRemove: ((id: number) => void) | undefined;
 }) {
   const title = `User ${number}`;
   return (
@@ -434,7 +453,7 @@ function UserRowFields({
           id={fieldId(row, 'name')}
           label="Name"
           value={row.name}
-          onChange={(name) => onChange({ name })}
+          onChange={(name) => onChange(row.id, { name })}
           autoComplete="off"
           error={row.errors.name}
           isRequired
@@ -445,7 +464,7 @@ function UserRowFields({
           label="Email"
           type="email"
           value={row.email}
-          onChange={(email) => onChange({ email })}
+          onChange={(email) => onChange(row.id, { email })}
           autoComplete="off"
           error={row.errors.email}
           isRequired
@@ -454,7 +473,7 @@ function UserRowFields({
         <div className="user-row-access">
           <Checkbox
             isSelected={row.isAdmin}
-            onChange={(isAdmin) => onChange({ isAdmin })}
+            onChange={(isAdmin) => onChange(row.id, { isAdmin })}
             isDisabled={isReadOnly}
           >
             Admin rights
@@ -472,7 +491,7 @@ function UserRowFields({
                   key={site}
                   isSelected={row.sites.includes(site)}
                   onChange={(ticked) =>
-                    onChange({
+                    onChange(row.id, {
                       sites: ticked
                         ? sortSites([...row.sites, site])
                         : row.sites.filter((s) => s !== site),
@@ -495,7 +514,7 @@ function UserRowFields({
           <button
             type="button"
             className="button secondary small user-row-remove"
-            onClick={onRemove}
+            onClick={() => onRemove(row.id)}
             disabled={isReadOnly}
           >
             Remove<span className="visually-hidden"> {title}</span>
@@ -504,4 +523,4 @@ function UserRowFields({
       </div>
     </fieldset>
   );
-}
+});
