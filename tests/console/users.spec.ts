@@ -4,6 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { api, expect, expectAccessible, newCentre, screenshot, signIn, test } from './fixtures.js';
+import { getUser, recordPrimaryResults } from './user-pages-helpers.js';
 import {
   addActiveUsers,
   addUsers,
@@ -204,12 +205,21 @@ test('a coordinator pages through more than 50 users', async ({ page }) => {
 test('a coordinator suspends a user from the list', async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await addUsers(centre, [{ name: 'Ada Lovelace' }]);
-  await addActiveUsers(centre, [{ name: 'Alan Turing', sites: ['primary'] }]);
+  const [alan, barbara] = await addActiveUsers(centre, [
+    { name: 'Alan Turing', sites: ['primary'] },
+    { name: 'Barbara Liskov', sites: ['primary'] },
+  ]);
+  await recordPrimaryResults(centre, barbara?.userId ?? '', 3);
 
   await signIn(page, centre.email);
-  await expect(names(page)).toHaveText(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+  await expect(names(page)).toHaveText([
+    'Ada Lovelace',
+    'Alan Turing',
+    'Barbara Liskov',
+    'Grace Hopper',
+  ]);
   // Only active users can be suspended, and never the coordinator's own account.
-  await expect(page.getByRole('button', { name: /^Suspend user/ })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: /^Suspend user/ })).toHaveCount(2);
   await expect(page.getByRole('button', { name: 'Suspend user Grace Hopper' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Suspend user Ada Lovelace' })).toHaveCount(0);
 
@@ -229,15 +239,27 @@ test('a coordinator suspends a user from the list', async ({ page }) => {
     'Alan Turing has been suspended. They hold no Progression Test data.',
   );
   await expect(notice).toBeFocused();
-  const alan = userRows(page).filter({ hasText: 'Alan Turing' });
-  await expect(alan.getByRole('cell').nth(4)).toHaveText('Suspended');
+  const alanRow = userRows(page).filter({ hasText: 'Alan Turing' });
+  await expect(alanRow.getByRole('cell').nth(4)).toHaveText('Suspended');
   await expect(suspend).toHaveCount(0);
   await expectAccessible(page, 'Users, after the notice');
 
-  const [user] = (
-    await api('GET', `/centres/${centre.centreId}/users?q=turing`, { token: centre.token })
-  ).items;
-  expect(user.status).toBe('suspended');
+  expect((await getUser(centre, alan?.userId ?? '')).status).toBe('suspended');
+
+  // The notice says how much Progression Test data the suspended user still holds.
+  await page.getByRole('button', { name: 'Suspend user Barbara Liskov' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Suspend Barbara Liskov?' })
+    .getByRole('button', { name: 'Yes' })
+    .click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Barbara Liskov has been suspended.' }),
+  ).toHaveText(
+    'Barbara Liskov has been suspended. They hold 3 Progression Test results: transfer them to another teacher before deleting the user.',
+  );
+  await expect(
+    userRows(page).filter({ hasText: 'Barbara Liskov' }).getByRole('cell').nth(4),
+  ).toHaveText('Suspended');
 });
 
 test('the Users page is never blank: no users yet, and a failure to load', async ({ page }) => {

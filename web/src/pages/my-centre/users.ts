@@ -69,9 +69,9 @@ export const siteListWords = (sites: readonly Site[]): string =>
  */
 export function progressionDataWords(data: Pick<ProgressionData, 'total'>): string {
   if (data.total === 0) return 'They hold no Progression Test data.';
-  const results =
-    data.total === 1 ? '1 Progression Test result' : `${data.total} Progression Test results`;
-  return `They hold ${results}. Transfer it to another teacher before deleting the user.`;
+  return data.total === 1
+    ? 'They hold 1 Progression Test result: transfer it to another teacher before deleting the user.'
+    : `They hold ${data.total} Progression Test results: transfer them to another teacher before deleting the user.`;
 }
 
 const statuses = Object.keys(statusLabels) as UserStatus[];
