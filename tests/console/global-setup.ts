@@ -2,10 +2,10 @@
  * One local stack, console included, for every console test: real emulators on free ports.
  * Its addresses reach the test workers through the environment.
  */
-import { startLocalStack } from '../../infra/local/stack.js';
-
 export default async function globalSetup() {
+  // Before the handlers are imported: their logger reads the level once, when it is made.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const { startLocalStack } = await import('../../infra/local/stack.js');
   const stack = await startLocalStack({ freePorts: true, console: true });
   process.env.HUB_TEST_CONSOLE_URL = stack.consoleUrl;
   process.env.HUB_TEST_API_URL = stack.apiUrl;
