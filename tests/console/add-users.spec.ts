@@ -242,6 +242,8 @@ test('after a lost connection, Finish again sends the same key and invites nobod
 test('Add appends rows up to 100; Remove takes one out and the rest are numbered again', async ({
   page,
 }) => {
+  // 98 presses of Add, each checked by Playwright before it clicks: slow on a busy machine.
+  test.setTimeout(150_000);
   await coordinatorOnUsers(page);
   await openAddNewUsers(page);
   const add = page.getByRole('button', { name: 'Add', exact: true });
