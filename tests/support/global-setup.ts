@@ -3,7 +3,6 @@
  * ports, in a temporary folder, stopped when the run ends.
  */
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../../infra/local/stack.js';
 
 export interface HubUnderTest {
   apiUrl: string;
@@ -24,7 +23,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // Before the handlers are imported: their logger reads the level once, when it is made.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const { startLocalStack } = await import('../../infra/local/stack.js');
   const stack = await startLocalStack({ freePorts: true });
   project.provide('hub', {
     apiUrl: stack.apiUrl,
