@@ -12,6 +12,7 @@ import type { Area, RouteEntry } from '../../functions/core/routes.js';
 import { routeList } from '../../functions/core/routes.js';
 import { cors } from '../cors.js';
 import type { LocalAuthorizer } from './authorizer.js';
+import { listenOnLoopback } from './emulators/process.js';
 
 export type AreaHandler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
@@ -275,19 +276,5 @@ export async function startApiServer(options: {
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server, options.port)), server };
 }

@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { consoleSecurityHeaders } from '../console-security-headers.js';
+import { listenOnLoopback } from './emulators/process.js';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const consoleSourceDir = join(projectRoot, 'web');
@@ -173,18 +174,5 @@ export async function startConsoleServer(options: {
     }
     reply(200, contentTypes['.html'] as string, index);
   });
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolvePromise());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+  return listenOnLoopback(server, options.port);
 }

@@ -164,3 +164,17 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/** Starts an http server on 127.0.0.1 (port 0: any free one) and says where it listens. */
+export async function listenOnLoopback(
+  server: Server,
+  port: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return { url: `http://127.0.0.1:${bound}`, stop: () => closeServer(server) };
+}

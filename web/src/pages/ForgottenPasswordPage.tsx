@@ -10,6 +10,7 @@ import { unwrap } from '../api/client';
 import { ErrorSummary, TextField } from '../components/forms';
 import { useApi } from '../session/session';
 import { AuthFrame } from './auth/AuthFrame';
+import { EmailField } from './auth/EmailField';
 import { apiProblems, checkEmail, emailPath, errorFor, type FormProblem } from './auth/problems';
 import { SubmitButton } from './auth/SubmitButton';
 
@@ -51,15 +52,7 @@ export default function ForgottenPasswordPage() {
         Enter the email address you sign in with. We will email you a code to choose a new password.
       </p>
       <form className="form" noValidate onSubmit={submit}>
-        <TextField
-          id="email"
-          label="Email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={setEmail}
-          error={errorFor(problems, 'email')}
-        />
+        <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <div className="form-actions">
           <SubmitButton isPending={send.isPending}>Send code</SubmitButton>
         </div>

@@ -9,6 +9,7 @@ import { unwrap } from '../api/client';
 import { ErrorSummary, TextField } from '../components/forms';
 import { useApi } from '../session/session';
 import { AuthFrame, Notice } from './auth/AuthFrame';
+import { EmailField } from './auth/EmailField';
 import { checkNewPassword, NewPasswordFields, newPasswordPath } from './auth/NewPasswordFields';
 import {
   apiProblems,
@@ -94,15 +95,7 @@ export default function ResetPasswordPage() {
         </Notice>
       ) : null}
       <form className="form" noValidate onSubmit={submit}>
-        <TextField
-          id="email"
-          label="Email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={setEmail}
-          error={errorFor(problems, 'email')}
-        />
+        <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <TextField
           id="code"
           label="Verification code"

@@ -13,6 +13,7 @@ import { ErrorState } from '../components/states';
 import { meQueryKey, useSession } from '../session/session';
 import { type EndReason, tokenStore } from '../session/tokens';
 import { AuthFrame, Notice } from './auth/AuthFrame';
+import { EmailField } from './auth/EmailField';
 import { type Challenge, NewPasswordStep } from './auth/NewPasswordStep';
 import {
   apiProblems,
@@ -124,15 +125,7 @@ function PasswordStep({
         <Notice>{endNotices[endReason]}</Notice>
       ) : null}
       <form className="form" noValidate onSubmit={submit}>
-        <TextField
-          id="email"
-          label="Email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={setEmail}
-          error={errorFor(problems, 'email')}
-        />
+        <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <TextField
           id="password"
           label="Password"
