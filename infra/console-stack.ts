@@ -34,9 +34,10 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { consoleSecurityHeaders } from './console-security-headers.js';
+import { privateBucket } from './private-bucket.js';
 import type { HubSettings } from './settings.js';
 
 /**
@@ -88,9 +89,7 @@ export class ConsoleStack extends Stack {
     // CloudFront's standard logs are delivered with an ACL, so this bucket has ACLs on
     // (the only one); it also takes the console bucket's server access logs.
     const logBucket = new Bucket(this, 'LogBucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+      ...privateBucket,
       objectOwnership: ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -99,9 +98,7 @@ export class ConsoleStack extends Stack {
     // No versioning: every file is rebuilt from git, and a rollback is a redeploy.
     this.bucket = new Bucket(this, 'ConsoleBucket', {
       bucketName: consoleBucketName(),
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+      ...privateBucket,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logBucket,
       serverAccessLogsPrefix: 'console-bucket/',
