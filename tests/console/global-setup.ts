@@ -3,8 +3,9 @@
  * Its addresses reach the test workers through the environment.
  */
 export default async function globalSetup() {
-  // Before the handlers are imported: their logger reads the level once, when it is made.
+  // Before the handlers are imported: their logger and metrics read these once, when made.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const { startLocalStack } = await import('../../infra/local/stack.js');
   const stack = await startLocalStack({ freePorts: true, console: true });
   process.env.HUB_TEST_CONSOLE_URL = stack.consoleUrl;

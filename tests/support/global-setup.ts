@@ -23,8 +23,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  // Before the handlers are imported: their logger reads the level once, when it is made.
+  // Before the handlers are imported: their logger and metrics read these once, when made.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const { startLocalStack } = await import('../../infra/local/stack.js');
   const stack = await startLocalStack({ freePorts: true });
   project.provide('hub', {

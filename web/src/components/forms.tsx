@@ -33,7 +33,10 @@ export function TextField(props: TextFieldProps) {
   return (
     <AriaTextField
       className="field"
-      id={`${props.id}-field`}
+      // React Aria gives the field's id to its input: the id the error summary links to.
+      // (An id on <Input> as well is merged asynchronously, so for a moment the input would
+      // carry the other one and a summary link could miss it.)
+      id={props.id}
       value={props.value}
       onChange={props.onChange}
       type={props.type ?? 'text'}
@@ -52,7 +55,7 @@ export function TextField(props: TextFieldProps) {
           {props.hint}
         </Text>
       ) : null}
-      <Input id={props.id} className="input" />
+      <Input className="input" />
       <FieldError className="field-error">{props.error}</FieldError>
     </AriaTextField>
   );
