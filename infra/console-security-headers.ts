@@ -5,12 +5,18 @@
  * breaks in the Playwright tests too).
  */
 
+/** sha256 of the text of React Aria's `react-aria-pressable-style` element. */
+export const reactAriaPressableStyleHash = 'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o=';
+
 /** The Content-Security-Policy directives; `apiOrigin` is where the console calls the API. */
 export function consoleContentSecurityPolicy(apiOrigin: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    // React Aria adds one <style> of its own (touch-action on pressable elements, against
+    // the tap delay); its hash lets exactly that rule in. A React Aria upgrade that changes
+    // it shows as a CSP violation in the console's browser tests.
+    `style-src 'self' '${reactAriaPressableStyleHash}'`,
     // Pictures are fetched with the user's token and shown from blob: URLs.
     "img-src 'self' blob: data:",
     "font-src 'self'",

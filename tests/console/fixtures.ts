@@ -163,10 +163,34 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
 
-export const test = base.extend({
+export const test = base.extend<{ withoutCspViolations: undefined }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   baseURL: async ({}, use) => {
     await use(stack.consoleUrl);
   },
+  /**
+   * Every test also proves the console runs under its Content-Security-Policy: the page
+   * must not do anything the policy blocks (an inline style or script, eval, a request to
+   * another origin). The page's own `securitypolicyviolation` events are the record:
+   * Chromium logs some violations to the console, but not an eval that the code catches.
+   */
+  withoutCspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      await page.addInitScript({
+        content: `document.addEventListener('securitypolicyviolation', (event) => {
+          console.error('CSP violation: ' + event.violatedDirective + ' blocked ' +
+            (event.blockedURI || 'inline') + ' at ' + event.sourceFile + ':' + event.lineNumber);
+        });`,
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.text().startsWith('CSP violation:'))
+          violations.push(message.text());
+      });
+      await use(undefined);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 export { expect };

@@ -7,7 +7,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { unwrap } from '../api/client';
-import { ErrorSummary, TextField } from '../components/forms';
+import { ErrorSummary } from '../components/forms';
 import { useApi } from '../session/session';
 import { AuthFrame } from './auth/AuthFrame';
 import { EmailField } from './auth/EmailField';

@@ -6,8 +6,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { CentreIdSchema } from '../../../functions/core/schemas/common';
 import { unwrap } from '../api/client';
+import { CentreIdSchema } from '../api/schemas';
 import { Page } from '../app/page';
 import { ErrorSummary, TextField } from '../components/forms';
 import { EmptyState, ErrorState, LoadingState } from '../components/states';

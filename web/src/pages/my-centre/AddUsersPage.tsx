@@ -21,11 +21,10 @@ import {
   useState,
 } from 'react';
 import { Link } from 'wouter';
-import { EmailSchema } from '../../../../functions/core/schemas/common';
-import { NewUserRowSchema } from '../../../../functions/core/schemas/users';
 import { unwrap } from '../../api/client';
 import { ApiProblem, type ProblemDocument, problemWords } from '../../api/problem';
 import type { operations } from '../../api/schema';
+import { EmailSchema, NewUserRowSchema } from '../../api/schemas';
 import { Page } from '../../app/page';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
 import { useApi } from '../../session/session';

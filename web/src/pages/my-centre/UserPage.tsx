@@ -10,9 +10,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import { EmailSchema } from '../../../../functions/core/schemas/common';
 import { unwrap } from '../../api/client';
 import { ApiProblem, isProblem, problemWords } from '../../api/problem';
+import { EmailSchema } from '../../api/schemas';
 import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';

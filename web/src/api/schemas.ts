@@ -1,0 +1,9 @@
+/**
+ * The API's own zod schemas, for forms that check input with the API's rules before
+ * sending it. Import them from here, not from functions/ directly: zod must be configured
+ * for the console's CSP before any schema is made, and ES modules run in import order.
+ */
+import './zod-config';
+
+export { CentreIdSchema, EmailSchema } from '../../../functions/core/schemas/common';
+export { NewUserRowSchema } from '../../../functions/core/schemas/users';
