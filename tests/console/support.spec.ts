@@ -70,9 +70,16 @@ test('support pages through the list of centres and opens one', async ({ page })
   await expectAccessible(page, 'support page, page 2');
   await page.getByRole('button', { name: 'Previous page' }).click();
   await expect(page.getByText('Page 1', { exact: true })).toBeVisible();
-  await expect(rows.locator('td:first-child')).toHaveText(firstPage);
+  await expect(rows).toHaveCount(25);
+  const again = await rows.locator('td:first-child').allTextContents();
+  expect([...again].sort()).toEqual(again);
+  // Other tests create centres meanwhile, and a new one may sort into page 1; but every
+  // centre of the first visit that still sorts within the page is there again.
+  const stillWithin = firstPage.filter((id) => id <= (again.at(-1) ?? ''));
+  expect(stillWithin.length).toBeGreaterThan(0);
+  expect(again).toEqual(expect.arrayContaining(stillWithin));
 
-  const first = firstPage[0] ?? '';
+  const first = again[0] ?? '';
   await page.getByRole('link', { name: first, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/centres/${first}/users$`));
   await expect(page.getByText(`(${first})`)).toBeVisible();
