@@ -230,6 +230,9 @@ test('a coordinator suspends, restores, suspends again and deletes a user withou
 
   await page.getByRole('link', { name: 'Back to Users' }).click();
   await expect(page).toHaveURL(new RegExp(`/centres/${centre.centreId}/users$`));
+  // The Users page itself, not just its address: opening the old link before it has
+  // rendered would leave the user's page (and its "deleted" notice) where it was.
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
 
   // An old link to the deleted user: a designed page, not a blank one.
   await openInApp(page, userPath(centre.centreId, ada.userId));
