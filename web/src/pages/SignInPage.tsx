@@ -30,7 +30,6 @@ const endNotices: Record<EndReason, string> = {
   'signed-out': 'You have signed out.',
   ended:
     'You have been signed out. Sign in again. If your account has been suspended, contact your School Coordinator.',
-  'password-changed': 'Your password has been changed. Sign in with your new password.',
 };
 
 export default function SignInPage() {

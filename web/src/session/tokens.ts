@@ -8,7 +8,7 @@ import type { components } from '../api/schema';
 export type Tokens = components['schemas']['Tokens'];
 
 /** Why the last session ended, in plain words on the sign-in page. */
-export type EndReason = 'ended' | 'password-changed' | 'signed-out';
+export type EndReason = 'ended' | 'signed-out';
 
 interface Held {
   accessToken: string;
