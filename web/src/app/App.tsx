@@ -15,13 +15,15 @@ const SignInPage = lazy(() => import('../pages/SignInPage'));
 const ForgottenPasswordPage = lazy(() => import('../pages/ForgottenPasswordPage'));
 const ResetPasswordPage = lazy(() => import('../pages/ResetPasswordPage'));
 const ProfilePage = lazy(() => import('../pages/ProfilePage'));
-const SupportPage = lazy(() => import('../pages/SupportPage'));
+const SupportArea = lazy(() => import('../pages/support/SupportArea'));
+const SiteArea = lazy(() => import('../pages/sites/SiteArea'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 const MyCentreLayout = lazy(() => import('../pages/my-centre/MyCentreLayout'));
 const UsersPage = lazy(() => import('../pages/my-centre/UsersPage'));
 const AddUsersPage = lazy(() => import('../pages/my-centre/AddUsersPage'));
 const UserPage = lazy(() => import('../pages/my-centre/UserPage'));
 const AuditLogPage = lazy(() => import('../pages/my-centre/AuditLogPage'));
+const ImportUsersPage = lazy(() => import('../pages/my-centre/import/ImportUsersPage'));
 
 const loading = <LoadingState label="Loading the page" />;
 
@@ -49,11 +51,13 @@ function SignedInPages() {
                 <MyCentre />
               </RequireAdministrator>
             </Route>
-            <Route path="/support">
+            <Route path="/support/*?">
               <RequireAdministrator>
-                <SupportPage />
+                <SupportArea />
               </RequireAdministrator>
             </Route>
+            {/* A support site's Teacher and learner management: for its members and coordinators. */}
+            <Route path="/centres/:centreId/sites/:site/*?" component={SiteArea} />
             <Route path="/centres/:centreId/*?">
               <RequireAdministrator>
                 <MyCentreLayout>
@@ -61,6 +65,7 @@ function SignedInPages() {
                     <Switch>
                       <Route path="/centres/:centreId/users" component={UsersPage} />
                       <Route path="/centres/:centreId/users/new" component={AddUsersPage} />
+                      <Route path="/centres/:centreId/users/import" component={ImportUsersPage} />
                       <Route path="/centres/:centreId/users/:userId" component={UserPage} />
                       <Route path="/centres/:centreId/audit" component={AuditLogPage} />
                       <Route path="/centres/:centreId">

@@ -7,7 +7,9 @@ import type { ReactNode } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../session/session';
+import { Avatar, initials } from './Avatar';
 import { siteName } from './page';
+import { SideBar } from './SideBar';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { me, isAdministrator, isSupport, signOut } = useSession();
@@ -45,9 +47,7 @@ export function Layout({ children }: { children: ReactNode }) {
             // Begins with the initials shown, so voice control can say them (WCAG 2.5.3).
             aria-label={`${initials(me?.name)}. User menu for ${me?.name ?? 'you'}`}
           >
-            <span className="avatar" aria-hidden="true">
-              {initials(me?.name)}
-            </span>
+            <Avatar name={me?.name} picturePath="/me/picture" />
           </Button>
           <Popover placement="bottom end" className="menu-popover">
             <Menu
@@ -67,17 +67,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </Popover>
         </MenuTrigger>
       </header>
-      <main id="main" className="main" tabIndex={-1}>
-        {children}
-      </main>
+      <div className="shell">
+        <SideBar />
+        <main id="main" className="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
     </>
   );
-}
-
-function initials(name: string | undefined): string {
-  if (!name) return '·';
-  const parts = name.trim().split(/\s+/);
-  return (
-    (parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')
-  ).toUpperCase();
 }

@@ -6,14 +6,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { unwrap } from '../api/client';
-import { CentreIdSchema } from '../api/schemas';
-import { Page } from '../app/page';
-import { ErrorSummary, TextField } from '../components/forms';
-import { EmptyState, ErrorState, LoadingState } from '../components/states';
-import { useApi, useSession } from '../session/session';
-import { siteNames } from './my-centre/centre';
-import { Pager, useCursorPages } from './my-centre/cursor-pager';
+import { unwrap } from '../../api/client';
+import { CentreIdSchema } from '../../api/schemas';
+import { Page } from '../../app/page';
+import { ErrorSummary, TextField } from '../../components/forms';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useApi, useSession } from '../../session/session';
+import { siteNames } from '../my-centre/centre';
+import { Pager, useCursorPages } from '../my-centre/cursor-pager';
 
 const pageSize = 25;
 

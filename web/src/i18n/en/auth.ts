@@ -1,0 +1,2 @@
+/** Sign in, forgotten password and new-password pages. */
+export const auth = {};

@@ -1,0 +1,2 @@
+/** Import from CSV and Export. */
+export const csv = {};

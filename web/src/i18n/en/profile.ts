@@ -1,0 +1,2 @@
+/** The user's own profile and login details. */
+export const profile = {};

@@ -1,0 +1,2 @@
+/** Customer services: centres and rescuing a coordinator. */
+export const support = {};
