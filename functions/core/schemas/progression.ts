@@ -41,8 +41,7 @@ export const LearnerPatchBodySchema = z
     classGroup: ClassGroupSchema.nullable().optional(),
   })
   .refine(
-    (body) =>
-      body.name !== undefined || body.stage !== undefined || body.classGroup !== undefined,
+    (body) => body.name !== undefined || body.stage !== undefined || body.classGroup !== undefined,
     { message: 'must change at least one of name, stage, classGroup' },
   );
 
