@@ -136,8 +136,8 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
     },
 
     updateLearner: async ({ params, body }) => {
-      await eligibleCentre(params.centreId, params.site);
       if (body.stage !== undefined) assertStage(params.site, body.stage);
+      await eligibleCentre(params.centreId, params.site);
       const learner = await updateLearner(db, params, body, clock().toISOString());
       if (!learner) throw notFound('No such learner');
       return { status: 200, body: publicLearner(learner) };
