@@ -27,13 +27,17 @@ const allCentresPartition = 'CENTRES';
 const centreNamesPartition = 'CENTRE_NAMES';
 const centreNameSortKey = (centre: Pick<Centre, 'name' | 'centreId'>) =>
   `${centre.name.toLowerCase()}#${centre.centreId}`;
+/** A centre's place in the name index (also what scripts/backfill-search-keys.ts writes). */
+export const centreNameIndexKeys = (centre: Pick<Centre, 'name' | 'centreId'>) => ({
+  GSI2PK: centreNamesPartition,
+  GSI2SK: centreNameSortKey(centre),
+});
 
 export const toCentreItem = (centre: Centre): Item => ({
   ...centreKey(centre.centreId),
   GSI1PK: allCentresPartition,
   GSI1SK: centre.centreId,
-  GSI2PK: centreNamesPartition,
-  GSI2SK: centreNameSortKey(centre),
+  ...centreNameIndexKeys(centre),
   type: 'centre',
   ...centre,
 });

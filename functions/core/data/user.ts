@@ -53,6 +53,11 @@ const nameSortKey = (user: Pick<User, 'name' | 'userId'>) =>
  */
 export const peoplePartition = (lowerName: string) =>
   `PEOPLE#${Array.from(lowerName).slice(0, 2).join('')}`;
+/** A centre user's place in the people index (also what scripts/backfill-search-keys.ts writes). */
+export const peopleIndexKeys = (user: Pick<User, 'name' | 'userId'>) => ({
+  GSI4PK: peoplePartition(user.name.toLowerCase()),
+  GSI4SK: nameSortKey(user),
+});
 /** What `q` searches: any part of the name or the email, case-insensitively. */
 export const searchTextOf = (user: Pick<User, 'name' | 'email'>) =>
   `${user.name.toLowerCase()}\n${user.email.toLowerCase()}`;
@@ -69,8 +74,7 @@ export const toUserItem = (user: User): Item => {
           GSI2SK: sortKey,
           GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
           GSI3SK: sortKey,
-          GSI4PK: peoplePartition(user.name.toLowerCase()),
-          GSI4SK: sortKey,
+          ...peopleIndexKeys(user),
           searchText: searchTextOf(user),
         }
       : {}),
