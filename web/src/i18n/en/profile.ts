@@ -47,7 +47,7 @@ export const profile = {
     heading: 'Confirm your new email address',
     sent: (pending: string) => `We have emailed a 6-digit code to ${pending}.`,
     waiting: (current: string) =>
-      `Your email address stays ${current} until you enter the code here. Until then, sign in with ${current}.`,
+      `Until you enter the code here, your email address stays ${current}, and you sign in with it.`,
     code: 'Verification code',
     codeHint: 'The 6 digits from the email, for example 123456.',
     confirm: 'Confirm email address',
