@@ -266,35 +266,6 @@ test('a teacher changes their password by keyboard alone, then their email with 
   await expect(page.getByLabel('Current password')).toHaveCount(0);
   await expectAccessible(page, 'profile, password changed');
 
-  // This session goes on. A call refused now (as the API refuses a revoked token) is answered
-  // by a refresh, which the API still grants this session's refresh token, and one retry.
-  let refused = false;
-  await page.route(
-    (url) => url.pathname.endsWith('/me'),
-    async (route) => {
-      if (refused || route.request().method() !== 'GET') return route.fallback();
-      refused = true;
-      const response = await route.fetch();
-      await route.fulfill({
-        response,
-        status: 401,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
-          code: 'UNAUTHENTICATED',
-          status: 401,
-          title: 'Sign in to continue',
-        }),
-      });
-    },
-  );
-  const refreshed = page.waitForResponse((response) => response.url().endsWith('/auth/refresh'));
-  // Home is the profile, opened afresh: it asks the API who the user is.
-  await page.getByRole('link', { name: 'School Support Hub' }).click();
-  expect((await refreshed).status()).toBe(200);
-  await expectPage(page, 'Your profile');
-  await expect(userMenu(page)).toBeVisible();
-  expect(refused).toBe(true);
-
   // The old password no longer signs in; the new one does.
   const login = (email: string, password: string) =>
     fetch(`${stack.apiUrl}/auth/login`, {
@@ -366,6 +337,36 @@ test('a teacher changes their password by keyboard alone, then their email with 
   await expect(page.getByRole('definition').nth(1)).toHaveText(newEmail);
   await expect(userMenu(page)).toBeVisible();
   await expectAccessible(page, 'profile, email changed');
+
+  // This session went on through both changes, and still does: a call refused now (as the API
+  // refuses a revoked token) is answered by a refresh, which the API still grants this
+  // session's refresh token after its password and email changed, and one retry.
+  let refused = false;
+  await page.route(
+    (url) => url.pathname.endsWith('/me'),
+    async (route) => {
+      if (refused || route.request().method() !== 'GET') return route.fallback();
+      refused = true;
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          code: 'UNAUTHENTICATED',
+          status: 401,
+          title: 'Sign in to continue',
+        }),
+      });
+    },
+  );
+  const refreshed = page.waitForResponse((response) => response.url().endsWith('/auth/refresh'));
+  // Home is the profile, opened afresh: it asks the API who the user is.
+  await page.getByRole('link', { name: 'School Support Hub' }).click();
+  expect((await refreshed).status()).toBe(200);
+  await expectPage(page, 'Your profile');
+  await expect(page.getByRole('definition').nth(1)).toHaveText(newEmail);
+  expect(refused).toBe(true);
 
   // The new email signs in (the other browser, at its sign-in page); the old one no longer does.
   expect((await login(teacher.email, 'Second-Password-77')).status).toBe(401);
