@@ -299,9 +299,7 @@ test('a teacher changes their password by keyboard alone, then their email with 
   await page.getByRole('button', { name: 'Save changes' }).click();
 
   // Waiting for the code: the page says where it went and that nothing has changed yet.
-  await expect(
-    status(page, `We have emailed a 6-digit code to ${newEmail}.`).first(),
-  ).toBeVisible();
+  await expect(status(page, `We have emailed a 6-digit code to ${newEmail}.`)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Confirm your new email address' })).toBeVisible();
   await expect(page.getByText(`your email address stays ${teacher.email}`)).toBeVisible();
   const codeField = page.getByLabel('Verification code');

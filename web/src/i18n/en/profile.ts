@@ -46,8 +46,8 @@ export const profile = {
   pendingEmail: {
     heading: 'Confirm your new email address',
     sent: (pending: string) => `We have emailed a 6-digit code to ${pending}.`,
-    waiting: (current: string) =>
-      `Until you enter the code here, your email address stays ${current}, and you sign in with it.`,
+    waiting: (pending: string, current: string) =>
+      `Your new email address, ${pending}, needs confirming. Until you enter the code we emailed to it, your email address stays ${current}, and you sign in with it.`,
     code: 'Verification code',
     codeHint: 'The 6 digits from the email, for example 123456.',
     confirm: 'Confirm email address',

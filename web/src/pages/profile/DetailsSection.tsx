@@ -340,9 +340,7 @@ function PendingEmail({
     <section className="pending-email" aria-labelledby="pending-email-heading">
       <h3 id="pending-email-heading">{pendingWords.heading}</h3>
       <SectionStatus feedback={feedback} form="pending-email" />
-      <p>
-        {pendingWords.sent(pending)} {pendingWords.waiting(me.email)}
-      </p>
+      <p>{pendingWords.waiting(pending, me.email)}</p>
       <form className="form" onSubmit={confirm} noValidate>
         <ErrorSummary problems={problems} />
         <TextField
