@@ -5,7 +5,6 @@
 export const profile = {
   title: 'Your profile',
   loading: 'Loading your profile',
-  noticeRegion: 'Profile messages',
 
   account: {
     heading: 'Your account',
@@ -35,7 +34,6 @@ export const profile = {
     nameInvalid: (reason: string) => `Your name ${reason}.`,
     enterEmail: 'Enter your email address',
     emailFormat: 'Enter an email address in the correct format, like name@school.org',
-    sameEmail: 'This is already your email address.',
     enterCurrentPassword: 'Enter your current password',
     nothingToSave: 'There are no changes to save.',
     nameSaved: (name: string) => `Your name has been saved: ${name}.`,
