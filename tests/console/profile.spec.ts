@@ -145,6 +145,17 @@ test('a teacher changes their name and picture; their coordinator sees the pictu
   await expect(file).toHaveAttribute('aria-invalid', 'true');
   await expect(file).toHaveAccessibleDescription(new RegExp(notAPicture.replace('.', '\\.')));
   await expectAccessible(page, 'profile, not a picture');
+  // Nor is one over the API's 1 MiB.
+  await file.setInputFiles({
+    name: 'big.png',
+    mimeType: 'image/png',
+    buffer: Buffer.alloc(1.5 * 1024 * 1024),
+  });
+  await expect(
+    summary(page).getByRole('link', {
+      name: 'big.png is 1.5 MB. Choose a picture of 1 MB or smaller.',
+    }),
+  ).toBeVisible();
 
   // One the browser can show but the API refuses (wider than 8192 px): its reason in words.
   await file.setInputFiles({

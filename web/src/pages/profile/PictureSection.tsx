@@ -26,11 +26,11 @@ import { type FeedbackProps, FormActions, problemsOf, SectionStatus } from './fe
 const words = t.profile.picture;
 const fileFieldId = 'picture-file';
 
-/** `1 MB`, `340 KB` (binary units, as the API counts). */
+/** `1 MB`, `1.5 MB`, `340 KB`: binary units, as the API counts, rounded up (never under a limit). */
 export function fileSize(bytes: number): string {
-  if (bytes >= 1024 * 1024)
-    return t.profile.sizes.megabytes(formatNumber(Math.round((bytes / (1024 * 1024)) * 10) / 10));
-  return t.profile.sizes.kilobytes(formatNumber(Math.max(0.1, Math.round(bytes / 102.4) / 10)));
+  const upToTenth = (value: number) => formatNumber(Math.ceil(value * 10) / 10);
+  if (bytes >= 1024 * 1024) return t.profile.sizes.megabytes(upToTenth(bytes / (1024 * 1024)));
+  return t.profile.sizes.kilobytes(upToTenth(bytes / 1024));
 }
 
 const maxSize = fileSize(maxPictureBytes);
