@@ -5,5 +5,13 @@
  */
 import './zod-config';
 
+export { maxPictureBytes } from '../../../functions/core/domain';
+export { pictureTypes } from '../../../functions/core/route-spec';
 export { CentreIdSchema, EmailSchema } from '../../../functions/core/schemas/common';
+export {
+  ChangePasswordBodySchema,
+  ConfirmEmailChangeBodySchema,
+  RequestEmailChangeBodySchema,
+  UpdateMeBodySchema,
+} from '../../../functions/core/schemas/me';
 export { NewUserRowSchema } from '../../../functions/core/schemas/users';
