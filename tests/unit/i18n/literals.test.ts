@@ -18,8 +18,6 @@ const webSrc = path.join(root, 'web/src');
  * branches merge. (The lead removes this list after the merge.)
  */
 const beingMigratedElsewhere = [
-  'web/src/pages/ProfilePage.tsx',
-  'web/src/app/Avatar.tsx',
   'web/src/app/SideBar.tsx',
   'web/src/pages/sites/',
   'web/src/pages/support/',
