@@ -13,6 +13,19 @@ export type ProgressionSite = (typeof progressionSites)[number];
 export const userStatuses = ['invited', 'active', 'suspended'] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
+/** The Progression Test subjects. */
+export const subjects = [
+  'english',
+  'english-as-a-second-language',
+  'mathematics',
+  'science',
+] as const;
+export type Subject = (typeof subjects)[number];
+
+/** What a removal operation does (functions/core/data/operation.ts). */
+export const operationTypes = ['delete', 'offboarding', 'transfer'] as const;
+export type OperationType = (typeof operationTypes)[number];
+
 /**
  * One password policy for Cognito (CDK and the local pool) and for our own checks, so a
  * weak password is refused with WEAK_PASSWORD before Cognito is asked, here and in AWS.

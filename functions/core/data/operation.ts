@@ -6,11 +6,11 @@
 
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { OperationType } from '../domain.js';
 import { type Db, getItem, type Item, put, toAttributes, transactWrite } from './db.js';
 import { userKey } from './user.js';
 
-export const operationTypes = ['delete', 'offboarding', 'transfer'] as const;
-export type OperationType = (typeof operationTypes)[number];
+export { type OperationType, operationTypes } from '../domain.js';
 export type OperationStatus = 'running' | 'succeeded' | 'needs_transfer' | 'failed';
 
 export interface Operation {

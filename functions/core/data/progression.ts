@@ -19,7 +19,7 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { ProgressionSite } from '../domain.js';
+import type { ProgressionSite, Subject } from '../domain.js';
 import { progressionSites } from '../domain.js';
 import {
   type Db,
@@ -51,13 +51,7 @@ export interface Learner {
   updatedAt?: string;
 }
 
-export const subjects = [
-  'english',
-  'english-as-a-second-language',
-  'mathematics',
-  'science',
-] as const;
-export type Subject = (typeof subjects)[number];
+export { type Subject, subjects } from '../domain.js';
 
 export interface ProgressionResult {
   resultId: string;

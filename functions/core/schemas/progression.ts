@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { operationTypes } from '../data/operation.js';
-import { subjects } from '../data/progression.js';
-import { progressionSites, userStatuses } from '../domain.js';
+// Only domain.ts, never data/: the console imports these schemas, and data/ pulls in the AWS SDK.
+import { operationTypes, progressionSites, subjects, userStatuses } from '../domain.js';
 import {
   CentreIdSchema,
   PageQuerySchema,
