@@ -14,6 +14,7 @@
  * keys (the condition on the name fails and is skipped); a learner who received a result
  * meanwhile already has a `resultCount` (only its being above 0 matters: it only grows).
  */
+import { pathToFileURL } from 'node:url';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -144,7 +145,7 @@ async function countResults(db: Db, centreId: string, site: ProgressionSite) {
   return counted;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) {
     console.error('Set TABLE_NAME to the table to backfill');
