@@ -6,4 +6,8 @@
 import './zod-config';
 
 export { CentreIdSchema, EmailSchema } from '../../../functions/core/schemas/common';
+export {
+  LearnerBodySchema,
+  ResultBodySchema,
+} from '../../../functions/core/schemas/progression';
 export { NewUserRowSchema } from '../../../functions/core/schemas/users';

@@ -233,7 +233,8 @@ export const sites = {
     ownResult: 'The result will be recorded as yours.',
     record: 'Record result',
     recording: 'Recording…',
-    recorded: (subject: string, series: string) => `The ${subject} result for ${series} is recorded.`,
+    recorded: (subject: string, series: string) =>
+      `The ${subject} result for ${series} is recorded.`,
     errors: {
       subject: 'Choose a subject',
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,

@@ -20,8 +20,8 @@ import { centreQueryKey } from '../my-centre/centre';
 import NotFoundPage from '../NotFoundPage';
 import LearnerPage from './LearnerPage';
 import LearnersTab from './LearnersTab';
-import { isProgressionSite, type ProgressionSite, siteName, teachersPath } from './site';
 import { Refusal } from './parts';
+import { isProgressionSite, type ProgressionSite, siteName, teachersPath } from './site';
 import TeacherPage from './TeacherPage';
 import TeachersTab from './TeachersTab';
 

@@ -137,7 +137,7 @@ function TeacherDetails({
             <p>{words.notOnSite(name, siteName(site))}</p>
           </div>
         )}
-        <section className="panel" aria-labelledby="details-heading">
+        <section className="panel site-panel" aria-labelledby="details-heading">
           <h2 id="details-heading">{words.detailsHeading}</h2>
           <dl className="details">
             <dt>{words.name}</dt>
@@ -253,13 +253,13 @@ function Removal({
   const words = t.sites.removal;
 
   // Each new step takes focus, so a keyboard or screen-reader user is where the page now is.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focus on each new step
   useEffect(() => {
     if (step.kind !== 'start') stepRef.current?.focus();
   }, [step]);
 
   useEffect(() => {
-    if (total === 0) setStep((current) => (current.kind === 'has-data' ? { kind: 'start' } : current));
+    if (total === 0)
+      setStep((current) => (current.kind === 'has-data' ? { kind: 'start' } : current));
   }, [total]);
 
   /** Where the flow goes once the data is known: transfer first, else suspend, else delete. */
@@ -353,7 +353,7 @@ function Removal({
   };
 
   return (
-    <section className="panel removal-section" aria-labelledby="removal-heading">
+    <section className="panel site-panel removal-section" aria-labelledby="removal-heading">
       <h2 id="removal-heading">{words.heading}</h2>
       {me?.userId === userId ? (
         <p>{words.self}</p>
@@ -368,15 +368,9 @@ function Removal({
               <div className="notice warning">
                 <p>
                   {words.hasData(name, plural(step.counts.total, t.sites.resultsForms))}{' '}
-                  <a
-                    href="#transfer-data"
-                    onClick={(event) => {
-                      event.preventDefault();
-                      onGoToTransfer();
-                    }}
-                  >
+                  <button type="button" className="link-button" onClick={onGoToTransfer}>
                     {words.goToTransfer}
-                  </a>
+                  </button>
                 </p>
               </div>
             ) : step.kind === 'suspend' ? (
@@ -464,7 +458,7 @@ function DeletionProgress({
       heading={name}
     >
       <SiteTabs centreId={centreId} site={site} />
-      <section className="panel" aria-labelledby="deletion-heading">
+      <section className="panel site-panel" aria-labelledby="deletion-heading">
         <h2 id="deletion-heading">{words.heading}</h2>
         {status === 'running' ? (
           <div className="field">

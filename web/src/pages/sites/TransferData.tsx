@@ -4,7 +4,7 @@
  * data, `Select`, then `Transfer data` and `Ok`. The transfer is a workflow on the server:
  * the page follows the operation until it ends and says how many results moved.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type Ref, useEffect, useRef, useState } from 'react';
 import {
   Button,
@@ -35,7 +35,7 @@ import {
   progressionSites,
   type SiteTeacher,
   siteName,
-  siteTeachersKey,
+  useAllSiteTeachers,
 } from './site';
 
 export interface TransferFrom {
@@ -112,7 +112,7 @@ export function TransferData({
       id="transfer-data"
       ref={sectionRef}
       tabIndex={-1}
-      className="panel transfer-section"
+      className="panel site-panel transfer-section"
       aria-labelledby="transfer-heading"
     >
       <h2 id="transfer-heading">{t.sites.transfer.heading}</h2>
@@ -225,9 +225,6 @@ export function TransferData({
   );
 }
 
-/** Up to this many of the site's teachers are read to choose from (100 a page). */
-const candidatePages = 10;
-
 /**
  * The teachers who can receive the data: active, with access to the site (and to every
  * other site that holds some of it), and not the teacher it comes from.
@@ -238,37 +235,22 @@ function useCandidates(
   from: TransferFrom,
   counts: ProgressionData,
 ) {
-  const api = useApi();
-  return useQuery({
-    queryKey: [...siteTeachersKey(centreId, site), 'candidates', from.userId],
-    queryFn: async () => {
-      const found: SiteTeacher[] = [];
-      let cursor: string | undefined;
-      let more = false;
-      for (let page = 0; page < candidatePages; page++) {
-        const answer = unwrap(
-          await api.GET('/centres/{centreId}/sites/{site}/teachers', {
-            params: { path: { centreId, site }, query: { limit: 100, cursor } },
-          }),
-        );
-        found.push(...answer.items);
-        cursor = answer.nextCursor ?? undefined;
-        more = Boolean(cursor);
-        if (!cursor) break;
-      }
-      const needed = progressionSites.filter((held) => counts[held] > 0);
-      return {
-        items: found.filter(
-          (teacher) =>
-            teacher.status === 'active' &&
-            teacher.userId !== from.userId &&
-            teacher.sites.includes(site) &&
-            needed.every((held) => teacher.sites.includes(held)),
-        ),
-        more,
-      };
+  const teachers = useAllSiteTeachers(centreId, site);
+  const needed = progressionSites.filter((held) => counts[held] > 0);
+  if (!teachers.data) return teachers;
+  return {
+    ...teachers,
+    data: {
+      items: teachers.data.items.filter(
+        (teacher) =>
+          teacher.status === 'active' &&
+          teacher.userId !== from.userId &&
+          teacher.sites.includes(site) &&
+          needed.every((held) => teacher.sites.includes(held)),
+      ),
+      more: teachers.data.more,
     },
-  });
+  };
 }
 
 function TransferPicker({

@@ -3,7 +3,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useRoute } from 'wouter';
 import { Page } from '../../app/page';
 import { formatNumber, t } from '../../i18n';
-import { type ProgressionSite, siteName, learnersPath, teachersPath } from './site';
+import { learnersPath, type ProgressionSite, siteName, teachersPath } from './site';
 
 function Tab({ href, children }: { href: string; children: ReactNode }) {
   const [active] = useRoute(`${href}/*?`);
@@ -157,5 +157,61 @@ export function Refusal({ title, children }: { title: string; children: ReactNod
         </p>
       </div>
     </Page>
+  );
+}
+
+/** A native select in the form pattern: visible label, hint, and the error beside it. */
+export function SelectField({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+  placeholder,
+  hint,
+  error,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  options: readonly (readonly [string, string])[];
+  /** The empty first option ("Choose a stage"), when nothing is chosen yet. */
+  placeholder?: string;
+  hint?: string;
+  error?: string | undefined;
+}) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={id}
+        className="input"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }

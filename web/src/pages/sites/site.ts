@@ -109,3 +109,33 @@ export function useCanManage() {
 
 /** A fresh key per request body, kept while the same body is retried. */
 export const newIdempotencyKey = () => crypto.randomUUID();
+
+/** Up to this many of the site's teachers are read where every one is needed (100 a page). */
+const teacherPages = 10;
+
+/**
+ * Every teacher of the site (up to 1,000), for choosing one: the receiver of a transfer, the
+ * owner of a result, and the names beside results.
+ */
+export function useAllSiteTeachers(centreId: string, site: ProgressionSite, enabled = true) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...siteTeachersKey(centreId, site), 'all'],
+    queryFn: async () => {
+      const items: SiteTeacher[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < teacherPages; page++) {
+        const answer = unwrap(
+          await api.GET('/centres/{centreId}/sites/{site}/teachers', {
+            params: { path: { centreId, site }, query: { limit: 100, cursor } },
+          }),
+        );
+        items.push(...answer.items);
+        cursor = answer.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+      return { items, more: Boolean(cursor) };
+    },
+    enabled,
+  });
+}
