@@ -359,7 +359,7 @@ function TransferPicker({
                       textValue={teacher.name}
                       className="picker-item"
                     >
-                      <span className="picker-name">{teacher.name}</span>
+                      <span className="picker-name">{teacher.name}</span>{' '}
                       <span className="picker-email">{teacher.email}</span>
                     </ListBoxItem>
                   )}
