@@ -103,6 +103,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(rows(page)).toHaveCount(2);
   await expect(rows(page).filter({ hasText: 'Mary Anning' })).toContainText('4B');
   await expectAccessible(page, 'Learners tab with learners');
+  await screenshot(page, 'sites-learners-tab');
 
   // A learner's results: record two owned by Ada, one refused first.
   await page.getByRole('link', { name: 'Mary Anning' }).click();
@@ -141,6 +142,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(spring).toContainText('30 / 50');
   await expect(spring).toContainText('Ada Lovelace');
   await expectAccessible(page, 'learner page with results');
+  await screenshot(page, 'sites-learner-page');
 
   // Teachers: Ada now owns both results; her name and her pencil both open her page.
   await page.getByRole('link', { name: 'Teachers' }).click();
@@ -222,6 +224,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(transfer.getByRole('progressbar')).toHaveCount(0);
   await expect(page.getByText('Ada Lovelace holds no more data')).toBeVisible();
   await expectAccessible(page, 'teacher page, transfer complete');
+  await screenshot(page, 'sites-transfer-complete');
 
   // Now Delete leads through Suspend user and Delete, on this page.
   await page.getByRole('button', { name: 'Delete' }).click();
@@ -233,6 +236,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(page.getByText('Ada Lovelace has been suspended.')).toBeVisible();
   await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expectAccessible(page, 'teacher page, suspended');
+  await screenshot(page, 'sites-teacher-suspended');
   await page.getByRole('button', { name: 'Delete' }).click();
   await deleteDialog.getByRole('button', { name: 'Yes' }).click();
   await expect(
@@ -289,4 +293,5 @@ test('a teacher sees only their own site in the side bar, and is refused another
   const heading = await page.getByRole('heading', { level: 1 }).boundingBox();
   expect(bar && heading && bar.y + bar.height <= heading.y).toBe(true);
   await expectAccessible(page, 'narrow screen');
+  await screenshot(page, 'sites-narrow-refusal');
 });
