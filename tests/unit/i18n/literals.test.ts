@@ -20,8 +20,6 @@ const webSrc = path.join(root, 'web/src');
 const beingMigratedElsewhere = [
   'web/src/pages/ProfilePage.tsx',
   'web/src/app/Avatar.tsx',
-  'web/src/app/SideBar.tsx',
-  'web/src/pages/sites/',
   'web/src/pages/support/',
   'web/src/pages/my-centre/UsersPage.tsx',
   'web/src/pages/my-centre/AddUsersPage.tsx',

@@ -63,7 +63,7 @@ function SiteEntry({
   href: string;
   current: boolean;
 }) {
-  const name = t.sites.names[site];
+  const name = t.common.sites[site];
   const headingId = `side-bar-${site}`;
   return (
     <nav className="side-bar-site" aria-labelledby={headingId}>

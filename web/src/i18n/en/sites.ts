@@ -1,7 +1,5 @@
 /** The Primary and Lower Secondary support sites: Teacher and learner management. */
 export const sites = {
-  /** The support sites by their short names, as the guide says them. */
-  names: { primary: 'Primary', 'lower-secondary': 'Lower Secondary' },
   management: 'Teacher and learner management',
 
   sideBar: {
@@ -32,16 +30,10 @@ export const sites = {
     coordinatorsOnlyTitle: 'Coordinators only',
     coordinatorsOnly:
       'Only your School Coordinator can manage a teacher’s account and their Progression Test data.',
-    startPage: 'Go to the start page',
     yourSites: 'Your support sites',
   },
 
-  pager: {
-    label: (what: string) => `Pages of ${what}`,
-    page: (number: string) => `Page ${number}`,
-    previous: 'Previous page',
-    next: 'Next page',
-  },
+  pagerLabel: (what: string) => `Pages of ${what}`,
 
   teachers: {
     addNew: 'Add new',
@@ -253,6 +245,4 @@ export const sites = {
     mathematics: 'Mathematics',
     science: 'Science',
   },
-
-  errorSummary: 'There is a problem',
 };

@@ -204,7 +204,7 @@ function Results({
               <caption>
                 {page.items.length
                   ? words.resultsCaption(formatNumber(first), formatNumber(last))
-                  : t.sites.pager.page(formatNumber(pages.pageNumber))}
+                  : t.common.pager.page(formatNumber(pages.pageNumber))}
               </caption>
               <thead>
                 <tr>
@@ -406,7 +406,7 @@ function RecordResult({
     <section className="panel site-panel site-form-panel" aria-labelledby="record-heading">
       <h2 id="record-heading">{words.recordHeading}</h2>
       <form className="form" onSubmit={submit} noValidate>
-        <ErrorSummary problems={problems} title={t.sites.errorSummary} />
+        <ErrorSummary problems={problems} title={t.common.thereIsAProblem} />
         {record.isError && !problems.length ? (
           <div className="notice error" role="alert">
             <p>{problemWords(record.error)}</p>

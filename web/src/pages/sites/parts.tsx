@@ -58,15 +58,15 @@ export function SitePager({
 }) {
   if (pageNumber === 1 && !nextCursor) return null;
   return (
-    <nav className="pager" aria-label={t.sites.pager.label(what)}>
-      <span className="pager-page">{t.sites.pager.page(formatNumber(pageNumber))}</span>
+    <nav className="pager" aria-label={t.sites.pagerLabel(what)}>
+      <span className="pager-page">{t.common.pager.page(formatNumber(pageNumber))}</span>
       <button
         type="button"
         className="button secondary small"
         onClick={onPrevious}
         disabled={pageNumber === 1 || isBusy}
       >
-        {t.sites.pager.previous}
+        {t.common.pager.previousPage}
       </button>
       <button
         type="button"
@@ -74,7 +74,7 @@ export function SitePager({
         onClick={() => nextCursor && onNext(nextCursor)}
         disabled={!nextCursor || isBusy}
       >
-        {t.sites.pager.next}
+        {t.common.pager.nextPage}
       </button>
     </nav>
   );
@@ -153,7 +153,7 @@ export function Refusal({ title, children }: { title: string; children: ReactNod
       <div className="state state-empty site-refusal">
         {children}
         <p>
-          <Link href="/">{t.sites.refusal.startPage}</Link>
+          <Link href="/">{t.common.goToStart}</Link>
         </p>
       </div>
     </Page>

@@ -37,7 +37,7 @@ export const stageList = (site: ProgressionSite) => {
 
 export const subjects = Object.keys(t.sites.subjects) as Subject[];
 
-export const siteName = (site: ProgressionSite) => t.sites.names[site];
+export const siteName = (site: ProgressionSite) => t.common.sites[site];
 
 /**
  * The support sites with Teacher and learner management that a user may use: their own
