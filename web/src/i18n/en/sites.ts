@@ -3,7 +3,6 @@ export const sites = {
   management: 'Teacher and learner management',
 
   sideBar: {
-    label: 'Support sites',
     /** Said after the visible link text, so the two sites' links differ for a screen reader. */
     linkSuffix: (site: string) => ` (${site})`,
   },
@@ -30,7 +29,6 @@ export const sites = {
     coordinatorsOnlyTitle: 'Coordinators only',
     coordinatorsOnly:
       'Only your School Coordinator can manage a teacher’s account and their Progression Test data.',
-    yourSites: 'Your support sites',
   },
 
   pagerLabel: (what: string) => `Pages of ${what}`,
@@ -100,7 +98,6 @@ export const sites = {
     done: (moved: string, to: string) => `Transfer complete: ${moved} to ${to}.`,
     failed: (moved: string) =>
       `The transfer could not finish (${moved} before it stopped). Nothing else was changed; try again.`,
-    nothingToMove: 'There is no Progression Test data to transfer.',
     deleteNext: (name: string) => `${name} holds no more data: you can now delete them below.`,
     // The picker
     dialogTitle: 'Select a teacher to transfer data to',
@@ -192,7 +189,6 @@ export const sites = {
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,
       classGroup: 'The class must be 50 characters or fewer',
     },
-    open: (name: string) => `Open ${name}`,
   },
 
   learner: {
