@@ -18,8 +18,6 @@ const webSrc = path.join(root, 'web/src');
  * branches merge. (The lead removes this list after the merge.)
  */
 const beingMigratedElsewhere = [
-  'web/src/pages/ProfilePage.tsx',
-  'web/src/app/Avatar.tsx',
   'web/src/pages/support/',
   'web/src/pages/my-centre/UsersPage.tsx',
   'web/src/pages/my-centre/AddUsersPage.tsx',
