@@ -33,7 +33,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
     addUser(centre, { name: 'Ada Lovelace', sites: ['primary'], accept: true }),
     addUser(centre, { name: 'Bea Tan', sites: ['primary'], accept: true }),
     // Neither may receive data: one has not signed in yet, the other teaches elsewhere.
-    addUser(centre, { name: 'Beatrice Invited', sites: ['primary'] }),
+    addUser(centre, { name: 'Beatrice Tanner', sites: ['primary'] }),
     addUser(centre, { name: 'Bernard Secondary', sites: ['lower-secondary'], accept: true }),
   ]);
   if (!ada || !bea) throw new Error('no teachers');
@@ -67,7 +67,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   const adaRow = rows(page).filter({ hasText: 'Ada Lovelace' });
   await expect(adaRow).toContainText(ada.email);
   await expect(adaRow).toContainText('Active');
-  await expect(rows(page).filter({ hasText: 'Beatrice Invited' })).toContainText('Invited');
+  await expect(rows(page).filter({ hasText: 'Beatrice Tanner' })).toContainText('Invited');
   // Only the site's own teachers are listed.
   await expect(rows(page).filter({ hasText: 'Bernard Secondary' })).toHaveCount(0);
   await expectAccessible(page, 'Teachers tab');
@@ -104,6 +104,21 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(rows(page).filter({ hasText: 'Mary Anning' })).toContainText('4B');
   await expectAccessible(page, 'Learners tab with learners');
   await screenshot(page, 'sites-learners-tab');
+
+  // Edit a learner in a dialog: only what changed is sent.
+  await page.getByRole('button', { name: 'Edit Alan Turing' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Alan Turing' });
+  await expect(edit.getByLabel('Name')).toHaveValue('Alan Turing');
+  await expectAccessible(page, 'edit learner dialog');
+  await edit.getByLabel('Name').fill('Alan M. Turing');
+  await edit.getByLabel('Stage').selectOption('3');
+  await edit.getByLabel('Class').fill('3A');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'The changes to Alan M. Turing have been saved.' }),
+  ).toBeVisible();
+  await expect(edit).toHaveCount(0);
+  await expect(rows(page).filter({ hasText: 'Alan M. Turing' })).toContainText('3A');
 
   // A learner's results: record two owned by Ada, one refused first.
   await page.getByRole('link', { name: 'Mary Anning' }).click();
@@ -144,11 +159,43 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expectAccessible(page, 'learner page with results');
   await screenshot(page, 'sites-learner-page');
 
+  // A learner with results cannot be removed, and the page says why; one without can.
+  await page.getByRole('link', { name: 'Back to Learners' }).click();
+  await page.getByRole('button', { name: 'Remove Mary Anning' }).click();
+  const removeMary = page.getByRole('alertdialog', { name: 'Remove Mary Anning?' });
+  await expectAccessible(page, 'remove learner dialog');
+  await removeMary.getByRole('button', { name: 'Ok' }).click();
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: 'Mary Anning cannot be removed: they have Progression Test results' }),
+  ).toBeVisible();
+  await expectAccessible(page, 'learner removal refused');
+  await page.getByRole('button', { name: 'Remove Alan M. Turing' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Remove Alan M. Turing?' })
+    .getByRole('button', { name: 'Ok' })
+    .click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Alan M. Turing has been removed.' }),
+  ).toBeVisible();
+  await expect(rows(page)).toHaveCount(1);
+
   // Teachers: Ada now owns both results; her name and her pencil both open her page.
   await page.getByRole('link', { name: 'Teachers' }).click();
   await expect(rows(page).filter({ hasText: 'Ada Lovelace' }).getByRole('cell').nth(2)).toHaveText(
     '2',
   );
+  // Find the user: the search and the status filter are the API's.
+  await page.getByLabel('Search', { exact: true }).fill('TAN');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(rows(page)).toHaveCount(2);
+  await page.getByLabel('Status').selectOption('active');
+  await expect(rows(page)).toHaveText([/Bea Tan/]);
+  await expectAccessible(page, 'Teachers tab, searched');
+  await page.getByLabel('Search', { exact: true }).fill('lovelace');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(rows(page)).toHaveText([/Ada Lovelace/]);
   await page.getByRole('link', { name: 'Ada Lovelace', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
   await page.getByRole('link', { name: 'Back to Teachers' }).click();
@@ -191,7 +238,7 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(list.getByText('No teacher matches your search.')).toBeVisible();
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');
-  await page.keyboard.type('bea');
+  await page.keyboard.type('tan');
   await expect(list.getByRole('option')).toHaveText([/^Bea Tan/]);
   await tabTo(page, list.getByRole('option', { name: 'Bea Tan' }));
   await page.keyboard.press('Space');

@@ -43,28 +43,12 @@ function useLearner(centreId: string, site: ProgressionSite, learnerId: string) 
   const api = useApi();
   return useQuery({
     queryKey: learnerKey(centreId, site, learnerId),
-    // TODO(i10): GET …/learners/{learnerId} once it is on main; until then, find them in the list.
-    queryFn: async () => {
-      let cursor: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const answer = unwrap(
-          await api.GET('/centres/{centreId}/sites/{site}/learners', {
-            params: { path: { centreId, site }, query: { limit: 100, cursor } },
-          }),
-        );
-        const found = answer.items.find((item) => item.learnerId === learnerId);
-        if (found) return found;
-        cursor = answer.nextCursor ?? undefined;
-        if (!cursor) break;
-      }
-      throw new ApiProblem(404, {
-        type: 'about:blank',
-        title: 'Not found',
-        status: 404,
-        detail: '',
-        code: 'NOT_FOUND',
-      });
-    },
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/centres/{centreId}/sites/{site}/learners/{learnerId}', {
+          params: { path: { centreId, site, learnerId } },
+        }),
+      ),
   });
 }
 

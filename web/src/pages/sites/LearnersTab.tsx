@@ -5,10 +5,12 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
+import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { Link } from 'wouter';
 import { unwrap } from '../../api/client';
-import { ApiProblem, problemWords } from '../../api/problem';
+import { ApiProblem, isProblem, problemWords } from '../../api/problem';
 import { Page } from '../../app/page';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, type FieldProblem } from '../../components/forms';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { formatNumber, t } from '../../i18n';
@@ -20,7 +22,7 @@ import {
   LearnerFields,
   type LearnerValues,
 } from './learner-form';
-import { FocusedNotice, SitePager, SiteTabs, useCursors } from './parts';
+import { BinIcon, FocusedNotice, PencilIcon, SitePager, SiteTabs, useCursors } from './parts';
 import {
   type Learner,
   learnerKey,
@@ -40,7 +42,36 @@ export default function LearnersTab() {
   const queryClient = useQueryClient();
   const pages = useCursors();
   const [notice, setNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Learner | null>(null);
+  const [removing, setRemoving] = useState<Learner | null>(null);
   const name = siteName(site);
+  const changed = () => queryClient.invalidateQueries({ queryKey: learnersKey(centreId, site) });
+
+  const remove = useMutation({
+    mutationFn: async (learner: Learner) => {
+      unwrap(
+        await api.DELETE('/centres/{centreId}/sites/{site}/learners/{learnerId}', {
+          params: { path: { centreId, site, learnerId: learner.learnerId } },
+        }),
+      );
+      return learner;
+    },
+    onSuccess: (learner) => {
+      setNotice(t.sites.learners.removed(learner.name));
+      queryClient.removeQueries({ queryKey: learnerKey(centreId, site, learner.learnerId) });
+      // The page may now be empty: start again from the first.
+      if (page?.items.length === 1) pages.previous();
+      return changed();
+    },
+    onError: (error, learner) =>
+      setFailure(
+        isProblem(error, 'LEARNER_HAS_RESULTS')
+          ? t.sites.learners.hasResults(learner.name)
+          : problemWords(error),
+      ),
+    onSettled: () => setRemoving(null),
+  });
 
   const learners = useQuery({
     queryKey: [...learnersKey(centreId, site), 'page', { cursor: pages.cursor }],
@@ -61,6 +92,11 @@ export default function LearnersTab() {
     <Page title={t.sites.learnersTitle(name)} heading={t.sites.heading(name)}>
       <SiteTabs centreId={centreId} site={site} />
       {notice ? <FocusedNotice key={notice}>{notice}</FocusedNotice> : null}
+      {failure ? (
+        <div className="notice error" role="alert">
+          <p>{failure}</p>
+        </div>
+      ) : null}
       {learners.isPending ? (
         <LoadingState label={words.loading} />
       ) : learners.isError && !page ? (
@@ -91,6 +127,9 @@ export default function LearnersTab() {
                   <th scope="col">{words.name}</th>
                   <th scope="col">{words.stage}</th>
                   <th scope="col">{words.classGroup}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{words.actions}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -111,6 +150,33 @@ export default function LearnersTab() {
                     </th>
                     <td>{formatNumber(learner.stage)}</td>
                     <td>{learner.classGroup ?? ''}</td>
+                    <td className="site-actions">
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={words.edit(learner.name)}
+                        onClick={() => {
+                          setNotice(null);
+                          setFailure(null);
+                          setEditing(learner);
+                        }}
+                      >
+                        <PencilIcon />
+                      </button>
+                      <button
+                        type="button"
+                        className="icon-button danger"
+                        aria-label={words.remove(learner.name)}
+                        onClick={() => {
+                          setNotice(null);
+                          setFailure(null);
+                          remove.reset();
+                          setRemoving(learner);
+                        }}
+                      >
+                        <BinIcon />
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -126,6 +192,37 @@ export default function LearnersTab() {
           />
         </div>
       ) : null}
+
+      {editing ? (
+        <EditLearner
+          centreId={centreId}
+          site={site}
+          learner={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            setNotice(saved ? t.sites.learners.saved(saved.name) : t.sites.learners.noChanges);
+            if (saved) {
+              queryClient.setQueryData(learnerKey(centreId, site, saved.learnerId), saved);
+              return changed();
+            }
+          }}
+        />
+      ) : null}
+      <ConfirmDialog
+        isOpen={removing !== null}
+        onOpenChange={(open) => {
+          if (!open) setRemoving(null);
+        }}
+        title={t.sites.learners.removeTitle(removing?.name ?? '')}
+        confirmLabel={t.common.ok}
+        cancelLabel={t.common.cancel}
+        danger
+        isPending={remove.isPending}
+        onConfirm={() => removing && remove.mutate(removing)}
+      >
+        <p>{t.sites.learners.removeBody(removing?.name ?? '')}</p>
+      </ConfirmDialog>
 
       <AddLearner
         centreId={centreId}
@@ -212,7 +309,7 @@ function AddLearner({
     <section className="panel site-panel site-form-panel" aria-labelledby="add-learner-heading">
       <h2 id="add-learner-heading">{words.addHeading}</h2>
       <form className="form" onSubmit={submit} noValidate>
-        <ErrorSummary problems={problems} title={t.sites.errorSummary} />
+        <ErrorSummary problems={problems} title={t.common.thereIsAProblem} />
         {add.isError && !problems.length ? (
           <div className="notice error" role="alert">
             <p>{problemWords(add.error)}</p>
@@ -232,5 +329,105 @@ function AddLearner({
         </div>
       </form>
     </section>
+  );
+}
+
+/** A learner's name, stage and class, changed in a dialog; only what changed is sent. */
+function EditLearner({
+  centreId,
+  site,
+  learner,
+  onClose,
+  onSaved,
+}: {
+  centreId: string;
+  site: ProgressionSite;
+  learner: Learner;
+  onClose(): void;
+  /** The learner as saved, or null when nothing had changed. */
+  onSaved(learner: Learner | null): void;
+}) {
+  const api = useApi();
+  const [values, setValues] = useState<LearnerValues>({
+    name: learner.name,
+    stage: String(learner.stage),
+    classGroup: learner.classGroup ?? '',
+  });
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const words = t.sites.learners;
+  const prefix = 'edit-learner';
+
+  const save = useMutation({
+    mutationFn: async (body: { name?: string; stage?: number; classGroup?: string | null }) =>
+      unwrap(
+        await api.PATCH('/centres/{centreId}/sites/{site}/learners/{learnerId}', {
+          params: { path: { centreId, site, learnerId: learner.learnerId } },
+          body,
+        }),
+      ),
+    onSuccess: (saved) => onSaved(saved),
+    onError: (error) => setProblems(learnerProblemsOf(error, site, values, prefix)),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.reset();
+    const checked = checkLearner(site, values, prefix);
+    if (checked.problems) {
+      setProblems(checked.problems);
+      return;
+    }
+    setProblems([]);
+    const { body } = checked;
+    const changes: { name?: string; stage?: number; classGroup?: string | null } = {};
+    if (body.name !== learner.name) changes.name = body.name;
+    if (body.stage !== learner.stage) changes.stage = body.stage;
+    if ((body.classGroup ?? null) !== (learner.classGroup ?? null))
+      changes.classGroup = body.classGroup ?? null;
+    if (Object.keys(changes).length === 0) {
+      onSaved(null);
+      return;
+    }
+    save.mutate(changes);
+  };
+
+  return (
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen
+      isDismissable={!save.isPending}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      <Modal className="modal">
+        <Dialog className="dialog">
+          <Heading slot="title">{words.editTitle(learner.name)}</Heading>
+          <form className="form" onSubmit={submit} noValidate>
+            <ErrorSummary problems={problems} title={t.common.thereIsAProblem} />
+            {save.isError && !problems.length ? (
+              <div className="notice error" role="alert">
+                <p>{problemWords(save.error)}</p>
+              </div>
+            ) : null}
+            <LearnerFields
+              site={site}
+              prefix={prefix}
+              values={values}
+              onChange={setValues}
+              problems={problems}
+            />
+            <div className="dialog-actions">
+              <Button className="button secondary" onPress={onClose} isDisabled={save.isPending}>
+                {t.common.cancel}
+              </Button>
+              <Button type="submit" className="button" isDisabled={save.isPending}>
+                {save.isPending ? words.saving : words.save}
+              </Button>
+            </div>
+          </form>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
   );
 }

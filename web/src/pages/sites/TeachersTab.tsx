@@ -4,6 +4,7 @@
  * Add new users) and open a teacher by their name or the pencil on the right.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { unwrap } from '../../api/client';
 import { Page } from '../../app/page';
@@ -11,8 +12,15 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { formatNumber, t } from '../../i18n';
 import { useApi, useSession } from '../../session/session';
 import { addUsersPath } from '../my-centre/users';
-import { BreakableEmail, PencilIcon, SitePager, SiteTabs, useCursors } from './parts';
-import { siteName, siteTeachersKey, teacherPath, useCanManage, useSiteParams } from './site';
+import { BreakableEmail, PencilIcon, SelectField, SitePager, SiteTabs, useCursors } from './parts';
+import {
+  type SiteTeacher,
+  siteName,
+  siteTeachersKey,
+  teacherPath,
+  useCanManage,
+  useSiteParams,
+} from './site';
 
 const pageSize = 50;
 
@@ -22,14 +30,23 @@ export default function TeachersTab() {
   const { me } = useSession();
   const canManage = useCanManage();
   const pages = useCursors();
+  const [filters, setFilters] = useState<TeacherFilters>({});
+  const filtered = Boolean(filters.q || filters.status);
   const name = siteName(site);
+  const apply = (next: TeacherFilters) => {
+    setFilters(next);
+    pages.reset();
+  };
 
   const teachers = useQuery({
-    queryKey: [...siteTeachersKey(centreId, site), 'page', { cursor: pages.cursor }],
+    queryKey: [...siteTeachersKey(centreId, site), 'page', { cursor: pages.cursor, ...filters }],
     queryFn: async () =>
       unwrap(
         await api.GET('/centres/{centreId}/sites/{site}/teachers', {
-          params: { path: { centreId, site }, query: { cursor: pages.cursor, limit: pageSize } },
+          params: {
+            path: { centreId, site },
+            query: { cursor: pages.cursor, limit: pageSize, ...filters },
+          },
         }),
       ),
     placeholderData: keepPreviousData,
@@ -51,13 +68,25 @@ export default function TeachersTab() {
       }
     >
       <SiteTabs centreId={centreId} site={site} />
+      <TeacherSearch key={JSON.stringify(filters)} filters={filters} onApply={apply} />
       {teachers.isPending ? (
         <LoadingState label={t.sites.teachers.loading} />
       ) : teachers.isError && !page ? (
         <ErrorState error={teachers.error} retry={() => teachers.refetch()} />
       ) : page && page.items.length === 0 && pages.pageNumber === 1 ? (
         <EmptyState>
-          {canManage ? t.sites.teachers.noneCoordinator : t.sites.teachers.none}
+          {filtered ? (
+            <>
+              {t.sites.teachers.noMatches}{' '}
+              <button type="button" className="link-button" onClick={() => apply({})}>
+                {t.sites.teachers.clear}
+              </button>
+            </>
+          ) : canManage ? (
+            t.sites.teachers.noneCoordinator
+          ) : (
+            t.sites.teachers.none
+          )}
         </EmptyState>
       ) : page ? (
         <div className="site-results">
@@ -141,5 +170,71 @@ export default function TeachersTab() {
         </div>
       ) : null}
     </Page>
+  );
+}
+
+type TeacherStatus = SiteTeacher['status'];
+interface TeacherFilters {
+  q?: string;
+  status?: TeacherStatus;
+}
+const statuses = Object.keys(t.sites.statuses) as TeacherStatus[];
+
+/** "Find the user": a search on any part of the name or email, and the status. */
+function TeacherSearch({
+  filters,
+  onApply,
+}: {
+  filters: TeacherFilters;
+  onApply(filters: TeacherFilters): void;
+}) {
+  const [text, setText] = useState(filters.q ?? '');
+  const words = t.sites.teachers;
+  const typed = (): TeacherFilters => {
+    const q = text.trim().slice(0, 100);
+    return { ...filters, q: q || undefined };
+  };
+  return (
+    <search aria-label={words.searchLandmark}>
+      <form
+        className="filters site-filters"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          onApply(typed());
+        }}
+      >
+        <div className="field site-search">
+          <label htmlFor="teachers-q">{words.search}</label>
+          <p className="hint" id="teachers-q-hint">
+            {words.searchHint}
+          </p>
+          <div className="site-search-row">
+            <input
+              id="teachers-q"
+              className="input"
+              type="search"
+              maxLength={100}
+              autoComplete="off"
+              aria-describedby="teachers-q-hint"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+            />
+            <button type="submit" className="button">
+              {words.searchButton}
+            </button>
+          </div>
+        </div>
+        <SelectField
+          id="teachers-status"
+          label={words.statusFilter}
+          value={filters.status ?? ''}
+          onChange={(status) =>
+            onApply({ ...typed(), status: (status || undefined) as TeacherStatus | undefined })
+          }
+          placeholder={words.allStatuses}
+          options={statuses.map((status) => [status, t.sites.statuses[status]] as const)}
+        />
+      </form>
+    </search>
   );
 }

@@ -4,7 +4,7 @@
  * data, `Select`, then `Transfer data` and `Ok`. The transfer is a workflow on the server:
  * the page follows the operation until it ends and says how many results moved.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Ref, useEffect, useRef, useState } from 'react';
 import {
   Button,
@@ -35,7 +35,7 @@ import {
   progressionSites,
   type SiteTeacher,
   siteName,
-  useAllSiteTeachers,
+  siteTeachersKey,
 } from './site';
 
 export interface TransferFrom {
@@ -226,31 +226,57 @@ export function TransferData({
 }
 
 /**
- * The teachers who can receive the data: active, with access to the site (and to every
- * other site that holds some of it), and not the teacher it comes from.
+ * The teachers who can receive the data: active (the API's `status` filter), with access to
+ * the site (and to every other site that holds some of it), and not the teacher it comes
+ * from; `q` is the API's search on any part of the name or email.
  */
 function useCandidates(
   centreId: string,
   site: ProgressionSite,
   from: TransferFrom,
   counts: ProgressionData,
+  q: string,
 ) {
-  const teachers = useAllSiteTeachers(centreId, site);
+  const api = useApi();
   const needed = progressionSites.filter((held) => counts[held] > 0);
-  if (!teachers.data) return teachers;
-  return {
-    ...teachers,
-    data: {
-      items: teachers.data.items.filter(
-        (teacher) =>
-          teacher.status === 'active' &&
-          teacher.userId !== from.userId &&
-          teacher.sites.includes(site) &&
-          needed.every((held) => teacher.sites.includes(held)),
-      ),
-      more: teachers.data.more,
+  return useQuery({
+    queryKey: [...siteTeachersKey(centreId, site), 'candidates', from.userId, { q }],
+    queryFn: async () => {
+      const answer = unwrap(
+        await api.GET('/centres/{centreId}/sites/{site}/teachers', {
+          params: {
+            path: { centreId, site },
+            query: { status: 'active', limit: candidateLimit, ...(q ? { q } : {}) },
+          },
+        }),
+      );
+      return {
+        items: answer.items.filter(
+          (teacher) =>
+            teacher.status === 'active' &&
+            teacher.userId !== from.userId &&
+            teacher.sites.includes(site) &&
+            needed.every((held) => teacher.sites.includes(held)),
+        ),
+        more: Boolean(answer.nextCursor),
+      };
     },
-  };
+    // While a new search runs, the list stays rather than flashing away.
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The first this-many matches are offered; more are found by typing more of the name. */
+const candidateLimit = 50;
+
+/** The value, once it has stopped changing for `ms` (a search per pause, not per key). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }
 
 function TransferPicker({
@@ -273,14 +299,11 @@ function TransferPicker({
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<string | null>(initial?.userId ?? null);
   const [problem, setProblem] = useState<string | null>(null);
-  const candidates = useCandidates(centreId, site, from, counts);
-  const words = search.trim().toLocaleLowerCase();
-  const shown = (candidates.data?.items ?? []).filter(
-    (teacher) =>
-      !words ||
-      teacher.name.toLocaleLowerCase().includes(words) ||
-      teacher.email.toLocaleLowerCase().includes(words),
-  );
+  const q = useSettled(search.trim().slice(0, 100), 250);
+  const candidates = useCandidates(centreId, site, from, counts, q);
+  const shown = candidates.data?.items ?? [];
+  // With no search, an empty list means nobody at all can receive the data.
+  const nobody = !q && !candidates.isPlaceholderData && shown.length === 0;
 
   const choose = () => {
     const teacher = shown.find((candidate) => candidate.userId === selected);
@@ -328,13 +351,15 @@ function TransferPicker({
           ) : (
             <>
               <p className="visually-hidden" aria-live="polite">
-                {candidates.data.items.length === 0
-                  ? t.sites.transfer.noCandidates
-                  : shown.length === 0
-                    ? t.sites.transfer.noMatches
-                    : plural(shown.length, t.sites.transfer.matches)}
+                {candidates.isPlaceholderData
+                  ? t.sites.transfer.loadingCandidates
+                  : nobody
+                    ? t.sites.transfer.noCandidates
+                    : shown.length === 0
+                      ? t.sites.transfer.noMatches
+                      : plural(shown.length, t.sites.transfer.matches)}
               </p>
-              {candidates.data.items.length === 0 ? (
+              {nobody ? (
                 <p className="state state-empty">{t.sites.transfer.noCandidates}</p>
               ) : (
                 <ListBox
