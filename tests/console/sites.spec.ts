@@ -325,6 +325,26 @@ test('a teacher sees only their own site in the side bar, and is refused another
   await expect(page.getByRole('link', { name: /^Edit / })).toHaveCount(0);
   await expectAccessible(page, 'Teachers tab, as a teacher');
 
+  // A teacher's own results are theirs: no teacher to choose.
+  await page.getByRole('link', { name: 'Learners', exact: true }).click();
+  await page.getByLabel('Name').fill('Tom Thumb');
+  await page.getByLabel('Stage').selectOption('1');
+  await page.getByRole('button', { name: 'Add learner' }).click();
+  await page.getByRole('link', { name: 'Tom Thumb' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Tom Thumb' })).toBeVisible();
+  await expect(page.getByLabel('Teacher', { exact: true })).toHaveCount(0);
+  await expect(page.getByText('The result will be recorded as yours.')).toBeVisible();
+  await page.getByLabel('Subject').selectOption({ label: 'Science' });
+  await page.getByLabel('Series').fill('Spring 2026');
+  await page.getByLabel('Score', { exact: true }).fill('12');
+  await page.getByLabel('Max score').fill('20');
+  await page.getByRole('button', { name: 'Record result' }).click();
+  await expect(rows(page).filter({ hasText: 'Spring 2026' })).toContainText('Ada Lovelace');
+  await expectAccessible(page, 'learner page, as a teacher');
+  // Their Teacher page on the site is the coordinator's.
+  await openInApp(page, `/centres/${centre.centreId}/sites/primary/teachers/${teacher.userId}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Coordinators only' })).toBeVisible();
+
   await openInApp(page, `/centres/${centre.centreId}/sites/lower-secondary/teachers`);
   await expect(
     page.getByRole('heading', { level: 1, name: 'No access to Lower Secondary' }),

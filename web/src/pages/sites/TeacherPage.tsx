@@ -123,6 +123,11 @@ function TeacherDetails({
   useEffect(() => {
     if (counts.total > 0) setTransferShown(true);
   }, [counts.total]);
+  // A link to `…#transfer-data` (the guide's "select 'transfer data'" from the School Support
+  // Hub) lands on the section itself.
+  useEffect(() => {
+    if (window.location.hash === '#transfer-data') transferRef.current?.focus();
+  }, []);
   const words = t.sites.teacher;
 
   return (
