@@ -155,6 +155,7 @@ export default function LearnersTab() {
                         type="button"
                         className="icon-button"
                         aria-label={words.edit(learner.name)}
+                        title={words.edit(learner.name)}
                         onClick={() => {
                           setNotice(null);
                           setFailure(null);
@@ -167,6 +168,7 @@ export default function LearnersTab() {
                         type="button"
                         className="icon-button danger"
                         aria-label={words.remove(learner.name)}
+                        title={words.remove(learner.name)}
                         onClick={() => {
                           setNotice(null);
                           setFailure(null);

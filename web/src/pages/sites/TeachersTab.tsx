@@ -148,6 +148,7 @@ export default function TeachersTab() {
                             href={href}
                             className="icon-button"
                             aria-label={t.sites.teachers.edit(teacher.name)}
+                            title={t.sites.teachers.edit(teacher.name)}
                           >
                             <PencilIcon />
                           </Link>

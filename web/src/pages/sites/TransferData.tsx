@@ -98,6 +98,13 @@ export function TransferData({
     onSettled: () => setConfirming(false),
   });
 
+  // The button that started it is gone while it runs: focus goes to the progress instead.
+  const progressRef = useRef<HTMLDivElement>(null);
+  const operationId = transfer?.operationId;
+  useEffect(() => {
+    if (operationId) progressRef.current?.focus();
+  }, [operationId]);
+
   // When the workflow ends, every count of both teachers (here and in My Centre) is stale.
   useEffect(() => {
     if (!status || status === 'running') return;
@@ -127,21 +134,23 @@ export function TransferData({
         </p>
       ) : null}
 
-      {status === 'running' ? (
-        <div className="field transfer-progress">
-          <label htmlFor="transfer-progress">{t.sites.transfer.progressLabel}</label>
-          <progress id="transfer-progress" className="progress" />
-        </div>
-      ) : null}
-      <div role="status" className="transfer-status">
+      <div ref={progressRef} tabIndex={-1} className="transfer-progress-area">
         {status === 'running' ? (
-          <p>{t.sites.transfer.running(from.name, toName)}</p>
-        ) : status === 'succeeded' ? (
-          <p className="notice success">
-            {t.sites.transfer.done(plural(moved, t.sites.transfer.moved), toName)}
-            {counts.total === 0 ? ` ${t.sites.transfer.deleteNext(from.name)}` : ''}
-          </p>
+          <div className="field transfer-progress">
+            <label htmlFor="transfer-progress">{t.sites.transfer.progressLabel}</label>
+            <progress id="transfer-progress" className="progress" />
+          </div>
         ) : null}
+        <div role="status" className="transfer-status">
+          {status === 'running' ? (
+            <p>{t.sites.transfer.running(from.name, toName)}</p>
+          ) : status === 'succeeded' ? (
+            <p className="notice success">
+              {t.sites.transfer.done(plural(moved, t.sites.transfer.moved), toName)}
+              {counts.total === 0 ? ` ${t.sites.transfer.deleteNext(from.name)}` : ''}
+            </p>
+          ) : null}
+        </div>
       </div>
       {status === 'failed' || status === 'needs_transfer' ? (
         <div className="notice error" role="alert">
