@@ -257,7 +257,15 @@ export default function ImportUsersPage() {
     setOutcomes(new Map());
     setRefusal(null);
     setStep('choose');
+    setFocusInput(true);
   };
+  // Back to choosing a file: the button pressed is gone, the file input is where to go on.
+  const [focusInput, setFocusInput] = useState(false);
+  useEffect(() => {
+    if (!focusInput) return;
+    document.getElementById(fileInputId)?.focus();
+    setFocusInput(false);
+  }, [focusInput]);
 
   const report: ReportRow[] = useMemo(
     () =>
@@ -271,16 +279,17 @@ export default function ImportUsersPage() {
       })),
     [file, outcomes],
   );
+  const refusalProblems = useMemo(
+    () => (refusal ? [{ fieldId: fileInputId, message: refusal }] : []),
+    [refusal],
+  );
   const sentCount = validRows.filter((row) => outcomes.has(row.line)).length;
 
   return (
     <Page title={w.title}>
       {step === 'choose' || step === 'preview' ? (
         <>
-          <ErrorSummary
-            title={w.file.refusedTitle}
-            problems={refusal ? [{ fieldId: fileInputId, message: refusal }] : []}
-          />
+          <ErrorSummary title={w.file.refusedTitle} problems={refusalProblems} />
           <FormatHelp eligibleSites={eligibleSites} />
           <section className="import-section" aria-labelledby="import-choose-title">
             <h2 id="import-choose-title">{w.chooseTitle}</h2>
