@@ -19,6 +19,7 @@ import {
   chunksOf,
   decodeFile,
   type ImportRow,
+  importLimits,
   readAdmin,
   readImport,
   readSites,
@@ -207,15 +208,15 @@ describe('each row, checked as the API checks it', () => {
   const problems = (row: ImportRow | undefined) => row?.problems ?? [];
 
   it('reads admin as yes/no or true/false in any case; empty is no', () => {
-    expect(['yes', 'YES', 'True', 'y'].map(readAdmin)).toEqual([true, true, true, true]);
-    expect(['no', 'No', 'FALSE', '', ' n '].map(readAdmin)).toEqual([
+    expect(['yes', 'YES', 'True', ' true '].map(readAdmin)).toEqual([true, true, true, true]);
+    expect(['no', 'No', 'FALSE', '', ' no '].map(readAdmin)).toEqual([
       false,
       false,
       false,
       false,
       false,
     ]);
-    expect(readAdmin('maybe')).toBeUndefined();
+    expect(['maybe', 'y', '1'].map(readAdmin)).toEqual([undefined, undefined, undefined]);
   });
 
   it('reads sites by id or by the guide name, separated by semicolons', () => {
@@ -279,9 +280,11 @@ describe('each row, checked as the API checks it', () => {
 });
 
 describe('sending', () => {
-  it('chunks at most 100 rows, in order', () => {
+  it('chunks at most 100 rows (50 by default), in order', () => {
     const items = Array.from({ length: 250 }, (_, n) => n);
-    const chunks = chunksOf(items);
+    expect(importLimits.chunkSize).toBeLessThanOrEqual(100);
+    expect(chunksOf(items).map((chunk) => chunk.length)).toEqual([50, 50, 50, 50, 50]);
+    const chunks = chunksOf(items, 100);
     expect(chunks.map((chunk) => chunk.length)).toEqual([100, 100, 50]);
     expect(chunks.flat()).toEqual(items);
     expect(chunksOf([])).toEqual([]);
@@ -297,6 +300,10 @@ describe('sending', () => {
     expect(await chunkKey('GB002', 'digest', 0, body)).not.toBe(key);
     expect(await chunkKey('GB001', 'other', 0, body)).not.toBe(key);
     expect(await chunkKey('GB001', 'digest', 0, `${body} `)).not.toBe(key);
+    // A new generation (after a key stuck "in progress") is a new key, the same every time.
+    const next = await chunkKey('GB001', 'digest', 0, body, 1);
+    expect(next).not.toBe(key);
+    expect(await chunkKey('GB001', 'digest', 0, body, 1)).toBe(next);
   });
 
   const failure = (status: number, code: string, retryAfterSeconds?: number): Attempt<string> => ({
@@ -308,6 +315,7 @@ describe('sending', () => {
   });
   const options = (waits: number[], goOn = () => true) => ({
     tries: 4,
+    inProgressWaits: 3,
     backoffMs: (n: number) => 1_000 * 2 ** (n - 1),
     maxWaitMs: 30_000,
     sleep: async (ms: number) => {
@@ -357,6 +365,24 @@ describe('sending', () => {
     expect(
       await withRetries(async () => failure(409, 'IDEMPOTENCY_CONFLICT', 2), options([])),
     ).toMatchObject({ tries: 4 });
+  });
+
+  it('waits through "still in progress" answers without counting them as failures', async () => {
+    const waits: number[] = [];
+    const answers = [
+      failure(500, 'INTERNAL'),
+      failure(409, 'IDEMPOTENCY_CONFLICT', 2),
+      failure(409, 'IDEMPOTENCY_CONFLICT', 2),
+      failure(409, 'IDEMPOTENCY_CONFLICT', 2),
+      failure(503, 'SERVICE_UNAVAILABLE'),
+      failure(409, 'IDEMPOTENCY_CONFLICT', 2),
+    ];
+    const result = await withRetries(
+      async () => answers.shift() ?? { ok: true, value: 'replayed' },
+      { ...options(waits), inProgressWaits: 10 },
+    );
+    expect(result).toEqual({ ok: true, value: 'replayed', tries: 7 });
+    expect(waits).toEqual([1_000, 2_000, 2_000, 2_000, 2_000, 2_000]);
   });
 
   it('caps a long Retry-After and stops when told to', async () => {

@@ -21,7 +21,7 @@ export const csv = {
     admin:
       'admin: yes for a School Coordinator with admin rights, no (or empty) for a teacher. True and false are read too, in any letter case.',
     sites: (names: string) =>
-      `sites: the support sites the user may use, separated by semicolons, for example primary;lower-secondary. Leave it empty for none. Your centre’s sites: ${names}.`,
+      `sites: the support sites the user may use, separated by semicolons, for example primary;lower-secondary (the sites’ names, such as Cambridge Primary, are read too). Leave it empty for none. Your centre’s sites: ${names}.`,
     noSites: 'sites: leave it empty. Your centre has no support sites.',
     limits: (rows: string, size: string) =>
       `At most ${rows} users in one file, and at most ${size} MB.`,
@@ -151,7 +151,8 @@ export const csv = {
     existsReplayed: 'Already added by an earlier import of this file.',
     notSentStopped: 'You stopped the import before this user was sent.',
     notSentLeft: 'The import stopped before this user was sent.',
-    notSentBecause: (reason: string) => `${reason} Select Send to try again.`,
+    notSentBecause: (reason: string) =>
+      `${reason} Some of these users may have been added already: send them again, or import the file again, to find out. Nobody is added twice.`,
     csvHeader: {
       line: 'line',
       name: 'name',

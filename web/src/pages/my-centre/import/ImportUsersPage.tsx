@@ -28,6 +28,7 @@ import {
   defaultRetry,
   type ImportRow,
   importLimits,
+  isInProgress,
   type NewUser,
   type Outcome,
   outcomeWords,
@@ -53,6 +54,8 @@ interface LoadedFile {
 interface Chunk {
   index: number;
   key: string;
+  /** Raised after the key stayed "in progress" too long (see chunkKey). */
+  generation: number;
   users: NewUser[];
   lines: number[];
   /** Sent at least once from this page: a replayed answer is then this page's own work. */
@@ -84,6 +87,8 @@ export default function ImportUsersPage() {
   const [outcomes, setOutcomes] = useState<ReadonlyMap<number, Outcome>>(new Map());
   const [stopping, setStopping] = useState(false);
   const chunks = useRef<Chunk[]>([]);
+  const fileRef = useRef<LoadedFile | null>(null);
+  fileRef.current = file;
   const stopRef = useRef(false);
   const mounted = useRef(true);
   useEffect(() => {
@@ -133,7 +138,7 @@ export default function ImportUsersPage() {
 
   /** Sends the chunks not yet done, one request at a time. */
   const run = async () => {
-    if (!file) return;
+    if (!fileRef.current) return;
     stopRef.current = false;
     setStopping(false);
     setStep('importing');
@@ -151,6 +156,15 @@ export default function ImportUsersPage() {
       }
       const triedBefore = chunk.tried;
       chunk.tried = true;
+      const file = fileRef.current;
+      if (!file) return;
+      chunk.key = await chunkKey(
+        centreId,
+        file.digest,
+        chunk.index,
+        JSON.stringify({ users: chunk.users }),
+        chunk.generation,
+      );
       const answer = await withRetries((tryNumber) => sendChunk(chunk, tryNumber), {
         ...defaultRetry,
         shouldGoOn: goOn,
@@ -187,6 +201,9 @@ export default function ImportUsersPage() {
         }
         record(settled);
       } else {
+        // Its first request may still have added users: a new key next time finds them as
+        // EMAIL_TAKEN rather than waiting on the stuck one for a day.
+        if (isInProgress(answer)) chunk.generation++;
         const reason = stopRef.current
           ? w.report.notSentStopped
           : w.report.notSentBecause(problemWords(answer.error));
@@ -238,16 +255,15 @@ export default function ImportUsersPage() {
     const users = validRows.map((row) => row.user as NewUser);
     const lines = validRows.map((row) => row.line);
     const lineChunks = chunksOf(lines);
-    chunks.current = await Promise.all(
-      chunksOf(users).map(async (part, index) => ({
-        index,
-        key: await chunkKey(centreId, file.digest, index, JSON.stringify({ users: part })),
-        users: part,
-        lines: lineChunks[index] ?? [],
-        tried: false,
-        done: false,
-      })),
-    );
+    chunks.current = chunksOf(users).map((part, index) => ({
+      index,
+      key: '',
+      generation: 0,
+      users: part,
+      lines: lineChunks[index] ?? [],
+      tried: false,
+      done: false,
+    }));
     await run();
   };
 

@@ -7,7 +7,8 @@
  * The file's format (also the page's help text):
  * - the first line names the columns `name`, `email`, `admin`, `sites`, in any order and any
  *   letter case; every one must be there. Other columns (`status`, from an Export) are ignored.
- * - `admin`: yes or no (true or false also; empty is no; any letter case).
+ * - `admin`: yes or no (true or false also; empty is no; any letter case); anything else is
+ *   a problem on that row, not a guess.
  * - `sites`: support sites separated by `;`, e.g. `primary;lower-secondary` (the guide's names,
  *   `Cambridge Primary`, are read too); empty is none.
  */
@@ -25,8 +26,13 @@ export const importLimits = {
   maxRows: 1_000,
   /** 1 MiB: a thousand rows of the longest names and emails fit in half of it. */
   maxBytes: 1024 * 1024,
-  /** The API takes at most 100 rows in one request. */
-  chunkSize: 100,
+  /**
+   * Rows in one request. The API takes 100, but invites them four at a time inside a Lambda
+   * that has 10 seconds: 100 rows take 5 to 10 s, too near that edge (a request cut short
+   * leaves its Idempotency-Key "in progress"). 50 rows take half as long; 1,000 rows are 20
+   * requests.
+   */
+  chunkSize: 50,
 };
 
 type Column = (typeof columns)[number];
@@ -134,8 +140,8 @@ export function readImport(text: string, eligibleSites: readonly Site[]): ReadRe
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-const yes = ['yes', 'true', 'y'];
-const no = ['no', 'false', 'n', ''];
+const yes = ['yes', 'true'];
+const no = ['no', 'false', ''];
 
 export function readAdmin(value: string): boolean | undefined {
   const word = value.trim().toLowerCase();
@@ -250,8 +256,15 @@ export async function chunkKey(
   fileDigest: string,
   index: number,
   body: string,
+  /**
+   * Raised only when a chunk's key stayed "in progress" for minutes: a request cut short by
+   * the Lambda's timeout leaves it so for the API's 24 hours. A new key is then safe: users
+   * that request had added come back as EMAIL_TAKEN ("already exists").
+   */
+  generation = 0,
 ): Promise<string> {
-  return `csv-${await sha256Hex(`${centreId}\n${fileDigest}\n${index}\n${body}`)}`;
+  const chunk = generation ? `${index}:${generation}` : `${index}`;
+  return `csv-${await sha256Hex(`${centreId}\n${fileDigest}\n${chunk}\n${body}`)}`;
 }
 
 /** One try at a request, as the sender sees it. */
@@ -266,9 +279,14 @@ export type Attempt<T> =
     };
 
 export interface RetryOptions {
-  /** Tries in all, the first included. */
+  /** Failed tries in all, the first included (answers "still in progress" not counted). */
   tries: number;
-  /** The wait before try n+1 (n from 1) when the answer names none. */
+  /**
+   * How many "still in progress" answers (409 IDEMPOTENCY_CONFLICT with Retry-After) to wait
+   * through: the first request is still running on the server, and its answer will come.
+   */
+  inProgressWaits: number;
+  /** The wait after the n-th failure (n from 1) when the answer names none. */
   backoffMs(n: number): number;
   /** The longest wait a Retry-After may ask for. */
   maxWaitMs: number;
@@ -279,6 +297,8 @@ export interface RetryOptions {
 
 export const defaultRetry: RetryOptions = {
   tries: 4,
+  // Two minutes at the API's Retry-After of 2 s: a Lambda has 10 s, API Gateway 30 s.
+  inProgressWaits: 60,
   backoffMs: (n) => 1_000 * 2 ** (n - 1),
   maxWaitMs: 30_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -298,19 +318,32 @@ export function isRetryable(attempt: Extract<Attempt<unknown>, { ok: false }>): 
   );
 }
 
+export const isInProgress = (attempt: Attempt<unknown>) =>
+  !attempt.ok && attempt.code === 'IDEMPOTENCY_CONFLICT' && attempt.retryAfterSeconds !== undefined;
+
 /** Sends until it works, a few times with backoff (or the answer's Retry-After), then gives up. */
 export async function withRetries<T>(
   send: (tryNumber: number) => Promise<Attempt<T>>,
   options: RetryOptions = defaultRetry,
 ): Promise<Attempt<T> & { tries: number }> {
+  let failures = 0;
+  let waits = 0;
   for (let tryNumber = 1; ; tryNumber++) {
     const attempt = await send(tryNumber);
-    if (attempt.ok || !isRetryable(attempt) || tryNumber >= options.tries || !options.shouldGoOn())
+    if (isInProgress(attempt)) waits++;
+    else failures++;
+    if (
+      attempt.ok ||
+      !isRetryable(attempt) ||
+      failures >= options.tries ||
+      waits > options.inProgressWaits ||
+      !options.shouldGoOn()
+    )
       return { ...attempt, tries: tryNumber };
     const wait =
       attempt.retryAfterSeconds !== undefined
         ? Math.min(attempt.retryAfterSeconds * 1_000, options.maxWaitMs)
-        : options.backoffMs(tryNumber);
+        : options.backoffMs(failures);
     await options.sleep(wait);
     if (!options.shouldGoOn()) return { ...attempt, tries: tryNumber };
   }
