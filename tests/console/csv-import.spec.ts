@@ -23,6 +23,8 @@ const csvFile = (name: string, text: string, mimeType = 'text/csv') => ({
   buffer: Buffer.from(text, 'utf8'),
 });
 
+const usersUrl = (url: URL) => /\/centres\/[^/]+\/users$/.test(url.pathname);
+
 const downloaded = async (download: Download) => readFile(await download.path(), 'utf8');
 
 /** Holds the matching requests until `release` is called, so a test can see what runs meanwhile. */
@@ -35,11 +37,11 @@ async function holdRequests(page: Page, match: (url: URL, method: string) => boo
     if (match(new URL(route.request().url()), route.request().method())) await gate;
     await route.fallback();
   };
-  await page.route((url) => /\/centres\/[^/]+\/users$/.test(url.pathname), handler);
+  await page.route(usersUrl, handler);
   return {
     release: async () => {
       release();
-      await page.unroute((url) => /\/centres\/[^/]+\/users$/.test(url.pathname), handler);
+      await page.unroute(usersUrl, handler);
     },
   };
 }
@@ -134,9 +136,45 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
   await expect(bodyRows).toHaveCount(2);
   expect(posts).toHaveLength(0);
 
+  // The service is busy four times running: the request is retried, then its users are
+  // reported as not sent, to be sent again with the same key.
+  let refusedPosts = 0;
+  const busy = async (route: Route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    refusedPosts++;
+    await route.fulfill({
+      status: 503,
+      headers: {
+        'access-control-allow-origin': '*',
+        'access-control-expose-headers': 'retry-after',
+        'content-type': 'application/problem+json',
+        'retry-after': '0',
+      },
+      body: JSON.stringify({
+        title: 'Service Unavailable',
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+      }),
+    });
+  };
+  await page.route(usersUrl, busy);
+  await page.getByRole('button', { name: 'Import 28 users' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Import report' })).toBeFocused();
+  const outcome = page.getByRole('status').filter({ hasText: 'added' });
+  await expect(outcome).toContainText('No user was added.');
+  await expect(outcome).toContainText('28 users were not sent.');
+  const report = page.getByRole('table', { name: 'What happened to each line of the file' });
+  const reportRows = report.getByRole('row').filter({ has: page.getByRole('cell') });
+  await expect(reportRows.nth(0)).toContainText(
+    'Not sent: The service is busy. Nothing was changed; try again in a moment.',
+  );
+  await expectAccessible(page, 'Import from CSV, users not sent');
+  expect(refusedPosts).toBe(4);
+  await page.unroute(usersUrl, busy);
+
   // Importing: a progress bar with its value, while the request is held on its way.
   const held = await holdRequests(page, (_url, method) => method === 'POST');
-  await page.getByRole('button', { name: 'Import 28 users' }).click();
+  await page.getByRole('button', { name: 'Send the 28 users not sent' }).click();
   const progress = page.getByRole('progressbar', { name: 'Users sent' });
   await expect(progress).toHaveAttribute('aria-valuenow', '0');
   await expect(progress).toHaveAttribute('aria-valuemax', '28');
@@ -147,12 +185,9 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
 
   // The report: every line of the file, what became of it.
   await expect(page.getByRole('heading', { level: 2, name: 'Import report' })).toBeFocused();
-  const outcome = page.getByRole('status').filter({ hasText: 'added' });
   await expect(outcome).toContainText('27 users added. Each has been emailed an invitation.');
   await expect(outcome).toContainText('1 already exists.');
   await expect(outcome).toContainText('2 rows were not imported because of problems in the file.');
-  const report = page.getByRole('table', { name: 'What happened to each line of the file' });
-  const reportRows = report.getByRole('row').filter({ has: page.getByRole('cell') });
   await expect(reportRows).toHaveCount(30);
   await expect(reportRows.nth(0)).toContainText('Added: Invitation emailed');
   await expect(reportRows.nth(27)).toContainText('Not imported: not-an-email is not an email');
@@ -160,9 +195,11 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
     'Already exists: An account already uses this email address.',
   );
   await expectAccessible(page, 'Import from CSV, report');
-  expect(posts).toHaveLength(1);
+  // Four refused tries and the one that went through, all with the same key.
+  expect(posts).toHaveLength(5);
   const firstKey = await posts[0]?.headerValue('idempotency-key');
   expect(firstKey).toMatch(/^csv-[0-9a-f]{64}$/);
+  for (const post of posts) expect(await post.headerValue('idempotency-key')).toBe(firstKey);
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download report' }).click();
@@ -221,8 +258,8 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
   await page.keyboard.press('Enter');
   expect(await downloaded(await again)).toContain(`,${emails[0]},Already exists,`);
 
-  expect(posts).toHaveLength(2);
-  expect(await posts[1]?.headerValue('idempotency-key')).toBe(firstKey);
+  expect(posts).toHaveLength(6);
+  expect(await posts[5]?.headerValue('idempotency-key')).toBe(firstKey);
   expect(await listed()).toHaveLength(27);
   for (const email of [emails[0], emails[26]])
     expect(await emailsTo(email ?? ''), `invitations to ${email}`).toHaveLength(1);

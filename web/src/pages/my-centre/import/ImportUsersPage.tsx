@@ -143,6 +143,9 @@ export default function ImportUsersPage() {
     setStopping(false);
     setStep('importing');
     const goOn = () => mounted.current && !stopRef.current;
+    // Sending again: the users not sent are not settled until their answer comes.
+    const again = new Set(chunks.current.filter((chunk) => !chunk.done).flatMap((c) => c.lines));
+    setOutcomes((current) => new Map([...current].filter(([line]) => !again.has(line))));
     let createdAny = false;
     let stoppedBy: string | null = null;
 
