@@ -1,7 +1,8 @@
 /**
  * A file of 1,000 users, the most Import from CSV takes: twenty chunks of 50 sent one after
  * another, every user added, then Export reads all 1,001 users back page by page. Kept out
- * of `npm test` for time (the import alone took 46 s here, the run 1.7 min with the stack): `npm run test:console:large`.
+ * of `npm test` for time (the import alone took 46 s here, the run 1.7 min with the stack):
+ * `npm run test:console:large`.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, uniqueEmail } from '../fixtures.js';
