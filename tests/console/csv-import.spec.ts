@@ -195,6 +195,7 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
     'Already exists: An account already uses this email address.',
   );
   await expectAccessible(page, 'Import from CSV, report');
+  await screenshot(page, 'import-report');
   // Four refused tries and the one that went through, all with the same key.
   expect(posts).toHaveLength(5);
   const firstKey = await posts[0]?.headerValue('idempotency-key');
