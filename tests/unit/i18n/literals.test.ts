@@ -21,9 +21,6 @@ const beingMigratedElsewhere = [
   'web/src/app/SideBar.tsx',
   'web/src/pages/sites/',
   'web/src/pages/support/',
-  'web/src/pages/my-centre/UsersPage.tsx',
-  'web/src/pages/my-centre/AddUsersPage.tsx',
-  'web/src/pages/my-centre/import/',
 ];
 
 /** Props whose value a user reads or hears. */
