@@ -19,9 +19,6 @@ const webSrc = path.join(root, 'web/src');
  */
 const beingMigratedElsewhere = [
   'web/src/pages/support/',
-  'web/src/pages/my-centre/UsersPage.tsx',
-  'web/src/pages/my-centre/AddUsersPage.tsx',
-  'web/src/pages/my-centre/import/',
 ];
 
 /** Props whose value a user reads or hears. */
