@@ -14,4 +14,8 @@ export {
   RequestEmailChangeBodySchema,
   UpdateMeBodySchema,
 } from '../../../functions/core/schemas/me';
+export {
+  LearnerBodySchema,
+  ResultBodySchema,
+} from '../../../functions/core/schemas/progression';
 export { NewUserRowSchema } from '../../../functions/core/schemas/users';
