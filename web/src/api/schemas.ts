@@ -6,4 +6,8 @@
 import './zod-config';
 
 export { CentreIdSchema, EmailSchema } from '../../../functions/core/schemas/common';
+export {
+  CreateCentreBodySchema,
+  UpdateCentreBodySchema,
+} from '../../../functions/core/schemas/support';
 export { NewUserRowSchema } from '../../../functions/core/schemas/users';
