@@ -30,7 +30,6 @@ export const support = {
     pages: 'Pages of centres',
     name: 'Name',
     eligibleSites: 'Eligible sites',
-    tooLong: 'Enter at most 100 characters.',
   },
 
   create: {
@@ -111,7 +110,7 @@ export const support = {
     searchHint: 'The start of their full name, or their whole email address',
     search: 'Search',
     tooShort: 'Enter at least 2 characters of a name, or a whole email address.',
-    tooLong: 'Enter at most 100 characters.',
+    tooLong: 'Enter at most 254 characters.',
     emailFormat: 'Enter a whole email address, like name@school.org.',
     loading: 'Searching',
     noMatch: (q: string) => `Nobody matches “${q}”.`,

@@ -26,9 +26,10 @@ const words = t.support.people;
 
 /** Why a search cannot be sent as typed, or undefined when it can. */
 function searchProblem(q: string): string | undefined {
+  if (q.length > 254) return words.tooLong;
   if (q.includes('@')) return EmailSchema.safeParse(q).success ? undefined : words.emailFormat;
-  if (q.length < 2) return words.tooShort;
-  if (q.length > 100) return words.tooLong;
+  // The API counts characters, not UTF-16 units: "Zoë" is 3.
+  if (Array.from(q).length < 2) return words.tooShort;
   return undefined;
 }
 
