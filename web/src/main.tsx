@@ -9,6 +9,7 @@ import { createApi } from './api/client';
 import { ApiProblem } from './api/problem';
 import { App } from './app/App';
 import { loadConfig } from './config';
+import { t } from './i18n';
 import { SessionProvider } from './session/session';
 import './styles.css';
 
@@ -41,8 +42,8 @@ async function start() {
 start().catch(() => {
   root.render(
     <main className="main">
-      <h1>The School Support Hub cannot start</h1>
-      <p>Its settings could not be loaded. Reload the page, or try again in a few minutes.</p>
+      <h1>{t.common.cannotStart.title}</h1>
+      <p>{t.common.cannotStart.body}</p>
     </main>,
   );
 });

@@ -7,6 +7,7 @@ import { lazy, Suspense } from 'react';
 import { RouterProvider as AriaRouterProvider } from 'react-aria-components';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { LoadingState } from '../components/states';
+import { t } from '../i18n';
 import { useSession } from '../session/session';
 import { homePath, RequireAdministrator, RequireSignIn } from './guards';
 import { Layout } from './Layout';
@@ -25,7 +26,7 @@ const UserPage = lazy(() => import('../pages/my-centre/UserPage'));
 const AuditLogPage = lazy(() => import('../pages/my-centre/AuditLogPage'));
 const ImportUsersPage = lazy(() => import('../pages/my-centre/import/ImportUsersPage'));
 
-const loading = <LoadingState label="Loading the page" />;
+const loading = <LoadingState label={t.common.loadingPage} />;
 
 function Home() {
   const { me } = useSession();

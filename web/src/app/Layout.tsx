@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import { Link, useLocation } from 'wouter';
+import { t } from '../i18n';
 import { useSession } from '../session/session';
 import { Avatar, initials } from './Avatar';
 import { siteName } from './page';
@@ -19,22 +20,22 @@ export function Layout({ children }: { children: ReactNode }) {
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to main content
+        {t.common.skipToMain}
       </a>
       <header className="top-bar">
         <Link href="/" className="brand">
           {siteName}
         </Link>
-        <nav aria-label="Main" className="main-nav">
+        <nav aria-label={t.common.frame.mainNav} className="main-nav">
           {isAdministrator ? (
             <MenuTrigger>
               <Button className="nav-button">
-                Administration <span aria-hidden="true">▾</span>
+                {t.common.frame.administration} <span aria-hidden="true">▾</span>
               </Button>
               <Popover placement="bottom start" className="menu-popover">
                 <Menu className="menu" onAction={() => navigate(myCentre)}>
                   <MenuItem id="my-centre" className="menu-item">
-                    My Centre
+                    {t.common.frame.myCentre}
                   </MenuItem>
                 </Menu>
               </Popover>
@@ -45,7 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Button
             className="user-button"
             // Begins with the initials shown, so voice control can say them (WCAG 2.5.3).
-            aria-label={`${initials(me?.name)}. User menu for ${me?.name ?? 'you'}`}
+            aria-label={t.common.frame.userMenu(initials(me?.name), me?.name ?? t.common.frame.you)}
           >
             <Avatar name={me?.name} picturePath="/me/picture" />
           </Button>
@@ -58,10 +59,10 @@ export function Layout({ children }: { children: ReactNode }) {
               }}
             >
               <MenuItem id="profile" className="menu-item">
-                View profile
+                {t.common.frame.viewProfile}
               </MenuItem>
               <MenuItem id="sign-out" className="menu-item">
-                Sign out
+                {t.common.frame.signOut}
               </MenuItem>
             </Menu>
           </Popover>

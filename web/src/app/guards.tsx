@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { Redirect, useLocation, useSearch } from 'wouter';
 import { ErrorState, LoadingState } from '../components/states';
+import { t } from '../i18n';
 import { useSession } from '../session/session';
 
 export function RequireSignIn({ children }: { children: ReactNode }) {
@@ -16,7 +17,7 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
     return <Redirect to={`/sign-in${next}`} replace />;
   }
   if (meError) return <ErrorState error={meError} />;
-  if (!me) return <LoadingState label="Loading your account" />;
+  if (!me) return <LoadingState label={t.common.loadingAccount} />;
   return children;
 }
 

@@ -3,12 +3,13 @@
  * changes so a screen reader announces where the user now is.
  */
 import { type ReactNode, useEffect, useRef } from 'react';
+import { t } from '../i18n';
 
-export const siteName = 'School Support Hub';
+export const siteName = t.common.siteName;
 
 export function usePageTitle(title: string) {
   useEffect(() => {
-    document.title = `${title} – ${siteName}`;
+    document.title = t.common.documentTitle(title, siteName);
   }, [title]);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { t } from '../i18n';
 
 export function ConfirmDialog(props: {
   isOpen: boolean;
@@ -32,14 +33,14 @@ export function ConfirmDialog(props: {
               {props.children}
               <div className="dialog-actions">
                 <Button className="button secondary" onPress={close} isDisabled={props.isPending}>
-                  {props.cancelLabel ?? 'Cancel'}
+                  {props.cancelLabel ?? t.common.cancel}
                 </Button>
                 <Button
                   className={props.danger ? 'button danger' : 'button'}
                   onPress={props.onConfirm}
                   isDisabled={props.isPending}
                 >
-                  {props.confirmLabel ?? 'Yes'}
+                  {props.confirmLabel ?? t.common.yes}
                 </Button>
               </div>
             </>

@@ -13,6 +13,7 @@ import {
   Label,
   Text,
 } from 'react-aria-components';
+import { t } from '../i18n';
 
 export interface TextFieldProps {
   id: string;
@@ -96,7 +97,7 @@ export interface FieldProblem {
  */
 export function ErrorSummary({
   problems,
-  title = 'There is a problem',
+  title = t.common.thereIsAProblem,
 }: {
   problems: FieldProblem[];
   title?: string;

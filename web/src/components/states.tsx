@@ -4,8 +4,9 @@
  */
 import type { ReactNode } from 'react';
 import { problemWords } from '../api/problem';
+import { t } from '../i18n';
 
-export function LoadingState({ label = 'Loading' }: { label?: string }) {
+export function LoadingState({ label = t.common.loading }: { label?: string }) {
   return (
     <p className="state state-loading" role="status">
       <span className="spinner" aria-hidden="true" />
@@ -24,7 +25,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
       <p>{problemWords(error)}</p>
       {retry ? (
         <button type="button" className="button secondary" onClick={retry}>
-          Try again
+          {t.common.tryAgain}
         </button>
       ) : null}
     </div>

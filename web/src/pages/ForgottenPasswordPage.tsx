@@ -8,6 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { unwrap } from '../api/client';
 import { ErrorSummary } from '../components/forms';
+import { t } from '../i18n';
 import { useApi } from '../session/session';
 import { AuthFrame } from './auth/AuthFrame';
 import { EmailField } from './auth/EmailField';
@@ -40,28 +41,23 @@ export default function ForgottenPasswordPage() {
 
   return (
     <AuthFrame
-      title="Forgotten password"
+      title={t.auth.forgotten.title}
       after={
         <p>
-          <Link href="/sign-in">Back to sign in</Link>
+          <Link href="/sign-in">{t.auth.backToSignIn}</Link>
         </p>
       }
     >
       <ErrorSummary problems={problems} />
-      <p>
-        Enter the email address you sign in with. We will email you a code to choose a new password.
-      </p>
+      <p>{t.auth.forgotten.intro}</p>
       <form className="form" noValidate onSubmit={submit}>
         <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <div className="form-actions">
-          <SubmitButton isPending={send.isPending}>Send code</SubmitButton>
+          <SubmitButton isPending={send.isPending}>{t.auth.forgotten.submit}</SubmitButton>
         </div>
       </form>
-      <h2>If you do not know your email address</h2>
-      <p>
-        Ask your School Coordinator to reset your password. If you are the coordinator, contact our
-        customer service team.
-      </p>
+      <h2>{t.auth.forgotten.unknownEmailHeading}</h2>
+      <p>{t.auth.forgotten.unknownEmail}</p>
     </AuthFrame>
   );
 }

@@ -1,12 +1,13 @@
 import { Link } from 'wouter';
 import { Page } from '../app/page';
+import { t } from '../i18n';
 
 export default function NotFoundPage() {
   return (
-    <Page title="Page not found">
-      <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
+    <Page title={t.common.notFound.title}>
+      <p>{t.common.notFound.body}</p>
       <p>
-        <Link href="/">Go to the start page</Link>
+        <Link href="/">{t.common.goToStart}</Link>
       </p>
     </Page>
   );

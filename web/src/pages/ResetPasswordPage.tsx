@@ -7,6 +7,8 @@ import { type FormEvent, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { unwrap } from '../api/client';
 import { ErrorSummary, TextField } from '../components/forms';
+import { t } from '../i18n';
+import { rich } from '../i18n/rich';
 import { useApi } from '../session/session';
 import { AuthFrame, Notice } from './auth/AuthFrame';
 import { EmailField } from './auth/EmailField';
@@ -21,11 +23,11 @@ import {
 } from './auth/problems';
 import { SubmitButton } from './auth/SubmitButton';
 
-const codeMessage = 'Enter the verification code from the email, using only its digits';
+const words = t.auth.reset;
+const codeMessage = words.codeDigits;
 
 function checkCode(code: string): FormProblem[] {
-  if (code.trim() === '')
-    return [besideField('code', 'Enter the verification code from the email')];
+  if (code.trim() === '') return [besideField('code', words.enterCode)];
   if (!/^[0-9]{4,10}$/.test(code.trim())) return [besideField('code', codeMessage)];
   return [];
 }
@@ -51,7 +53,7 @@ export default function ResetPasswordPage() {
         apiProblems(error, {
           fields: {
             ...emailPath,
-            code: { fieldId: 'code', subject: 'The verification code', say: codeMessage },
+            code: { fieldId: 'code', subject: words.codeSubject, say: codeMessage },
             ...newPasswordPath,
           },
           fallbackFieldId: 'code',
@@ -79,27 +81,27 @@ export default function ResetPasswordPage() {
 
   return (
     <AuthFrame
-      title="Reset your password"
+      title={words.title}
       after={
         <p>
-          <Link href="/sign-in">Back to sign in</Link>
+          <Link href="/sign-in">{t.auth.backToSignIn}</Link>
         </p>
       }
     >
       <ErrorSummary problems={problems} />
       {codeSent ? (
         <Notice>
-          If an account uses this email address, we have sent it a code. It can take a few minutes
-          to arrive. If you have never signed in, we have sent a new invitation with a temporary
-          password instead: <Link href="/sign-in">sign in</Link> with that.
+          {rich(words.codeSent, {
+            signIn: <Link href="/sign-in">{words.codeSentSignIn}</Link>,
+          })}
         </Notice>
       ) : null}
       <form className="form" noValidate onSubmit={submit}>
         <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <TextField
           id="code"
-          label="Verification code"
-          hint="The code is in the email we sent you."
+          label={words.code}
+          hint={words.codeHint}
           autoComplete="one-time-code"
           inputMode="numeric"
           value={code}
@@ -114,8 +116,8 @@ export default function ResetPasswordPage() {
           problems={problems}
         />
         <div className="form-actions">
-          <SubmitButton isPending={reset.isPending}>Save new password</SubmitButton>
-          <Link href={newCodeHref}>Send a new code</Link>
+          <SubmitButton isPending={reset.isPending}>{words.submit}</SubmitButton>
+          <Link href={newCodeHref}>{words.newCode}</Link>
         </div>
       </form>
     </AuthFrame>

@@ -10,6 +10,7 @@ import { unwrap } from '../api/client';
 import { homePath, safeNextPath } from '../app/guards';
 import { ErrorSummary, TextField } from '../components/forms';
 import { ErrorState } from '../components/states';
+import { t } from '../i18n';
 import { meQueryKey, useSession } from '../session/session';
 import { type EndReason, tokenStore } from '../session/tokens';
 import { AuthFrame, Notice } from './auth/AuthFrame';
@@ -26,11 +27,7 @@ import {
 import { SubmitButton } from './auth/SubmitButton';
 
 /** Why the user is at the sign-in page, when it was not their own choice to come. */
-const endNotices: Record<EndReason, string> = {
-  'signed-out': 'You have signed out.',
-  ended:
-    'You have been signed out. Sign in again. If your account has been suspended, contact your School Coordinator.',
-};
+const endNotices: Readonly<Record<EndReason, string>> = t.auth.signIn.ended;
 
 export default function SignInPage() {
   const { signedIn, me, meError } = useSession();
@@ -42,7 +39,7 @@ export default function SignInPage() {
   if (signedIn && me) return <Redirect to={safeNextPath(search) ?? homePath(me)} replace />;
   if (signedIn && meError)
     return (
-      <AuthFrame title="Sign in">
+      <AuthFrame title={t.auth.signIn.title}>
         <ErrorState
           error={meError}
           retry={() => void queryClient.refetchQueries({ queryKey: meQueryKey })}
@@ -98,7 +95,7 @@ function PasswordStep({
     if (busy) return;
     const found = [
       ...checkEmail(email),
-      ...required([[password, 'password', 'Enter your password']]),
+      ...required([[password, 'password', t.auth.signIn.enterYourPassword]]),
     ];
     setProblems(found);
     if (found.length === 0) login.mutate({ email: email.trim(), password });
@@ -109,17 +106,12 @@ function PasswordStep({
   }`;
 
   return (
-    <AuthFrame title="Sign in">
+    <AuthFrame title={t.auth.signIn.title}>
       <ErrorSummary problems={problems} />
       {challengeExpired ? (
-        <Notice>
-          Choosing your password took too long. Sign in again with the temporary password from your
-          invitation email.
-        </Notice>
+        <Notice>{t.auth.signIn.challengeExpired}</Notice>
       ) : passwordReset ? (
-        <Notice tone="success">
-          Your password has been changed. Sign in with your new password.
-        </Notice>
+        <Notice tone="success">{t.auth.signIn.passwordReset}</Notice>
       ) : endReason ? (
         <Notice>{endNotices[endReason]}</Notice>
       ) : null}
@@ -127,7 +119,7 @@ function PasswordStep({
         <EmailField value={email} onChange={setEmail} error={errorFor(problems, 'email')} />
         <TextField
           id="password"
-          label="Password"
+          label={t.auth.signIn.password}
           type="password"
           autoComplete="current-password"
           value={password}
@@ -135,8 +127,8 @@ function PasswordStep({
           error={errorFor(problems, 'password')}
         />
         <div className="form-actions">
-          <SubmitButton isPending={busy}>Sign in</SubmitButton>
-          <Link href={forgottenHref}>Forgotten password</Link>
+          <SubmitButton isPending={busy}>{t.auth.signIn.submit}</SubmitButton>
+          <Link href={forgottenHref}>{t.auth.signIn.forgottenPassword}</Link>
         </div>
       </form>
     </AuthFrame>

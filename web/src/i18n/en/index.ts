@@ -6,5 +6,6 @@ import { myCentre } from './myCentre';
 import { profile } from './profile';
 import { sites } from './sites';
 import { support } from './support';
+import { userPage } from './userPage';
 
-export const en = { common, auth, myCentre, profile, sites, support, csv };
+export const en = { common, auth, myCentre, profile, sites, support, csv, userPage };

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Page, siteName } from '../../app/page';
+import { t } from '../../i18n';
 
 export function AuthFrame({
   title,
@@ -19,7 +20,7 @@ export function AuthFrame({
     <div className="auth-layout">
       <header className="auth-header">
         <span className="auth-header-name">{siteName}</span>
-        <span className="auth-header-owner">Cambridge International Education</span>
+        <span className="auth-header-owner">{t.auth.owner}</span>
       </header>
       <main id="main" className="auth-main">
         <div className="auth-card">

@@ -1,4 +1,5 @@
 import { TextField } from '../../components/forms';
+import { t } from '../../i18n';
 
 /** The email a person signs in with: one field, the same on every sign-in page. */
 export function EmailField(props: {
@@ -9,7 +10,7 @@ export function EmailField(props: {
   return (
     <TextField
       id="email"
-      label="Email"
+      label={t.auth.email}
       type="email"
       autoComplete="username"
       value={props.value}

@@ -3,8 +3,9 @@
  * policy the API and Cognito also use), checked in the browser when the form is sent, and
  * the password is typed twice.
  */
-import { passwordPolicy, passwordProblems } from '../../../../functions/core/domain';
+import { passwordPolicy } from '../../../../functions/core/domain';
 import { TextField } from '../../components/forms';
+import { formatNumber, t } from '../../i18n';
 import { besideField, errorFor, type FormProblem, joinWithAnd } from './problems';
 
 export const newPasswordFieldId = 'new-password';
@@ -12,32 +13,70 @@ export const confirmPasswordFieldId = 'confirm-password';
 
 /** The API's body field for the new password, wherever it is sent. */
 export const newPasswordPath = {
-  newPassword: { fieldId: newPasswordFieldId, subject: 'The new password' },
+  newPassword: { fieldId: newPasswordFieldId, subject: t.auth.newPassword.subject },
 };
 
-function rules(): string[] {
-  const list = [`at least ${passwordPolicy.minLength} characters`];
-  if (passwordPolicy.requireLowercase) list.push('a lowercase letter');
-  if (passwordPolicy.requireUppercase) list.push('an uppercase letter');
-  if (passwordPolicy.requireDigits) list.push('a digit (0 to 9)');
-  if (passwordPolicy.requireSymbols) list.push('a symbol, such as ! or %');
-  return list;
-}
+/**
+ * The one password policy's rules, each with the test the API's passwordProblems makes
+ * (functions/core/domain.ts), so the form lists them and says which are broken in the
+ * catalogue's words.
+ */
+const policy = [
+  {
+    rule: 'minLength',
+    applies: true,
+    kept: (password: string) => password.length >= passwordPolicy.minLength,
+  },
+  {
+    rule: 'lowercase',
+    applies: passwordPolicy.requireLowercase,
+    kept: (password: string) => /[a-z]/.test(password),
+  },
+  {
+    rule: 'uppercase',
+    applies: passwordPolicy.requireUppercase,
+    kept: (password: string) => /[A-Z]/.test(password),
+  },
+  {
+    rule: 'digit',
+    applies: passwordPolicy.requireDigits,
+    kept: (password: string) => /[0-9]/.test(password),
+  },
+  {
+    rule: 'symbol',
+    applies: passwordPolicy.requireSymbols,
+    kept: (password: string) => /[^A-Za-z0-9]/.test(password),
+  },
+] as const;
+
+type Rule = (typeof policy)[number]['rule'];
+type RuleWords = typeof t.auth.newPassword.rules | typeof t.auth.newPassword.broken;
+
+const say = (words: RuleWords, rule: Rule) => {
+  const word = words[rule];
+  return typeof word === 'function' ? word(formatNumber(passwordPolicy.minLength)) : word;
+};
+
+/** The rules, as the form lists them before the user types. */
+const rules = () =>
+  policy.filter(({ applies }) => applies).map(({ rule }) => say(t.auth.newPassword.rules, rule));
+
+/** The rules `password` breaks, in words ("must contain a digit"). */
+const brokenRules = (password: string) =>
+  policy
+    .filter(({ applies, kept }) => applies && !kept(password))
+    .map(({ rule }) => say(t.auth.newPassword.broken, rule));
 
 export function checkNewPassword(newPassword: string, confirmation: string): FormProblem[] {
-  if (newPassword === '') return [besideField(newPasswordFieldId, 'Enter a new password')];
-  const broken = passwordProblems(newPassword);
+  const words = t.auth.newPassword;
+  if (newPassword === '') return [besideField(newPasswordFieldId, words.enterNew)];
+  const broken = brokenRules(newPassword);
   if (broken.length > 0)
-    return [besideField(newPasswordFieldId, `The new password ${joinWithAnd(broken)}.`)];
-  if (confirmation === '')
-    return [besideField(confirmPasswordFieldId, 'Enter your new password again')];
-  if (confirmation !== newPassword)
     return [
-      besideField(
-        confirmPasswordFieldId,
-        'The passwords do not match. Type the same password twice.',
-      ),
+      besideField(newPasswordFieldId, t.auth.fieldProblems(words.subject, joinWithAnd(broken))),
     ];
+  if (confirmation === '') return [besideField(confirmPasswordFieldId, words.enterAgain)];
+  if (confirmation !== newPassword) return [besideField(confirmPasswordFieldId, words.noMatch)];
   return [];
 }
 
@@ -52,7 +91,7 @@ export function NewPasswordFields(props: {
     <>
       <TextField
         id={newPasswordFieldId}
-        label="New password"
+        label={t.auth.newPassword.label}
         type="password"
         autoComplete="new-password"
         value={props.newPassword}
@@ -61,7 +100,7 @@ export function NewPasswordFields(props: {
         // The rules use the words of passwordProblems, so an error repeats a rule.
         hint={
           <>
-            Your password must have:
+            {t.auth.newPassword.rulesIntro}
             {/* biome-ignore lint/a11y/useSemanticElements: a field's description is phrasing content, where ul may not go */}
             <span role="list" className="password-rules">
               {rules().map((rule) => (
@@ -76,7 +115,7 @@ export function NewPasswordFields(props: {
       />
       <TextField
         id={confirmPasswordFieldId}
-        label="Confirm new password"
+        label={t.auth.newPassword.confirmLabel}
         type="password"
         autoComplete="new-password"
         value={props.confirmation}

@@ -8,6 +8,8 @@ import { type FormEvent, useState } from 'react';
 import { unwrap } from '../../api/client';
 import { isProblem } from '../../api/problem';
 import { ErrorSummary } from '../../components/forms';
+import { t } from '../../i18n';
+import { rich } from '../../i18n/rich';
 import { useSession } from '../../session/session';
 import { AuthFrame } from './AuthFrame';
 import {
@@ -64,12 +66,9 @@ export function NewPasswordStep({
   };
 
   return (
-    <AuthFrame title="Choose a new password">
+    <AuthFrame title={t.auth.firstPassword.title}>
       <ErrorSummary problems={problems} />
-      <p>
-        This is your first time signing in as <strong>{challenge.email}</strong>. Choose a password
-        of your own to use from now on instead of the temporary one we emailed you.
-      </p>
+      <p>{rich(t.auth.firstPassword.intro, { email: <strong>{challenge.email}</strong> })}</p>
       <form className="form" noValidate onSubmit={submit}>
         {/* Lets a password manager save the new password under the right account. */}
         <input
@@ -88,7 +87,7 @@ export function NewPasswordStep({
           problems={problems}
         />
         <div>
-          <SubmitButton isPending={busy}>Save new password</SubmitButton>
+          <SubmitButton isPending={busy}>{t.auth.firstPassword.submit}</SubmitButton>
         </div>
       </form>
     </AuthFrame>

@@ -5,6 +5,7 @@
  */
 import { ApiProblem, problemWords } from '../../api/problem';
 import type { FieldProblem } from '../../components/forms';
+import { formatList, t } from '../../i18n';
 
 export interface FormProblem extends FieldProblem {
   besideField: boolean;
@@ -20,9 +21,8 @@ export const besideField = (fieldId: string, message: string): FormProblem => ({
 export const errorFor = (problems: FormProblem[], fieldId: string) =>
   problems.find((problem) => problem.besideField && problem.fieldId === fieldId)?.message;
 
-/** "a, b and c" */
-export const joinWithAnd = (parts: string[]) =>
-  parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+/** "a, b and c", in the catalogue's locale. */
+export const joinWithAnd = (parts: string[]) => formatList(parts);
 
 export interface FieldOfPath {
   /** The input's id. */
@@ -55,7 +55,10 @@ export function apiProblems(
     }
     if (byField.size > 0)
       return [...byField].map(([field, messages]) =>
-        besideField(field.fieldId, field.say ?? `${field.subject} ${joinWithAnd(messages)}.`),
+        besideField(
+          field.fieldId,
+          field.say ?? t.auth.fieldProblems(field.subject, joinWithAnd(messages)),
+        ),
       );
   }
   const code = error instanceof ApiProblem ? error.code : 'UNKNOWN';
@@ -75,18 +78,17 @@ export const required = (checks: [value: string, fieldId: string, message: strin
     .filter(([value]) => value.trim() === '')
     .map(([, fieldId, message]) => besideField(fieldId, message));
 
-export const emailFormatMessage =
-  'Enter an email address in the correct format, like name@example.com';
+export const emailFormatMessage = t.auth.emailFormat;
 
 /** The API checks an email fully; this catches what a person mistypes most. */
 export const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim());
 
 export const emailPath = {
-  email: { fieldId: 'email', subject: 'The email address', say: emailFormatMessage },
+  email: { fieldId: 'email', subject: t.auth.emailSubject, say: emailFormatMessage },
 };
 
 export function checkEmail(email: string): FormProblem[] {
-  if (email.trim() === '') return [besideField('email', 'Enter your email address')];
+  if (email.trim() === '') return [besideField('email', t.auth.enterYourEmail)];
   if (!looksLikeEmail(email)) return [besideField('email', emailFormatMessage)];
   return [];
 }

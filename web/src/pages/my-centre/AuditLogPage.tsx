@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../../api/client';
 import { Page } from '../../app/page';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { formatDateTime, formatNumber, t } from '../../i18n';
 import { useApi, useSession } from '../../session/session';
 import { actionInWords, detailsInWords, isSupportAction, namesInEntries } from './audit-words';
 import { useCentreId } from './centre';
@@ -14,15 +15,7 @@ import { Pager, useCursorPages } from './cursor-pager';
 import { type AuditEntry, auditQueryKey, peopleQueryKey } from './user-detail';
 
 const pageSize = 25;
-
-const when = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+const words = t.userPage.audit;
 
 function usePeople(centreId: string) {
   const api = useApi();
@@ -73,31 +66,31 @@ export default function AuditLogPage() {
   const nameOf = (userId: string) => names.get(userId) ?? userId;
   const actorOf = (entry: AuditEntry) =>
     names.get(entry.actorId) ??
-    (supportIds.has(entry.actorId) ? 'Customer services' : entry.actorId);
+    (supportIds.has(entry.actorId) ? words.customerServices : entry.actorId);
 
   return (
-    <Page title="Audit log">
-      <p className="hint audit-intro">Every change to the centre and its users, newest first.</p>
+    <Page title={words.title}>
+      <p className="hint audit-intro">{words.intro}</p>
       {audit.isPending ? (
-        <LoadingState label="Loading the audit log" />
+        <LoadingState label={words.loading} />
       ) : audit.isError ? (
         <ErrorState error={audit.error} retry={() => audit.refetch()} />
       ) : audit.data.items.length === 0 ? (
-        <EmptyState>Nothing has been recorded for this centre yet.</EmptyState>
+        <EmptyState>{words.empty}</EmptyState>
       ) : (
         <>
           <div className="table-wrap">
             <table className="table audit-table" aria-busy={audit.isFetching || undefined}>
               <caption className="visually-hidden">
-                Audit log, page {pages.pageNumber}, newest first
+                {words.caption(formatNumber(pages.pageNumber))}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Changes</th>
+                  <th scope="col">{words.when}</th>
+                  <th scope="col">{words.who}</th>
+                  <th scope="col">{words.what}</th>
+                  <th scope="col">{words.user}</th>
+                  <th scope="col">{words.changes}</th>
                 </tr>
               </thead>
               <tbody>
@@ -108,7 +101,7 @@ export default function AuditLogPage() {
                     // biome-ignore lint/suspicious/noArrayIndexKey: two entries may share a time and action
                     <tr key={`${entry.at}:${entry.action}:${index}`}>
                       <td className="audit-when">
-                        <time dateTime={entry.at}>{when.format(new Date(entry.at))}</time>
+                        <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                       </td>
                       <td className="audit-person">
                         <Person id={entry.actorId} name={actorOf(entry)} />
@@ -139,7 +132,7 @@ export default function AuditLogPage() {
             </table>
           </div>
           <Pager
-            label="Audit log pages"
+            label={words.pages}
             pageNumber={pages.pageNumber}
             nextCursor={audit.data.nextCursor}
             onNext={pages.next}

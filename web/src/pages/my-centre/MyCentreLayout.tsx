@@ -4,6 +4,7 @@ import { Link, useRoute } from 'wouter';
 import { isProblem } from '../../api/problem';
 import { Page } from '../../app/page';
 import { ErrorState, LoadingState } from '../../components/states';
+import { t } from '../../i18n';
 import { useCentre } from './centre';
 
 function Tab({ href, children }: { href: string; children: ReactNode }) {
@@ -17,31 +18,32 @@ function Tab({ href, children }: { href: string; children: ReactNode }) {
 
 export default function MyCentreLayout({ children }: { children: ReactNode }) {
   const centre = useCentre();
-  if (centre.isPending) return <LoadingState label="Loading the centre" />;
+  const words = t.common.centreFrame;
+  if (centre.isPending) return <LoadingState label={words.loading} />;
   if (centre.isError && isProblem(centre.error, 'NOT_FOUND'))
     return (
-      <Page title="Centre not found">
-        <p>There is no centre with this number that you can open. Check the centre number.</p>
+      <Page title={words.notFoundTitle}>
+        <p>{words.notFound}</p>
         <p>
-          <Link href="/">Go to the start page</Link>
+          <Link href="/">{t.common.goToStart}</Link>
         </p>
       </Page>
     );
   if (centre.isError)
     return (
-      <Page title="My Centre">
+      <Page title={words.title}>
         <ErrorState error={centre.error} retry={() => centre.refetch()} />
       </Page>
     );
   return (
     <div className="my-centre">
       <p className="centre-name">
-        <span className="visually-hidden">Centre: </span>
+        <span className="visually-hidden">{words.centre}</span>
         {centre.data.name} <span className="centre-id">({centre.data.centreId})</span>
       </p>
-      <nav aria-label="My Centre" className="tabs">
-        <Tab href={`/centres/${centre.data.centreId}/users`}>Users</Tab>
-        <Tab href={`/centres/${centre.data.centreId}/audit`}>Audit log</Tab>
+      <nav aria-label={words.tabs} className="tabs">
+        <Tab href={`/centres/${centre.data.centreId}/users`}>{words.users}</Tab>
+        <Tab href={`/centres/${centre.data.centreId}/audit`}>{words.auditLog}</Tab>
       </nav>
       {children}
     </div>

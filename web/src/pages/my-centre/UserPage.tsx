@@ -17,6 +17,8 @@ import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
 import { ErrorState, LoadingState } from '../../components/states';
+import { formatList, formatNumber, plural, t } from '../../i18n';
+import { rich } from '../../i18n/rich';
 import { useApi, useSession } from '../../session/session';
 import { type Centre, siteNames, useCentre, useCentreId } from './centre';
 import {
@@ -30,6 +32,8 @@ import {
   useUser,
 } from './user-detail';
 import { type Site, siteOrder, statusLabels } from './users';
+
+const words = t.userPage;
 
 export default function UserPage() {
   const { userId } = useParams<{ userId: string }>();
@@ -53,11 +57,11 @@ function UserPageOf({ userId }: { userId: string }) {
         name={deletion.name}
       />
     );
-  if (user.isPending || centre.isPending) return <LoadingState label="Loading the user" />;
+  if (user.isPending || centre.isPending) return <LoadingState label={words.loading} />;
   if (user.isError) {
     if (isProblem(user.error, 'NOT_FOUND')) return <UserNotFound centreId={centreId} />;
     return (
-      <Page title="User">
+      <Page title={words.errorTitle}>
         <ErrorState error={user.error} retry={() => user.refetch()} />
       </Page>
     );
@@ -73,14 +77,11 @@ function UserPageOf({ userId }: { userId: string }) {
 
 function UserNotFound({ centreId }: { centreId: string }) {
   return (
-    <Page title="User not found">
+    <Page title={words.notFound.title}>
       <div className="state state-empty">
+        <p>{words.notFound.body}</p>
         <p>
-          There is no such user at this centre. They may have been deleted, or the link may be
-          mistyped.
-        </p>
-        <p>
-          <Link href={`/centres/${centreId}/users`}>Back to Users</Link>
+          <Link href={`/centres/${centreId}/users`}>{words.backToUsers}</Link>
         </p>
       </div>
     </Page>
@@ -138,7 +139,7 @@ function UserDetails({
     mutationFn: async () =>
       unwrap(await api.POST('/centres/{centreId}/users/{userId}/password-reset', path)),
     onMutate: start,
-    onSuccess: () => setNotice(`We have emailed ${name} a code to set a new password.`),
+    onSuccess: () => setNotice(words.notices.resetSent(name)),
     onError: failed('password'),
     ...settle,
   });
@@ -146,8 +147,7 @@ function UserDetails({
     mutationFn: async () =>
       unwrap(await api.POST('/centres/{centreId}/users/{userId}/invitation', path)),
     onMutate: start,
-    onSuccess: () =>
-      setNotice(`We have emailed ${name} a new invitation with a new temporary password.`),
+    onSuccess: () => setNotice(words.notices.invitationResent(name)),
     onError: failed('password'),
     ...settle,
   });
@@ -158,7 +158,7 @@ function UserDetails({
     onSuccess: (answer) => {
       queryClient.setQueryData(progressionDataQueryKey(centreId, userId), answer.progressionData);
       storeUser(answer.user);
-      setNotice(`${name} has been suspended and can no longer sign in.`);
+      setNotice(words.notices.suspended(name));
     },
     onError: failed('removal'),
     ...settle,
@@ -169,7 +169,7 @@ function UserDetails({
     onMutate: start,
     onSuccess: (answer) => {
       storeUser(answer);
-      setNotice(`${name} has been restored and can sign in again.`);
+      setNotice(words.notices.restored(name));
     },
     onError: failed('removal'),
     ...settle,
@@ -187,52 +187,33 @@ function UserDetails({
     { title: string; body: ReactNode; run: () => void; pending: boolean; danger?: boolean }
   > = {
     reset: {
-      title: `Reset ${name}'s password?`,
-      body: (
-        <p>
-          We will email {name} at {user.email} a code to set a new password.
-        </p>
-      ),
+      title: words.confirm.resetTitle(name),
+      body: <p>{words.confirm.reset(name, user.email)}</p>,
       run: () => resetPassword.mutate(),
       pending: resetPassword.isPending,
     },
     resend: {
-      title: `Resend the invitation to ${name}?`,
-      body: (
-        <p>
-          We will email {name} at {user.email} a new invitation. The temporary password in the
-          earlier invitation will stop working.
-        </p>
-      ),
+      title: words.confirm.resendTitle(name),
+      body: <p>{words.confirm.resend(name, user.email)}</p>,
       run: () => resendInvitation.mutate(),
       pending: resendInvitation.isPending,
     },
     suspend: {
-      title: `Suspend ${name}?`,
-      body: (
-        <p>
-          {name} will not be able to sign in to the School Support Hub or its support sites until
-          you restore them.
-        </p>
-      ),
+      title: words.confirm.suspendTitle(name),
+      body: <p>{words.confirm.suspend(name)}</p>,
       run: () => suspend.mutate(),
       pending: suspend.isPending,
       danger: true,
     },
     restore: {
-      title: `Restore ${name}?`,
-      body: <p>{name} will be able to sign in again with their current password.</p>,
+      title: words.confirm.restoreTitle(name),
+      body: <p>{words.confirm.restore(name)}</p>,
       run: () => restore.mutate(),
       pending: restore.isPending,
     },
     delete: {
-      title: `Delete ${name}?`,
-      body: (
-        <p>
-          {name}'s account will be removed from the School Support Hub and its support sites. This
-          cannot be undone.
-        </p>
-      ),
+      title: words.confirm.deleteTitle(name),
+      body: <p>{words.confirm.delete(name)}</p>,
       run: () => remove.mutate(),
       pending: remove.isPending,
       danger: true,
@@ -250,16 +231,16 @@ function UserDetails({
         </div>
 
         <section className="panel" aria-labelledby="details-heading">
-          <h2 id="details-heading">Details</h2>
+          <h2 id="details-heading">{words.details.heading}</h2>
           <EditForm
             summary={
               <dl className="details user-summary">
-                <dt>Name</dt>
+                <dt>{words.details.name}</dt>
                 <dd>
                   {name}
-                  <p className="hint">Please note that only the user can change their name.</p>
+                  <p className="hint">{words.details.nameHint}</p>
                 </dd>
-                <dt>Status</dt>
+                <dt>{words.details.status}</dt>
                 <dd>
                   <span className={`badge ${user.status}`}>{statusLabels[user.status]}</span>
                 </dd>
@@ -271,9 +252,9 @@ function UserDetails({
             onStart={start}
             onSaved={(saved) => {
               storeUser(saved);
-              setNotice(`The changes to ${name} have been saved.`);
+              setNotice(words.notices.saved(name));
             }}
-            onNothingToSave={() => setNotice('There are no changes to save.')}
+            onNothingToSave={() => setNotice(words.notices.nothingToSave)}
           />
         </section>
 
@@ -281,33 +262,28 @@ function UserDetails({
           <section className="panel" aria-labelledby="password-heading">
             {user.status === 'invited' ? (
               <>
-                <h2 id="password-heading">Invitation</h2>
-                <p>
-                  {name} has not signed in yet. Resend the invitation if it was lost or its
-                  temporary password has expired.
-                </p>
+                <h2 id="password-heading">{words.invitation.heading}</h2>
+                <p>{words.invitation.body(name)}</p>
                 {errorIn('password')}
                 <button
                   type="button"
                   className="button secondary"
                   onClick={() => setConfirming('resend')}
                 >
-                  Resend invitation
+                  {words.invitation.resend}
                 </button>
               </>
             ) : (
               <>
-                <h2 id="password-heading">Password</h2>
-                <p>
-                  If {name} has forgotten their password, we can email them a code to set a new one.
-                </p>
+                <h2 id="password-heading">{words.password.heading}</h2>
+                <p>{words.password.body(name)}</p>
                 {errorIn('password')}
                 <button
                   type="button"
                   className="button secondary"
                   onClick={() => setConfirming('reset')}
                 >
-                  Reset password
+                  {words.password.reset}
                 </button>
               </>
             )}
@@ -315,15 +291,14 @@ function UserDetails({
         )}
 
         <section className="panel" aria-labelledby="removal-heading">
-          <h2 id="removal-heading">{suspended ? 'Restore or delete' : 'Suspend'}</h2>
+          <h2 id="removal-heading">
+            {suspended ? words.removal.restoreOrDeleteHeading : words.removal.suspendHeading}
+          </h2>
           {isSelf ? (
-            <p>You cannot suspend or delete your own account.</p>
+            <p>{words.removal.self}</p>
           ) : suspended ? (
             <>
-              <p>
-                {name} is suspended and cannot sign in. Restore them to let them back in, or delete
-                them for good.
-              </p>
+              <p>{words.removal.suspended(name)}</p>
               <ProgressionDataSummary
                 name={name}
                 query={progressionData}
@@ -336,31 +311,27 @@ function UserDetails({
                   className="button secondary"
                   onClick={() => setConfirming('restore')}
                 >
-                  Restore
+                  {words.removal.restore}
                 </button>
                 <button
                   type="button"
                   className="button danger"
                   onClick={() => setConfirming('delete')}
                 >
-                  Delete
+                  {words.removal.delete}
                 </button>
               </div>
             </>
           ) : (
             <>
-              <p>
-                Suspending {name} blocks their access to the School Support Hub and its support
-                sites at once. You can restore them later. A user must be suspended before they can
-                be deleted.
-              </p>
+              <p>{words.removal.suspendBody(name)}</p>
               {errorIn('removal')}
               <button
                 type="button"
                 className="button danger"
                 onClick={() => setConfirming('suspend')}
               >
-                Suspend
+                {words.removal.suspend}
               </button>
             </>
           )}
@@ -396,10 +367,17 @@ function ActionError({ error, name }: { error: unknown; name: string }) {
     <div className="notice error action-error" role="alert">
       {counts ? (
         <p>
-          {name} cannot be deleted: they hold {results(counts.total)} of Progression Test data (
-          {siteNames.primary}: {counts.primary}, {siteNames['lower-secondary']}:{' '}
-          {counts['lower-secondary']}). <a href="#transfer-data">Transfer the data</a> to another
-          teacher first.
+          {rich(
+            words.progressionData.refused(
+              name,
+              results(counts.total),
+              siteCount('primary', counts),
+              siteCount('lower-secondary', counts),
+            ),
+            {
+              transfer: <a href="#transfer-data">{words.progressionData.refusedTransferLink}</a>,
+            },
+          )}
         </p>
       ) : (
         <p>{problemWords(error)}</p>
@@ -408,7 +386,10 @@ function ActionError({ error, name }: { error: unknown; name: string }) {
   );
 }
 
-const results = (count: number) => `${count} ${count === 1 ? 'result' : 'results'}`;
+const results = (count: number) => plural(count, words.progressionData.results);
+/** "Cambridge Primary: 3" */
+const siteCount = (site: 'primary' | 'lower-secondary', counts: ProgressionData) =>
+  words.progressionData.siteCount(siteNames[site] ?? site, formatNumber(counts[site]));
 
 function ProgressionDataSummary({
   name,
@@ -419,29 +400,30 @@ function ProgressionDataSummary({
   query: ReturnType<typeof useProgressionData>;
   refused: boolean;
 }) {
-  if (query.isPending) return <LoadingState label="Counting Progression Test data" />;
+  if (query.isPending) return <LoadingState label={words.progressionData.counting} />;
   if (query.isError) return <ErrorState error={query.error} retry={() => query.refetch()} />;
   const counts = query.data;
   return (
     <div className="progression-data">
-      <h3>Progression Test data</h3>
+      <h3>{words.progressionData.heading}</h3>
       <dl className="details">
         <dt>{siteNames.primary}</dt>
         <dd>{results(counts.primary)}</dd>
         <dt>{siteNames['lower-secondary']}</dt>
         <dd>{results(counts['lower-secondary'])}</dd>
-        <dt>Total</dt>
+        <dt>{words.progressionData.total}</dt>
         <dd>{results(counts.total)}</dd>
       </dl>
       {counts.total === 0 ? (
-        <p>{name} holds no Progression Test data, so they can be deleted.</p>
+        <p>{words.progressionData.none(name)}</p>
       ) : (
         <>
           {refused ? null : (
             <div className="notice warning">
               <p>
-                {name}'s Progression Test data must be transferred to another teacher before {name}{' '}
-                can be deleted. <a href="#transfer-data">Transfer data</a>
+                {rich(words.progressionData.mustTransfer(name), {
+                  transfer: <a href="#transfer-data">{words.progressionData.transferLink}</a>,
+                })}
               </p>
             </div>
           )}
@@ -460,7 +442,7 @@ function ProgressionDataSummary({
 function TransferData({ name, counts }: { name: string; counts: ProgressionData }) {
   const sitesWithData = (['primary', 'lower-secondary'] as const)
     .filter((site) => counts[site] > 0)
-    .map((site) => siteNames[site]);
+    .map((site) => words.transfer.theSite(siteNames[site] ?? site));
   return (
     <section
       id="transfer-data"
@@ -468,14 +450,9 @@ function TransferData({ name, counts }: { name: string; counts: ProgressionData 
       tabIndex={-1}
       aria-labelledby="transfer-heading"
     >
-      <h3 id="transfer-heading">Transfer data</h3>
-      <p>
-        Transferring data from this page is not available yet; it is coming in the next version of
-        the School Support Hub. Until then, transfer {name}'s results to another teacher in Teacher
-        and learner management on the {sitesWithData.join(' and the ')} site. The teacher who
-        receives the data must be active and have access to the same site.
-      </p>
-      <p>When {name} holds no more data, come back to this page to delete them.</p>
+      <h3 id="transfer-heading">{words.transfer.heading}</h3>
+      <p>{words.transfer.notYet(name, formatList(sitesWithData))}</p>
+      <p>{words.transfer.comeBack(name)}</p>
     </section>
   );
 }
@@ -542,9 +519,7 @@ function EditForm({
       setProblems([
         {
           fieldId: 'email',
-          message: email.trim()
-            ? 'Enter an email address in the correct format, like name@school.org'
-            : 'Enter an email address',
+          message: email.trim() ? words.details.emailFormat : words.details.enterEmail,
         },
       ]);
       return;
@@ -579,7 +554,7 @@ function EditForm({
       {summary}
       <TextField
         id="email"
-        label="Email"
+        label={words.details.email}
         type="email"
         autoComplete="off"
         value={email}
@@ -590,7 +565,7 @@ function EditForm({
         className="fieldset"
         aria-describedby={accessErrors.length ? 'access-error' : undefined}
       >
-        <legend>Access</legend>
+        <legend>{words.details.access}</legend>
         {accessErrors.length ? (
           <p className="field-error" id="access-error">
             {accessErrors.map((problem) => problem.message).join(' ')}
@@ -602,11 +577,9 @@ function EditForm({
           onChange={setIsAdmin}
           isDisabled={isSelf && user.isAdmin}
         >
-          Admin rights
+          {words.details.adminRights}
         </Checkbox>
-        {isSelf && user.isAdmin ? (
-          <p className="hint">You cannot remove your own admin rights.</p>
-        ) : null}
+        {isSelf && user.isAdmin ? <p className="hint">{words.details.ownAdminRights}</p> : null}
         {offered.map((site) => (
           <Checkbox
             key={site}
@@ -624,7 +597,7 @@ function EditForm({
       </fieldset>
       <div>
         <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save changes'}
+          {save.isPending ? t.common.saving : t.common.saveChanges}
         </button>
       </div>
     </form>
@@ -645,10 +618,13 @@ function problemsOf(error: unknown, firstSiteId: string): FieldProblem[] {
     case 'VALIDATION_FAILED':
       return error.errors.map((fieldError) =>
         fieldError.path.startsWith('email')
-          ? { fieldId: 'email', message: `Email ${fieldError.message}` }
+          ? { fieldId: 'email', message: words.details.emailProblem(fieldError.message) }
           : fieldError.path.startsWith('sites')
-            ? { fieldId: firstSiteId, message: `Sites: ${fieldError.message}` }
-            : { fieldId: 'admin-rights', message: `${fieldError.path}: ${fieldError.message}` },
+            ? { fieldId: firstSiteId, message: words.details.sitesProblem(fieldError.message) }
+            : {
+                fieldId: 'admin-rights',
+                message: words.details.otherProblem(fieldError.path, fieldError.message),
+              },
       );
     default:
       return [];
@@ -679,15 +655,16 @@ function DeletionProgress({
     void usersChanged(queryClient, centreId, userId);
   }, [status, queryClient, centreId, userId]);
 
+  const said = words.deletion;
   const title =
     status === 'running'
-      ? `Deleting ${name}`
+      ? said.runningTitle(name)
       : status === 'succeeded'
-        ? `${name} has been deleted`
-        : `${name} was not deleted`;
+        ? said.succeededTitle(name)
+        : said.failedTitle(name);
   const usersLink = (
     <p>
-      <Link href={`/centres/${centreId}/users`}>Back to Users</Link>
+      <Link href={`/centres/${centreId}/users`}>{words.backToUsers}</Link>
     </p>
   );
 
@@ -695,18 +672,18 @@ function DeletionProgress({
     <Page title={title} heading={name}>
       <div className="user-page">
         <section className="panel deletion" aria-labelledby="deletion-heading">
-          <h2 id="deletion-heading">Delete</h2>
+          <h2 id="deletion-heading">{said.heading}</h2>
           {status === 'running' ? (
             <div className="field">
-              <label htmlFor="deletion-progress">Deleting {name}</label>
+              <label htmlFor="deletion-progress">{said.progress(name)}</label>
               <progress id="deletion-progress" className="progress" />
             </div>
           ) : null}
           <div role="status" className="deletion-status">
             {status === 'running' ? (
-              <p>Deleting {name}… This usually takes a few seconds. You can stay on this page.</p>
+              <p>{said.running(name)}</p>
             ) : status === 'succeeded' ? (
-              <p className="notice success">{name} has been deleted.</p>
+              <p className="notice success">{said.succeeded(name)}</p>
             ) : null}
           </div>
           {operation.isError ? (
@@ -716,8 +693,10 @@ function DeletionProgress({
             <div className="notice error" role="alert">
               <p>
                 {status === 'needs_transfer'
-                  ? `${name} holds Progression Test data, so they were not deleted. Transfer the data to another teacher first.`
-                  : `The deletion could not finish${operation.data?.error ? `: ${operation.data.error}` : ''}. ${name} is still suspended; try again from their page.`}
+                  ? said.needsTransfer(name)
+                  : operation.data?.error
+                    ? said.failedBecause(name, operation.data.error)
+                    : said.failed(name)}
               </p>
             </div>
           ) : null}

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'wouter';
 import { unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
+import { t } from '../../i18n';
 import { useApi } from '../../session/session';
 
 export type Centre = components['schemas']['Centre'];
@@ -26,10 +27,7 @@ export function useCentre() {
   });
 }
 
-/** The guide's names of the support sites. */
-export const siteNames: Record<string, string> = {
-  primary: 'Cambridge Primary',
-  'lower-secondary': 'Cambridge Lower Secondary',
-  'upper-secondary': 'Cambridge Upper Secondary',
-  advanced: 'Cambridge Advanced',
-};
+/** The guide's names of the support sites ("Cambridge Primary"), in the guide's order. */
+export const siteNames: Record<string, string> = Object.fromEntries(
+  Object.entries(t.common.sites).map(([site, name]) => [site, t.common.cambridgeSite(name)]),
+);

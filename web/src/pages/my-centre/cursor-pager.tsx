@@ -4,6 +4,7 @@
  * and the customer-services list of centres.
  */
 import { useState } from 'react';
+import { formatNumber, t } from '../../i18n';
 
 export function useCursorPages() {
   // The first page has no cursor.
@@ -37,14 +38,14 @@ export function Pager({
   if (pageNumber === 1 && !nextCursor) return null;
   return (
     <nav className="pager" aria-label={label}>
-      <span className="pager-position">Page {pageNumber}</span>
+      <span className="pager-position">{t.common.pager.page(formatNumber(pageNumber))}</span>
       <button
         type="button"
         className="button secondary small"
         onClick={onPrevious}
         disabled={pageNumber === 1 || isBusy}
       >
-        Previous page
+        {t.common.pager.previousPage}
       </button>
       <button
         type="button"
@@ -52,7 +53,7 @@ export function Pager({
         onClick={() => nextCursor && onNext(nextCursor)}
         disabled={!nextCursor || isBusy}
       >
-        Next page
+        {t.common.pager.nextPage}
       </button>
     </nav>
   );
