@@ -8,7 +8,6 @@ export const support = {
     centres: 'Centres',
     people: 'Find a person',
   },
-  pageNumber: (page: string) => `Page ${page}`,
   centreNumber: 'Centre number',
   sitesNone: 'None',
 
@@ -24,6 +23,10 @@ export const support = {
     none: 'There are no centres yet.',
     noMatch: (q: string) => `No centres match “${q}”.`,
     noMore: 'No more centres',
+    /** The whole list on one page. */
+    count: { one: '{count} centre', other: '{count} centres' },
+    countMatching: { one: '{count} centre matches “{q}”', other: '{count} centres match “{q}”' },
+    /** One page of several. */
     shown: (first: string, last: string) => `Centres ${first} to ${last}`,
     shownMatching: (first: string, last: string, q: string) =>
       `Centres ${first} to ${last} matching “${q}”`,
@@ -47,7 +50,6 @@ export const support = {
     coordinatorHint: 'They will have admin rights and every eligible site.',
     submit: 'Create centre',
     sending: 'Creating the centre',
-    cancel: 'Cancel',
     errors: {
       centreIdMissing: 'Enter the centre number.',
       centreIdFormat: 'Enter the centre number as two letters and 3 to 8 digits, like GB001.',
@@ -86,7 +88,6 @@ export const support = {
     auditLog: 'Audit log',
     edit: 'Change the centre',
     eligibleSitesHint: 'A site taken away is taken from every user of the centre.',
-    save: 'Save changes',
     saving: 'Saving the changes',
     counting: 'Counting the users who have the sites taken away',
     saved: 'The changes to the centre have been saved.',
@@ -97,8 +98,6 @@ export const support = {
     users100Plus: 'more than 100 users',
     usersCount: { one: '{count} user', other: '{count} users' },
     confirmUndo: 'Giving the site back later does not give it back to them.',
-    confirm: 'Yes',
-    cancel: 'Cancel',
   },
 
   people: {
@@ -115,6 +114,7 @@ export const support = {
     loading: 'Searching',
     noMatch: (q: string) => `Nobody matches “${q}”.`,
     noMore: 'No more people',
+    count: { one: '{count} person matches “{q}”', other: '{count} people match “{q}”' },
     shown: (first: string, last: string, q: string) => `People ${first} to ${last} matching “${q}”`,
     pages: 'Pages of people',
     name: 'Name',

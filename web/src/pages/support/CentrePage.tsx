@@ -292,7 +292,7 @@ function EditCentre({
       </fieldset>
       <div>
         <button type="submit" className="button" aria-disabled={busy || undefined}>
-          {words.save}
+          {t.common.saveChanges}
         </button>
       </div>
       <p className="visually-hidden" role="status">
@@ -305,8 +305,8 @@ function EditCentre({
           if (!open) setConfirming(null);
         }}
         title={words.confirmTitle(removedNames)}
-        confirmLabel={words.confirm}
-        cancelLabel={words.cancel}
+        confirmLabel={t.common.yes}
+        cancelLabel={t.common.cancel}
         danger
         isPending={save.isPending}
         onConfirm={() => confirming && save.mutate(confirming.change)}

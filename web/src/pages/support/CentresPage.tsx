@@ -11,7 +11,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { unwrap } from '../../api/client';
 import { Page } from '../../app/page';
 import { ErrorState, LoadingState } from '../../components/states';
-import { formatNumber, t } from '../../i18n';
+import { formatNumber, plural, t } from '../../i18n';
 import { useApi } from '../../session/session';
 import { Pager, useCursorPages } from '../my-centre/cursor-pager';
 import { centresListQueryKey, searchText, siteListWords, supportPaths } from './support-data';
@@ -103,11 +103,15 @@ function CentreResults({ q }: { q: string }) {
   const page = centres.data;
   const first = (pages.pageNumber - 1) * pageSize + 1;
   const last = first + (page?.items.length ?? 0) - 1;
-  const shown = page?.items.length
-    ? q
-      ? t.support.centres.shownMatching(formatNumber(first), formatNumber(last), q)
-      : t.support.centres.shown(formatNumber(first), formatNumber(last))
-    : '';
+  const shown = !page?.items.length
+    ? ''
+    : pages.pageNumber === 1 && !page.nextCursor
+      ? q
+        ? plural(page.items.length, t.support.centres.countMatching).replaceAll('{q}', q)
+        : plural(page.items.length, t.support.centres.count)
+      : q
+        ? t.support.centres.shownMatching(formatNumber(first), formatNumber(last), q)
+        : t.support.centres.shown(formatNumber(first), formatNumber(last));
 
   return (
     <section className="support-results" aria-label={t.support.centres.title}>

@@ -235,7 +235,7 @@ export default function CreateCentrePage() {
             {t.support.create.submit}
           </button>
           <Link href={supportPaths.centres} className="button secondary">
-            {t.support.create.cancel}
+            {t.common.cancel}
           </Link>
         </div>
         <p className="visually-hidden" role="status">

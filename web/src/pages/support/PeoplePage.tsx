@@ -15,7 +15,7 @@ import { EmailSchema } from '../../api/schemas';
 import { Page } from '../../app/page';
 import { ErrorSummary } from '../../components/forms';
 import { ErrorState, LoadingState } from '../../components/states';
-import { formatNumber, t } from '../../i18n';
+import { formatNumber, plural, t } from '../../i18n';
 import { useApi } from '../../session/session';
 import { Pager, useCursorPages } from '../my-centre/cursor-pager';
 import { userPath } from '../my-centre/users';
@@ -116,7 +116,11 @@ function PeopleResults({ q }: { q: string }) {
   const first = (pages.pageNumber - 1) * pageSize + 1;
   const last = first + (page?.items.length ?? 0) - 1;
   const none = pages.pageNumber > 1 ? words.noMore : words.noMatch(q);
-  const shown = page?.items.length ? words.shown(formatNumber(first), formatNumber(last), q) : '';
+  const shown = !page?.items.length
+    ? ''
+    : pages.pageNumber === 1 && !page.nextCursor
+      ? plural(page.items.length, words.count).replaceAll('{q}', q)
+      : words.shown(formatNumber(first), formatNumber(last), q);
 
   return (
     <section className="support-results" aria-label={words.title}>
