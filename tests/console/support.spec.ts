@@ -127,7 +127,17 @@ test('support creates a centre, finds it by name and number, and changes it', as
   await expectAccessible(page, 'a new centre');
   await screenshot(page, 'support-centre');
 
-  // The centre's page: its users' pages in My Centre, and its name changed.
+  // The centre's page: its pages in My Centre (support may open any centre's), and its name
+  // changed.
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await heading(page, 'Users');
+  await expect(page.getByText(`(${centreId})`)).toBeVisible();
+  await expect(page.getByRole('link', { name: `Grace ${word}` })).toBeVisible();
+  await page.goBack();
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+  await heading(page, 'Audit log');
+  await expect(page.getByRole('table')).toContainText('Customer services');
+  await page.goBack();
   await page.getByRole('link', { name: 'Add new users' }).click();
   await heading(page, 'Add new users');
   await expect(page.getByText(`(${centreId})`)).toBeVisible();
