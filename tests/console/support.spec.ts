@@ -136,7 +136,7 @@ test('support creates a centre, finds it by name and number, and changes it', as
   await page.goBack();
   await page.getByRole('link', { name: 'Audit log', exact: true }).click();
   await heading(page, 'Audit log');
-  await expect(page.getByRole('table')).toContainText('Customer services');
+  await expect(page.getByRole('table')).toContainText('Created the centre');
   await page.goBack();
   await page.getByRole('link', { name: 'Add new users' }).click();
   await heading(page, 'Add new users');
