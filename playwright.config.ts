@@ -9,6 +9,8 @@ export const chromiumPath = process.env.HUB_CHROMIUM ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'tests/console',
   testMatch: '**/*.spec.ts',
+  // tests/console/large/ (1,000-row imports) runs only by `npm run test:console:large`.
+  testIgnore: process.env.HUB_CONSOLE_LARGE ? [] : ['**/large/**'],
   globalSetup: './tests/console/global-setup.ts',
   outputDir: 'test-results/console',
   fullyParallel: true,

@@ -27,6 +27,7 @@ export const problemCodes = {
     status: 409,
     title: 'Transfer the Progression Test data before deleting the user',
   },
+  LEARNER_HAS_RESULTS: { status: 409, title: 'The learner has Progression Test results' },
   INVALID_TRANSFER_TARGET: { status: 409, title: 'That teacher cannot receive the data' },
   CANNOT_MODIFY_SELF: { status: 409, title: 'You cannot do that to your own account' },
   LAST_ADMIN: { status: 409, title: 'A centre must keep an active coordinator' },

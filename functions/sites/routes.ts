@@ -6,13 +6,16 @@ import { getCentre } from '../core/data/centre.js';
 import { type Db, transactWrite } from '../core/data/db.js';
 import {
   createLearnerItem,
+  deleteLearner,
   getLearner,
   type Learner,
   listLearners,
   listResults,
   type ProgressionResult,
   progressionDataOfUsers,
+  recordResultChecks,
   recordResultItems,
+  updateLearner,
 } from '../core/data/progression.js';
 import { getUser, listCentreUsers, publicUser } from '../core/data/user.js';
 import type { ProgressionSite } from '../core/domain.js';
@@ -69,12 +72,13 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
   return {
     listSiteTeachers: async ({ params, query }) => {
       await eligibleCentre(params.centreId, params.site);
+      const { limit, cursor, q, status } = query;
       const page = await listCentreUsers(
         db,
         params.centreId,
-        { site: params.site },
-        query.limit,
-        query.cursor,
+        { site: params.site, q, status },
+        limit,
+        cursor,
       );
       const data = await progressionDataOfUsers(
         db,
@@ -121,6 +125,32 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
       };
     },
 
+    getLearner: async ({ params }) => {
+      // Both reads at once: the site must be one the centre is eligible for.
+      const [, learner] = await Promise.all([
+        eligibleCentre(params.centreId, params.site),
+        getLearner(db, params.centreId, params.site, params.learnerId),
+      ]);
+      if (!learner) throw notFound('No such learner');
+      return { status: 200, body: publicLearner(learner) };
+    },
+
+    updateLearner: async ({ params, body }) => {
+      if (body.stage !== undefined) assertStage(params.site, body.stage);
+      await eligibleCentre(params.centreId, params.site);
+      const learner = await updateLearner(db, params, body, clock().toISOString());
+      if (!learner) throw notFound('No such learner');
+      return { status: 200, body: publicLearner(learner) };
+    },
+
+    deleteLearner: async ({ params }) => {
+      await eligibleCentre(params.centreId, params.site);
+      const outcome = await deleteLearner(db, params);
+      if (outcome === 'not-found') throw notFound('No such learner');
+      if (outcome === 'has-results') throw new ProblemError('LEARNER_HAS_RESULTS');
+      return { status: 204 };
+    },
+
     recordResult: async ({ params, body, caller }) => {
       await eligibleCentre(params.centreId, params.site);
       assertStage(params.site, body.stage);
@@ -145,8 +175,6 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
             message: 'must be an unsuspended teacher of the centre with access to the site',
           },
         ]);
-      if (!(await getLearner(db, params.centreId, params.site, body.learnerId)))
-        throw validationFailed([{ path: 'learnerId', message: 'is not a learner of this site' }]);
 
       const result: ProgressionResult = {
         resultId: newId(clock().getTime()),
@@ -162,7 +190,10 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
         recordedBy: caller.userId,
         createdAt: clock().toISOString(),
       };
+      // The transaction checks the learner exists (and counts the result on them).
       const written = await transactWrite(db, recordResultItems(db, result));
+      if (!written.ok && written.failedIndex === recordResultChecks.learner)
+        throw validationFailed([{ path: 'learnerId', message: 'is not a learner of this site' }]);
       // The teacher was suspended or deleted between the check and the write.
       if (!written.ok)
         throw validationFailed([

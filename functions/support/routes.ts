@@ -10,9 +10,16 @@ import {
   updateCentreItem,
 } from '../core/data/centre.js';
 import { deleteItem, transactWrite } from '../core/data/db.js';
-import { listCentreUsers, publicUser } from '../core/data/user.js';
+import {
+  findPeopleByName,
+  getUser,
+  getUserIdByEmail,
+  listCentreUsers,
+  publicUser,
+  type User,
+} from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
-import { notFound, ProblemError } from '../core/errors.js';
+import { notFound, ProblemError, validationFailed } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
 import { changeUser } from '../core/services/change-user.js';
@@ -70,10 +77,29 @@ export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> 
   },
 
   listCentres: async ({ query }) => {
-    const page = await listCentres(deps.db, query.limit, query.cursor);
+    const page = await listCentres(deps.db, query.limit, query.cursor, query.q);
     return {
       status: 200,
       body: { items: page.items.map(publicCentre), nextCursor: page.nextCursor },
+    };
+  },
+
+  findPeople: async ({ query }) => {
+    const { db } = deps;
+    if (query.q.includes('@')) {
+      // One exact address: the email marker, then the person (two reads, whatever the size).
+      if (query.cursor !== undefined)
+        throw validationFailed([{ path: 'cursor', message: 'is not a valid cursor' }]);
+      const userId = await getUserIdByEmail(db, query.q.toLowerCase());
+      const user = userId ? await getUser(db, userId) : undefined;
+      // Support staff belong to no centre: they are not among the people a centre has.
+      const items: User[] = user?.centreId ? [user] : [];
+      return { status: 200, body: { items: items.map(publicUser), nextCursor: null } };
+    }
+    const page = await findPeopleByName(db, query.q, query.limit, query.cursor);
+    return {
+      status: 200,
+      body: { items: page.items.map(publicUser), nextCursor: page.nextCursor },
     };
   },
 

@@ -105,7 +105,7 @@ test('the profile, and the sign-in page after signing out', async ({ page }) => 
     ),
   ).toBeVisible();
   await expectAccessible(page, 'profile');
-  await screenshot(page, 'profile');
+  await screenshot(page, 'profile-coordinator');
 
   await page.getByRole('button', { name: 'User menu for Grace Hopper' }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();

@@ -602,10 +602,10 @@ const badCases: [string, BadCase][] = [
     {
       method: 'GET',
       path: teachers,
-      query: 'status=active',
+      query: 'role=teacher',
       status: 400,
       code: 'VALIDATION_FAILED',
-      names: 'status',
+      names: 'role',
     },
   ],
   // Removal routes

@@ -284,6 +284,19 @@ describe('security headers (infra/console-security-headers.ts)', () => {
     expect('https://evil.example').not.toMatch(allowed);
   });
 
+  it("shows profile pictures from object URLs: img-src allows 'self' and blob:, nothing remote", () => {
+    // Pictures are private: the console fetches them with the user's token and shows the
+    // bytes through URL.createObjectURL, so blob: must be allowed and no other host need be.
+    const text = render(policy().SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    const local = consoleContentSecurityPolicy('http://127.0.0.1:3000');
+    for (const csp of [text, local]) {
+      const img = csp.split('; ').find((directive) => directive.startsWith('img-src '));
+      const sources = img?.split(' ').slice(1) ?? [];
+      expect(sources).toEqual(expect.arrayContaining(["'self'", 'blob:']));
+      for (const source of sources) expect(source).toMatch(/^('self'|blob:|data:)$/);
+    }
+  });
+
   it('sends HSTS, nosniff, the referrer policy and X-Frame-Options DENY, all overriding the origin', () => {
     const security = policy().SecurityHeadersConfig;
     expect(security.StrictTransportSecurity).toEqual({

@@ -21,13 +21,23 @@ export interface Centre {
 }
 
 export const centreKey = (centreId: string) => ({ PK: `CENTRE#${centreId}`, SK: 'CENTRE' });
-// Every centre sits in one GSI1 partition, by id: support lists them page by page.
+// Every centre sits in one GSI1 partition, by id: support lists them page by page…
 const allCentresPartition = 'CENTRES';
+// …and in one GSI2 partition by name (lower-cased; the id breaks ties), for support's search.
+const centreNamesPartition = 'CENTRE_NAMES';
+const centreNameSortKey = (centre: Pick<Centre, 'name' | 'centreId'>) =>
+  `${centre.name.toLowerCase()}#${centre.centreId}`;
+/** A centre's place in the name index (also what scripts/backfill-search-keys.ts writes). */
+export const centreNameIndexKeys = (centre: Pick<Centre, 'name' | 'centreId'>) => ({
+  GSI2PK: centreNamesPartition,
+  GSI2SK: centreNameSortKey(centre),
+});
 
 export const toCentreItem = (centre: Centre): Item => ({
   ...centreKey(centre.centreId),
   GSI1PK: allCentresPartition,
   GSI1SK: centre.centreId,
+  ...centreNameIndexKeys(centre),
   type: 'centre',
   ...centre,
 });
@@ -61,20 +71,40 @@ export async function centreNameOf(db: Db, centreId: string): Promise<string> {
 /** Transaction item: create a centre unless one with that id exists. */
 export const createCentreItem = (db: Db, centre: Centre) => putIfAbsent(db, toCentreItem(centre));
 
-/** Every centre, ordered by id. */
+/**
+ * Every centre, ordered by id; with `q`, only those it names: a `q` with a digit is the
+ * start of a centre id (ordered by id), any other the start of the name, case-insensitively
+ * (ordered by name). Either way one key range of one index: only matching centres are read.
+ */
 export function listCentres(
   db: Db,
   limit: number,
   cursor: string | undefined,
+  q?: string,
 ): Promise<Page<Centre>> {
+  const [index, partition, prefix] =
+    q === undefined
+      ? (['GSI1', allCentresPartition, undefined] as const)
+      : /[0-9]/.test(q)
+        ? (['GSI1', allCentresPartition, q.toUpperCase()] as const)
+        : (['GSI2', centreNamesPartition, q.toLowerCase()] as const);
   return queryPage(
     db,
     {
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :partition',
-      ExpressionAttributeValues: { ':partition': { S: allCentresPartition } },
+      IndexName: index,
+      KeyConditionExpression: `${index}PK = :partition${prefix === undefined ? '' : ` AND begins_with(${index}SK, :prefix)`}`,
+      ExpressionAttributeValues: toAttributes({
+        ':partition': partition,
+        ...(prefix === undefined ? {} : { ':prefix': prefix }),
+      }),
     },
-    { limit, cursor, partition: { GSI1PK: allCentresPartition }, map: fromCentreItem },
+    {
+      limit,
+      cursor,
+      partition: { [`${index}PK`]: partition },
+      ...(prefix === undefined ? {} : { sortKeyPrefix: { [`${index}SK`]: prefix } }),
+      map: fromCentreItem,
+    },
   );
 }
 
@@ -99,18 +129,24 @@ export function adjustActiveAdminsItem(db: Db, centreId: string, delta: number):
   };
 }
 
-/** Transaction item: a centre's name and eligible sites, only if it exists. */
+/**
+ * Transaction item: a centre's name and eligible sites, only if it exists. The name index
+ * (GSI2) moves with the name.
+ */
 export const updateCentreItem = (db: Db, centre: Centre): TransactWriteItem => ({
   Update: {
     TableName: db.tableName,
     Key: toAttributes(centreKey(centre.centreId)),
-    UpdateExpression: 'SET #name = :name, eligibleSites = :sites, updatedAt = :at',
+    UpdateExpression:
+      'SET #name = :name, eligibleSites = :sites, updatedAt = :at, GSI2PK = :namesPartition, GSI2SK = :nameKey',
     ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeNames: { '#name': 'name' },
     ExpressionAttributeValues: toAttributes({
       ':name': centre.name,
       ':sites': centre.eligibleSites,
       ':at': centre.updatedAt,
+      ':namesPartition': centreNamesPartition,
+      ':nameKey': centreNameSortKey(centre),
     }),
   },
 });

@@ -46,7 +46,9 @@ export interface Page<T> {
 
 /**
  * The cursor is the query's LastEvaluatedKey, base64url JSON. On the way back in it must
- * name the same partition as the query, so a cursor cannot be steered at another centre.
+ * name the same partition as the query, so a cursor cannot be steered at another centre;
+ * for a `begins_with` query its sort key must also start with the same prefix (DynamoDB
+ * refuses a start key outside the key condition, which would otherwise be a 500).
  */
 export function encodeCursor(lastKey: Record<string, AttributeValue> | undefined): string | null {
   if (!lastKey) return null;
@@ -56,6 +58,7 @@ export function encodeCursor(lastKey: Record<string, AttributeValue> | undefined
 export function decodeCursor(
   cursor: string | undefined,
   expectedPartition: Record<string, string>,
+  expectedPrefix: Record<string, string> = {},
 ): Record<string, AttributeValue> | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () => validationFailed([{ path: 'cursor', message: 'is not a valid cursor' }]);
@@ -70,9 +73,12 @@ export function decodeCursor(
   for (const [name, value] of Object.entries(key)) {
     if (typeof value !== 'string' || value.length > 1024) throw invalid();
     if (name in expectedPartition && expectedPartition[name] !== value) throw invalid();
+    if (name in expectedPrefix && !value.startsWith(expectedPrefix[name] as string))
+      throw invalid();
     if (!/^(PK|SK|GSI\d+PK|GSI\d+SK)$/.test(name)) throw invalid();
   }
-  for (const name of Object.keys(expectedPartition)) if (!(name in key)) throw invalid();
+  for (const name of [...Object.keys(expectedPartition), ...Object.keys(expectedPrefix)])
+    if (!(name in key)) throw invalid();
   return toAttributes(key);
 }
 
@@ -88,6 +94,8 @@ export async function queryPage<T>(
     limit: number;
     cursor: string | undefined;
     partition: Record<string, string>;
+    /** The sort key's name and the prefix a `begins_with` key condition asks for. */
+    sortKeyPrefix?: Record<string, string>;
     map: (item: Item) => T;
     /** The index's key names, when querying an index (its items also carry PK and SK). */
     index?: { partitionKey: string; sortKey: string };
@@ -95,7 +103,7 @@ export async function queryPage<T>(
   },
 ): Promise<Page<T>> {
   const kept: Item[] = [];
-  let startKey = decodeCursor(options.cursor, options.partition);
+  let startKey = decodeCursor(options.cursor, options.partition, options.sortKeyPrefix);
   let lastKey: Record<string, AttributeValue> | undefined;
   do {
     const wanted = options.limit - kept.length;

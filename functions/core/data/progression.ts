@@ -6,13 +6,18 @@
  * conditional update, so it moves whole or not at all. Per-owner counts are separate items
  * (`USER#<id>` / `COUNT#<site>`) changed in the same transaction as the results they count:
  * a user's deletion checks them in its own transaction, so a result recorded meanwhile
- * stops the deletion instead of being orphaned.
+ * stops the deletion instead of being orphaned. In the same way each learner keeps a
+ * `resultCount`, moved with every result recorded for them, and is deleted only while it is
+ * absent or 0 (results are never deleted, and a transfer changes owners, not learners).
  */
 import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
   QueryCommand,
   type TransactWriteItem,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProgressionSite } from '../domain.js';
 import { progressionSites } from '../domain.js';
@@ -43,6 +48,7 @@ export interface Learner {
   stage: number;
   classGroup?: string;
   createdAt: string;
+  updatedAt?: string;
 }
 
 export const subjects = [
@@ -101,6 +107,7 @@ export const fromLearnerItem = (item: Item): Learner => ({
   stage: Number(item.stage),
   ...(item.classGroup ? { classGroup: item.classGroup as string } : {}),
   createdAt: item.createdAt as string,
+  ...(item.updatedAt ? { updatedAt: item.updatedAt as string } : {}),
 });
 
 const toResultItem = (result: ProgressionResult): Item => ({
@@ -161,8 +168,83 @@ export const listLearners = (
   );
 
 /**
- * Transaction items: a new result, its owner's count, and a check that the owner still
- * exists and is not suspended (a suspended or deleted teacher receives no new data).
+ * A learner's name, stage or class (`classGroup: null` clears it), only if the learner
+ * exists; answers the learner as changed, or undefined when there is no such learner.
+ * One conditional UpdateItem.
+ */
+export async function updateLearner(
+  db: Db,
+  key: { centreId: string; site: ProgressionSite; learnerId: string },
+  change: { name?: string; stage?: number; classGroup?: string | null },
+  at: string,
+): Promise<Learner | undefined> {
+  const set = ['updatedAt = :at'];
+  const names: Record<string, string> = {};
+  const values: Item = { ':at': at };
+  if (change.name !== undefined) {
+    set.push('#name = :name');
+    names['#name'] = 'name';
+    values[':name'] = change.name;
+  }
+  if (change.stage !== undefined) {
+    set.push('stage = :stage');
+    values[':stage'] = change.stage;
+  }
+  if (typeof change.classGroup === 'string') {
+    set.push('classGroup = :classGroup');
+    values[':classGroup'] = change.classGroup;
+  }
+  try {
+    const { Attributes } = await db.client.send(
+      new UpdateItemCommand({
+        TableName: db.tableName,
+        Key: toAttributes(learnerKey(key.centreId, key.site, key.learnerId)),
+        UpdateExpression: `SET ${set.join(', ')}${change.classGroup === null ? ' REMOVE classGroup' : ''}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: toAttributes(values),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? fromLearnerItem(fromAttributes(Attributes)) : undefined;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Deletes a learner who has no Progression Test results: one DeleteItem, conditional on the
+ * learner existing with `resultCount` absent or 0, so a result recorded at the same moment
+ * either lands first (and the delete is refused) or finds no learner (and is refused).
+ */
+export async function deleteLearner(
+  db: Db,
+  key: { centreId: string; site: ProgressionSite; learnerId: string },
+): Promise<'deleted' | 'not-found' | 'has-results'> {
+  try {
+    await db.client.send(
+      new DeleteItemCommand({
+        TableName: db.tableName,
+        Key: toAttributes(learnerKey(key.centreId, key.site, key.learnerId)),
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(resultCount) OR resultCount = :zero)',
+        ExpressionAttributeValues: toAttributes({ ':zero': 0 }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException)
+      return error.Item ? 'has-results' : 'not-found';
+    throw error;
+  }
+}
+
+/**
+ * Transaction items: a new result, its owner's count, a check that the owner still exists
+ * and is not suspended (a suspended or deleted teacher receives no new data), and the
+ * learner's `resultCount`, only if the learner exists (a deleted learner receives none).
  */
 export function recordResultItems(db: Db, result: ProgressionResult): TransactWriteItem[] {
   return [
@@ -177,8 +259,20 @@ export function recordResultItems(db: Db, result: ProgressionResult): TransactWr
         ExpressionAttributeValues: toAttributes({ ':suspended': 'suspended' }),
       },
     },
+    {
+      Update: {
+        TableName: db.tableName,
+        Key: toAttributes(learnerKey(result.centreId, result.site, result.learnerId)),
+        UpdateExpression: 'ADD resultCount :one',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: toAttributes({ ':one': 1 }),
+      },
+    },
   ];
 }
+
+/** The index, in recordResultItems, of the owner's check and of the learner's count. */
+export const recordResultChecks = { owner: 2, learner: 3 } as const;
 
 export function countChange(
   db: Db,

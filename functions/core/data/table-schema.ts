@@ -10,10 +10,12 @@ export const tableSchema = {
   globalSecondaryIndexes: [
     /** Users of a centre by name; centres by id. */
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    /** Users of a centre with one status (invited, active, suspended), by name. */
+    /** Users of a centre with one status (invited, active, suspended), by name; centres by name. */
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     /** Users of a centre with one role (admin, teacher), by name. */
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    /** People of every centre by name, one partition per first two letters (support's search). */
+    { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
   ],
 } as const;
 

@@ -47,6 +47,17 @@ const centreUsersWithRole = (centreId: string, role: Role) => `CENTRE#${centreId
 // Names sort case-insensitively; the user id breaks ties between equal names.
 const nameSortKey = (user: Pick<User, 'name' | 'userId'>) =>
   `${user.name.toLowerCase()}#${user.userId}`;
+/**
+ * Support's search for people across every centre: one GSI4 partition per first two
+ * characters (code points, so no surrogate is split) of the lower-cased name, by name.
+ */
+export const peoplePartition = (lowerName: string) =>
+  `PEOPLE#${Array.from(lowerName).slice(0, 2).join('')}`;
+/** A centre user's place in the people index (also what scripts/backfill-search-keys.ts writes). */
+export const peopleIndexKeys = (user: Pick<User, 'name' | 'userId'>) => ({
+  GSI4PK: peoplePartition(user.name.toLowerCase()),
+  GSI4SK: nameSortKey(user),
+});
 /** What `q` searches: any part of the name or the email, case-insensitively. */
 export const searchTextOf = (user: Pick<User, 'name' | 'email'>) =>
   `${user.name.toLowerCase()}\n${user.email.toLowerCase()}`;
@@ -63,6 +74,7 @@ export const toUserItem = (user: User): Item => {
           GSI2SK: sortKey,
           GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
           GSI3SK: sortKey,
+          ...peopleIndexKeys(user),
           searchText: searchTextOf(user),
         }
       : {}),
@@ -203,6 +215,36 @@ export function listCentreUsers(
       partition: { [`${index}PK`]: partition },
       index: { partitionKey: `${index}PK`, sortKey: `${index}SK` },
       filtered: conditions.length > 0,
+      map: fromUserItem,
+    },
+  );
+}
+
+/**
+ * People of every centre whose name starts with `namePrefix` (case-insensitively; at least
+ * two characters, which name the one GSI4 partition to read), ordered by name. Reads only
+ * the matching people: the prefix is a key condition, not a filter.
+ */
+export function findPeopleByName(
+  db: Db,
+  namePrefix: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<User>> {
+  const prefix = namePrefix.toLowerCase();
+  const partition = peoplePartition(prefix);
+  return queryPage(
+    db,
+    {
+      IndexName: 'GSI4',
+      KeyConditionExpression: 'GSI4PK = :partition AND begins_with(GSI4SK, :prefix)',
+      ExpressionAttributeValues: toAttributes({ ':partition': partition, ':prefix': prefix }),
+    },
+    {
+      limit,
+      cursor,
+      partition: { GSI4PK: partition },
+      sortKeyPrefix: { GSI4SK: prefix },
       map: fromUserItem,
     },
   );

@@ -4,12 +4,15 @@ import { route } from '../route-spec.js';
 import { PageQuerySchema, pageOf } from '../schemas/common.js';
 import {
   LearnerBodySchema,
+  LearnerParamsSchema,
+  LearnerPatchBodySchema,
   LearnerSchema,
   ResultBodySchema,
   ResultSchema,
   ResultsQuerySchema,
   SiteParamsSchema,
   SiteTeacherSchema,
+  SiteTeachersQuerySchema,
 } from '../schemas/progression.js';
 
 export const sitesEntries = {
@@ -19,8 +22,10 @@ export const sitesEntries = {
     area: 'sites',
     access: 'siteMember',
     summary: 'The users with access to the site, each with their Progression Test data',
+    description:
+      'Ordered by name. `q` matches any part of the name or email, case-insensitively (as on the Users list); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data).',
     params: SiteParamsSchema,
-    query: PageQuerySchema,
+    query: SiteTeachersQuerySchema,
     success: { status: 200, description: 'A page of teachers', schema: pageOf(SiteTeacherSchema) },
   }),
   addLearner: route({
@@ -43,6 +48,39 @@ export const sitesEntries = {
     params: SiteParamsSchema,
     query: PageQuerySchema,
     success: { status: 200, description: 'A page of learners', schema: pageOf(LearnerSchema) },
+  }),
+  getLearner: route({
+    method: 'GET',
+    path: '/centres/{centreId}/sites/{site}/learners/{learnerId}',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'A learner of the site',
+    params: LearnerParamsSchema,
+    success: { status: 200, description: 'The learner', schema: LearnerSchema },
+  }),
+  updateLearner: route({
+    method: 'PATCH',
+    path: '/centres/{centreId}/sites/{site}/learners/{learnerId}',
+    area: 'sites',
+    access: 'siteMember',
+    summary: "Change a learner's name, stage or class",
+    description:
+      'At least one field. `stage` must be one the site teaches (1–6 on primary, 7–9 on lower-secondary); `classGroup: null` clears the class.',
+    params: LearnerParamsSchema,
+    body: LearnerPatchBodySchema,
+    success: { status: 200, description: 'The learner', schema: LearnerSchema },
+  }),
+  deleteLearner: route({
+    method: 'DELETE',
+    path: '/centres/{centreId}/sites/{site}/learners/{learnerId}',
+    area: 'sites',
+    access: 'siteMember',
+    summary: 'Remove a learner who has no Progression Test results',
+    description:
+      'A learner with Progression Test results cannot be removed (409 LEARNER_HAS_RESULTS): results are kept.',
+    params: LearnerParamsSchema,
+    success: { status: 204, description: 'The learner was removed' },
+    errors: ['LEARNER_HAS_RESULTS'],
   }),
   recordResult: route({
     method: 'POST',

@@ -1,10 +1,12 @@
 /** The route table's entries for customer services. */
 
 import { route } from '../route-spec.js';
-import { CentreParamsSchema, CentreSchema, PageQuerySchema, pageOf } from '../schemas/common.js';
+import { CentreParamsSchema, CentreSchema, pageOf, UserSchema } from '../schemas/common.js';
 import {
+  CentreListQuerySchema,
   CreateCentreBodySchema,
   CreatedCentreSchema,
+  PeopleQuerySchema,
   UpdateCentreBodySchema,
 } from '../schemas/support.js';
 
@@ -29,9 +31,22 @@ export const supportEntries = {
     path: '/support/centres',
     area: 'support',
     access: 'support',
-    summary: 'Every centre, by centre id',
-    query: PageQuerySchema,
+    summary: 'Every centre, by centre id; or the centres `q` names',
+    description:
+      "Without `q`, every centre, ordered by id. `q` (trimmed, 1 to 100 characters) containing a digit is the start of a centre id, compared upper-cased (`gb0` finds GB001), ordered by id; any other `q` is the start of the centre's name, case-insensitively (`north` finds North Park School), ordered by name. Paged by `limit` and `cursor` either way; a cursor is good only for the `q` it was given with.",
+    query: CentreListQuerySchema,
     success: { status: 200, description: 'A page of centres', schema: pageOf(CentreSchema) },
+  }),
+  findPeople: route({
+    method: 'GET',
+    path: '/support/users',
+    area: 'support',
+    access: 'support',
+    summary: 'Find a person of any centre, by exact email or by the start of their name',
+    description:
+      "For rescuing a coordinator who lost both email and password. `q` containing `@` is one exact email address (case-insensitive): a page of 0 or 1 users, `nextCursor` null. Any other `q` is the start of the person's full name, case-insensitively, at least 2 characters, across every centre, ordered by name and paged by `limit` and `cursor`. Each user carries its `centreId`. Customer services only.",
+    query: PeopleQuerySchema,
+    success: { status: 200, description: 'A page of users', schema: pageOf(UserSchema) },
   }),
   updateCentre: route({
     method: 'PATCH',

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { operationTypes } from '../data/operation.js';
 import { subjects } from '../data/progression.js';
-import { progressionSites } from '../domain.js';
+import { progressionSites, userStatuses } from '../domain.js';
 import {
   CentreIdSchema,
   PageQuerySchema,
@@ -9,7 +9,7 @@ import {
   UserIdSchema,
   UserSchema,
 } from './common.js';
-import { ProgressionDataSchema } from './users.js';
+import { ProgressionDataSchema, UserSearchSchema } from './users.js';
 
 const IdSchema = z.string().regex(/^[0-9a-z]{10,40}$/, 'is not an id');
 
@@ -23,11 +23,27 @@ export const OperationParamsSchema = z.strictObject({
   operationId: IdSchema,
 });
 
+const ClassGroupSchema = z.string().trim().min(1).max(50);
+
 export const LearnerBodySchema = z.strictObject({
   name: PersonNameSchema,
   stage: z.number().int(),
-  classGroup: z.string().trim().min(1).max(50).optional(),
+  classGroup: ClassGroupSchema.optional(),
 });
+
+export const LearnerParamsSchema = SiteParamsSchema.extend({ learnerId: IdSchema });
+
+/** A learner's changes: at least one field; `classGroup: null` clears the class. */
+export const LearnerPatchBodySchema = z
+  .strictObject({
+    name: PersonNameSchema.optional(),
+    stage: z.number().int().optional(),
+    classGroup: ClassGroupSchema.nullable().optional(),
+  })
+  .refine(
+    (body) => body.name !== undefined || body.stage !== undefined || body.classGroup !== undefined,
+    { message: 'must change at least one of name, stage, classGroup' },
+  );
 
 export const LearnerSchema = z
   .object({
@@ -70,6 +86,11 @@ export const ResultSchema = z
 export const ResultsQuerySchema = PageQuerySchema.extend({
   teacherId: UserIdSchema.optional(),
   learnerId: IdSchema.optional(),
+});
+
+export const SiteTeachersQuerySchema = PageQuerySchema.extend({
+  q: UserSearchSchema.optional(),
+  status: z.enum(userStatuses).optional(),
 });
 
 export const SiteTeacherSchema = UserSchema.extend({ progressionData: ProgressionDataSchema });

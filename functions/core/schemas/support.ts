@@ -4,6 +4,7 @@ import {
   CentreNameSchema,
   CentreSchema,
   EmailSchema,
+  PageQuerySchema,
   PersonNameSchema,
   SitesSchema,
   UserSchema,
@@ -21,4 +22,29 @@ export const CreatedCentreSchema = z.object({ centre: CentreSchema, coordinator:
 export const UpdateCentreBodySchema = z.strictObject({
   name: CentreNameSchema.optional(),
   eligibleSites: SitesSchema.optional(),
+});
+
+export const CentreListQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().min(1).max(100).optional().meta({
+    description:
+      "With a digit: the start of a centre id (e.g. GB0). Otherwise: the start of the centre's name, case-insensitively",
+  }),
+});
+
+/** Two characters of a name at least (they name the one index partition to read). */
+const namePrefixLength = 2;
+
+export const PeopleQuerySchema = PageQuerySchema.extend({
+  q: z
+    .string({ error: 'is required: an email address or at least 2 characters of a name' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(254, 'must be at most 254 characters')
+    .refine((q) => q.includes('@') || Array.from(q).length >= namePrefixLength, {
+      message: `must be an email address or at least ${namePrefixLength} characters of a name`,
+    })
+    .meta({
+      description:
+        "With an @: one person's exact email address, case-insensitively. Otherwise: the start of the person's full name, case-insensitively, at least 2 characters",
+    }),
 });

@@ -9,10 +9,13 @@ import {
   UserSchema,
 } from './common.js';
 
+/** The Users list's `q` (also the site's Teachers list's). */
+export const UserSearchSchema = z.string().trim().min(1).max(100).meta({
+  description: 'Matches any part of the name or email, case-insensitively',
+});
+
 export const UserListQuerySchema = PageQuerySchema.extend({
-  q: z.string().trim().min(1).max(100).optional().meta({
-    description: 'Matches any part of the name or email, case-insensitively',
-  }),
+  q: UserSearchSchema.optional(),
   status: z.enum(userStatuses).optional(),
   role: z.enum(['admin', 'teacher']).optional(),
   site: z.enum(sites).optional(),

@@ -18,14 +18,9 @@ const webSrc = path.join(root, 'web/src');
  * branches merge. (The lead removes this list after the merge.)
  */
 const beingMigratedElsewhere = [
-  'web/src/pages/ProfilePage.tsx',
-  'web/src/app/Avatar.tsx',
   'web/src/app/SideBar.tsx',
   'web/src/pages/sites/',
   'web/src/pages/support/',
-  'web/src/pages/my-centre/UsersPage.tsx',
-  'web/src/pages/my-centre/AddUsersPage.tsx',
-  'web/src/pages/my-centre/import/',
 ];
 
 /** Props whose value a user reads or hears. */

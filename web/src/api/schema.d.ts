@@ -488,7 +488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The users with access to the site, each with their Progression Test data */
+        /**
+         * The users with access to the site, each with their Progression Test data
+         * @description Ordered by name. `q` matches any part of the name or email, case-insensitively (as on the Users list); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data).
+         */
         get: operations["listSiteTeachers"];
         put?: never;
         post?: never;
@@ -516,6 +519,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/centres/{centreId}/sites/{site}/learners/{learnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A learner of the site */
+        get: operations["getLearner"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a learner who has no Progression Test results
+         * @description A learner with Progression Test results cannot be removed (409 LEARNER_HAS_RESULTS): results are kept.
+         */
+        delete: operations["deleteLearner"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a learner's name, stage or class
+         * @description At least one field. `stage` must be one the site teaches (1–6 on primary, 7–9 on lower-secondary); `classGroup: null` clears the class.
+         */
+        patch: operations["updateLearner"];
+        trace?: never;
+    };
     "/centres/{centreId}/sites/{site}/progression-tests": {
         parameters: {
             query?: never;
@@ -541,11 +569,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every centre, by centre id */
+        /**
+         * Every centre, by centre id; or the centres `q` names
+         * @description Without `q`, every centre, ordered by id. `q` (trimmed, 1 to 100 characters) containing a digit is the start of a centre id, compared upper-cased (`gb0` finds GB001), ordered by id; any other `q` is the start of the centre's name, case-insensitively (`north` finds North Park School), ordered by name. Paged by `limit` and `cursor` either way; a cursor is good only for the `q` it was given with.
+         */
         get: operations["listCentres"];
         put?: never;
         /** Create a centre and invite its first coordinator */
         post: operations["createCentre"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a person of any centre, by exact email or by the start of their name
+         * @description For rescuing a coordinator who lost both email and password. `q` containing `@` is one exact email address (case-insensitive): a page of 0 or 1 users, `nextCursor` null. Any other `q` is the start of the person's full name, case-insensitively, at least 2 characters, across every centre, ordered by name and paged by `limit` and `cursor`. Each user carries its `centreId`. Customer services only.
+         */
+        get: operations["findPeople"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2639,6 +2690,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                q?: string;
+                status?: "invited" | "active" | "suspended";
             };
             header?: never;
             path: {
@@ -2875,6 +2928,201 @@ export interface operations {
             };
         };
     };
+    getLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centreId: string;
+                site: "primary" | "lower-secondary";
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Learner"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centreId: string;
+                site: "primary" | "lower-secondary";
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learner was removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: LEARNER_HAS_RESULTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centreId: string;
+                site: "primary" | "lower-secondary";
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    stage?: number;
+                    classGroup?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The learner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Learner"];
+                };
+            };
+            /** @description Problem: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listResults: {
         parameters: {
             query?: {
@@ -3050,6 +3298,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -3183,6 +3432,60 @@ export interface operations {
             };
             /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    findPeople: {
+        parameters: {
+            query: {
+                limit?: number;
+                cursor?: string;
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,15 @@
  */
 import './zod-config';
 
+export { maxPictureBytes } from '../../../functions/core/domain';
+export { pictureTypes } from '../../../functions/core/route-spec';
 export { CentreIdSchema, EmailSchema } from '../../../functions/core/schemas/common';
+export {
+  ChangePasswordBodySchema,
+  ConfirmEmailChangeBodySchema,
+  RequestEmailChangeBodySchema,
+  UpdateMeBodySchema,
+} from '../../../functions/core/schemas/me';
 export {
   CreateCentreBodySchema,
   UpdateCentreBodySchema,

@@ -92,6 +92,8 @@ export const common = {
     USER_NOT_SUSPENDED: 'Suspend the user before deleting them.',
     PROGRESSION_DATA_ATTACHED:
       'This user has Progression Test data. Transfer it to another teacher before deleting the user.',
+    LEARNER_HAS_RESULTS:
+      'This learner has Progression Test results, so they cannot be removed. Their results are kept.',
     NOT_INVITED: 'This user has already signed in, so there is no invitation to resend.',
     SITE_NOT_ELIGIBLE: 'The centre is not eligible for this support site.',
     NAME_CHANGE_FORBIDDEN: 'Only the user can change their name.',

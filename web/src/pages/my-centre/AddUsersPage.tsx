@@ -27,10 +27,14 @@ import type { operations } from '../../api/schema';
 import { EmailSchema, NewUserRowSchema } from '../../api/schemas';
 import { Page } from '../../app/page';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
+import { formatNumber, plural, t } from '../../i18n';
 import { useApi } from '../../session/session';
 import { siteNames, useCentre, useCentreId } from './centre';
 import {
   type CentreUser,
+  importUsersPath,
+  roleLabels,
+  roleOf,
   type Site,
   siteListWords,
   sortSites,
@@ -41,6 +45,8 @@ import {
 
 /** The API takes at most this many rows in one request. */
 const maxRows = 100;
+const w = t.myCentre.addUsers;
+const userTitle = (position: number) => w.user(formatNumber(position + 1));
 
 type Field = 'name' | 'email' | 'sites' | 'row';
 type RowErrors = Partial<Record<Field, string>>;
@@ -97,12 +103,12 @@ function checkRows(rows: Row[]): { errors: Map<number, RowErrors>; users: NewUse
         const field = issue.path[0];
         if (field === 'name') rowErrors.name ??= nameWords(issue.code, row.name);
         else if (field === 'email') rowErrors.email ??= emailWords(issue.code, row.email);
-        else rowErrors.sites ??= 'Choose only the support sites listed.';
+        else rowErrors.sites ??= w.errors.sites;
       }
     } else {
       const first = firstWithEmail.get(parsed.data.email);
       if (first !== undefined && first !== position)
-        rowErrors.email = `This email address is already given for User ${first + 1}. Each user needs their own email address.`;
+        rowErrors.email = w.errors.duplicate(userTitle(first));
       else users.push(parsed.data);
     }
     if (Object.keys(rowErrors).length) errors.set(row.id, rowErrors);
@@ -111,15 +117,15 @@ function checkRows(rows: Row[]): { errors: Map<number, RowErrors>; users: NewUse
 }
 
 function nameWords(code: string, name: string): string {
-  if (!name.trim()) return 'Enter a name.';
-  if (code === 'too_big') return 'The name must be 100 characters or fewer.';
-  return 'The name must not contain the characters < or >.';
+  if (!name.trim()) return w.errors.nameMissing;
+  if (code === 'too_big') return w.errors.nameTooLong;
+  return w.errors.nameCharacters;
 }
 
 function emailWords(code: string, email: string): string {
-  if (!email.trim()) return 'Enter an email address.';
-  if (code === 'too_big') return 'The email address must be 254 characters or fewer.';
-  return 'Enter an email address in the correct format, like name@school.org.';
+  if (!email.trim()) return w.errors.emailMissing;
+  if (code === 'too_big') return w.errors.emailTooLong;
+  return w.errors.emailFormat;
 }
 
 /** A failed row's reason, beside the field it is about. */
@@ -131,13 +137,13 @@ function rowErrorsOf(problem: ProblemDocument): RowErrors {
   if (problem.code === 'VALIDATION_FAILED' && problem.errors?.length) {
     const errors: RowErrors = {};
     const labels: Record<string, [Field, string]> = {
-      name: ['name', 'The name'],
-      email: ['email', 'The email address'],
-      sites: ['sites', 'The sites'],
+      name: ['name', w.errors.field.name],
+      email: ['email', w.errors.field.email],
+      sites: ['sites', w.errors.field.sites],
     };
     for (const { path, message } of problem.errors) {
-      const [field, label] = labels[path.split('.')[2] ?? ''] ?? ['row', 'This row'];
-      errors[field] ??= `${label} ${message}.`;
+      const [field, label] = labels[path.split('.')[2] ?? ''] ?? ['row', w.errors.field.row];
+      errors[field] ??= w.errors.fieldMessage(label, message);
     }
     return errors;
   }
@@ -274,22 +280,22 @@ export default function AddUsersPage() {
     (['name', 'email', 'sites', 'row'] as const).flatMap((field) => {
       const message = row.errors[field];
       return message
-        ? [{ fieldId: fieldId(row, field), message: `User ${position + 1}: ${message}` }]
+        ? [{ fieldId: fieldId(row, field), message: w.problemIn(userTitle(position), message) }]
         : [];
     }),
   );
 
   return (
-    <Page title="Add new users">
+    <Page title={w.title}>
       {answered && created.length > 0 ? (
         <AddedNotice count={created.length} allDone={allDone}>
           {allDone ? (
             <p className="added-actions">
               <Link href={usersPath(centreId)} className="button">
-                Back to Users
+                {w.backToUsers}
               </Link>
               <button type="button" className="button secondary" onClick={startAgain}>
-                Add more users
+                {w.addMore}
               </button>
             </p>
           ) : null}
@@ -299,25 +305,29 @@ export default function AddUsersPage() {
       <ErrorSummary
         problems={problems}
         title={
-          answered && created.length > 0
-            ? `${problems.length === 1 ? 'A user' : 'Some users'} could not be added`
-            : 'There is a problem'
+          answered && created.length > 0 ? plural(problems.length, w.notAddedTitle) : w.problemTitle
         }
       />
 
       {requestProblem ? (
         <div className="notice error" role="alert">
           <p>{problemWords(requestProblem)}</p>
-          <p>Select Finish to try again. Nobody will be added twice.</p>
+          <p>{w.tryAgain}</p>
         </div>
       ) : null}
 
       {allDone ? null : (
-        <p className="hint add-users-intro">
-          Enter each user’s name and email address. Tick Admin rights for a School Coordinator, and
-          tick the support sites each user may use. Each user is emailed an invitation with a
-          temporary password.
-        </p>
+        <>
+          <p className="hint add-users-intro">{w.intro}</p>
+          <p className="add-users-import">
+            <Link href={importUsersPath(centreId)} aria-describedby="add-users-import-hint">
+              {t.csv.importLink}
+            </Link>{' '}
+            <span className="hint" id="add-users-import-hint">
+              {t.csv.importLinkHint}
+            </span>
+          </p>
+        </>
       )}
 
       <form className="add-users-form" onSubmit={finish} noValidate>
@@ -344,8 +354,8 @@ export default function AddUsersPage() {
             <div className="add-row-bar">
               <p className="hint" id="add-row-hint">
                 {rows.length >= maxRows
-                  ? `You have ${maxRows} rows, the most that can be sent at once.`
-                  : `You can add up to ${maxRows} users at a time.`}
+                  ? w.rowsFull(formatNumber(maxRows))
+                  : w.rowsHint(formatNumber(maxRows))}
               </p>
               <button
                 id={addButtonId}
@@ -355,7 +365,7 @@ export default function AddUsersPage() {
                 disabled={rows.length >= maxRows || sending}
                 aria-describedby="add-row-hint"
               >
-                Add
+                {w.add}
               </button>
             </div>
             <div className="add-users-actions">
@@ -365,13 +375,13 @@ export default function AddUsersPage() {
                 disabled={sending}
                 aria-describedby={sending ? 'add-users-sending' : undefined}
               >
-                Finish
+                {w.finish}
               </button>
-              <Link href={usersPath(centreId)}>Cancel</Link>
+              <Link href={usersPath(centreId)}>{w.cancel}</Link>
               {sending ? (
                 <span id="add-users-sending" className="hint" role="status">
                   <span className="spinner" aria-hidden="true" />
-                  Adding users…
+                  {w.adding}
                 </span>
               ) : null}
             </div>
@@ -399,10 +409,7 @@ function AddedNotice({
   return (
     <div ref={ref} className="notice success" tabIndex={-1}>
       <p className="added-summary" role="status">
-        {count === 1 ? '1 user added.' : `${count} users added.`}{' '}
-        {count === 1
-          ? 'They have been emailed an invitation.'
-          : 'Each has been emailed an invitation.'}
+        {plural(count, w.added)}
       </p>
       {children}
     </div>
@@ -413,15 +420,16 @@ function DoneRow({ number, user }: { number: number; user: CentreUser }) {
   const centreId = useCentreId();
   return (
     <fieldset className="user-row done">
-      <legend className="user-row-title">User {number}</legend>
+      <legend className="user-row-title">{userTitle(number - 1)}</legend>
       <p className="user-row-outcome">
         <span className="done-mark" aria-hidden="true">
           ✓
         </span>{' '}
-        Added: <Link href={userPath(centreId, user.userId)}>{user.name}</Link> ({user.email}),{' '}
-        {user.isAdmin ? 'Admin' : 'Teacher'} with{' '}
-        {user.sites.length ? siteListWords(user.sites) : 'no support sites'}. An invitation has been
-        emailed.
+        {w.addedRow} <Link href={userPath(centreId, user.userId)}>{user.name}</Link> ({user.email})
+        {w.addedWith(
+          roleLabels[roleOf(user)],
+          user.sites.length ? siteListWords(user.sites) : w.noSupportSites,
+        )}
       </p>
     </fieldset>
   );
@@ -442,7 +450,7 @@ const UserRowFields = memo(function UserRowFields({
   onChange(id: number, patch: Partial<Row>): void;
   onRemove: ((id: number) => void) | undefined;
 }) {
-  const title = `User ${number}`;
+  const title = userTitle(number - 1);
   return (
     <fieldset className={Object.keys(row.errors).length ? 'user-row has-error' : 'user-row'}>
       <legend className="user-row-title">{title}</legend>
@@ -450,7 +458,7 @@ const UserRowFields = memo(function UserRowFields({
       <div className="user-row-grid">
         <TextField
           id={fieldId(row, 'name')}
-          label="Name"
+          label={w.name}
           value={row.name}
           onChange={(name) => onChange(row.id, { name })}
           autoComplete="off"
@@ -460,7 +468,7 @@ const UserRowFields = memo(function UserRowFields({
         />
         <TextField
           id={fieldId(row, 'email')}
-          label="Email"
+          label={w.email}
           type="email"
           value={row.email}
           onChange={(email) => onChange(row.id, { email })}
@@ -475,7 +483,7 @@ const UserRowFields = memo(function UserRowFields({
             onChange={(isAdmin) => onChange(row.id, { isAdmin })}
             isDisabled={isReadOnly}
           >
-            Admin rights
+            {w.adminRights}
           </Checkbox>
           {eligibleSites.length ? (
             <fieldset
@@ -484,7 +492,7 @@ const UserRowFields = memo(function UserRowFields({
               tabIndex={-1}
               aria-describedby={row.errors.sites ? `${fieldId(row, 'sites')}-error` : undefined}
             >
-              <legend className="user-row-sites-title">Support sites</legend>
+              <legend className="user-row-sites-title">{w.supportSites}</legend>
               {eligibleSites.map((site) => (
                 <Checkbox
                   key={site}
@@ -516,7 +524,8 @@ const UserRowFields = memo(function UserRowFields({
             onClick={() => onRemove(row.id)}
             disabled={isReadOnly}
           >
-            Remove<span className="visually-hidden"> {title}</span>
+            {w.remove}
+            <span className="visually-hidden"> {title}</span>
           </button>
         ) : null}
       </div>

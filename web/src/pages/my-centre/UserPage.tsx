@@ -13,6 +13,7 @@ import { Link, useParams } from 'wouter';
 import { unwrap } from '../../api/client';
 import { ApiProblem, isProblem, problemWords } from '../../api/problem';
 import { EmailSchema } from '../../api/schemas';
+import { Avatar, pictureOf, userPicturePath } from '../../app/Avatar';
 import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
@@ -226,6 +227,14 @@ function UserDetails({
   return (
     <Page title={name}>
       <div className="user-page">
+        <div className="user-picture">
+          <Avatar
+            name={name}
+            picturePath={userPicturePath(centreId, userId)}
+            size="large"
+            label={pictureOf(name)}
+          />
+        </div>
         <div role="status" className="user-notice">
           {notice ? <p className="notice success">{notice}</p> : null}
         </div>

@@ -14,8 +14,10 @@ import { problemWords } from '../../api/problem';
 import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { formatNumber, t } from '../../i18n';
 import { useApi, useSession } from '../../session/session';
 import { siteNames, useCentre, useCentreId } from './centre';
+import { ExportButton, ExportStatus, useUsersExport } from './import/ExportUsers';
 import {
   addUsersPath,
   type CentreUser,
@@ -38,6 +40,7 @@ import {
 } from './users';
 
 const pageSize = 50;
+const w = t.myCentre.users;
 
 /** The cursors of the pages before this one; kept in the history entry, not the address. */
 interface PagingState {
@@ -84,9 +87,7 @@ export default function UsersPage() {
     onSuccess: (result) => {
       queryClient.setQueryData(userQueryKey(centreId, result.user.userId), result.user);
       setToSuspend(null);
-      setNotice(
-        `${result.user.name} has been suspended. ${progressionDataWords(result.progressionData)}`,
-      );
+      setNotice(w.suspended(result.user.name, progressionDataWords(result.progressionData)));
       return queryClient.invalidateQueries({ queryKey: usersQueryKey(centreId) });
     },
   });
@@ -105,16 +106,23 @@ export default function UsersPage() {
   const eligibleSites = sortSites(centre.data?.eligibleSites ?? []);
   const page = users.data;
   const firstShown = pages.length * pageSize + 1;
+  const first = formatNumber(firstShown);
+  const last = formatNumber(firstShown + (page?.items.length ?? 0) - 1);
+  const exporter = useUsersExport(centreId, filters);
 
   return (
     <Page
-      title="Users"
+      title={w.title}
       actions={
-        <Link href={addUsersPath(centreId)} className="button">
-          Add new users
-        </Link>
+        <>
+          <ExportButton {...exporter} />
+          <Link href={addUsersPath(centreId)} className="button">
+            {w.addNewUsers}
+          </Link>
+        </>
       }
     >
+      <ExportStatus state={exporter.state} />
       {notice ? <SuccessNotice key={notice}>{notice}</SuccessNotice> : null}
 
       <UserSearch
@@ -127,26 +135,24 @@ export default function UsersPage() {
       {filtered && page?.items.length ? (
         <p className="users-clear">
           <Link href={usersPath(centreId)} onClick={() => setNotice(null)}>
-            Clear search and filters
+            {w.clearSearch}
           </Link>
         </p>
       ) : null}
 
       {users.isPending ? (
-        <LoadingState label="Loading users" />
+        <LoadingState label={w.loading} />
       ) : users.isError && !page ? (
         <ErrorState error={users.error} retry={() => users.refetch()} />
       ) : page && page.items.length === 0 && pages.length === 0 ? (
         <EmptyState>
           {filtered ? (
             <>
-              No users match your search.{' '}
-              <Link href={usersPath(centreId)}>Clear search and filters</Link> to see every user.
+              {w.noMatch} <Link href={usersPath(centreId)}>{w.clearSearch}</Link> {w.noMatchAction}
             </>
           ) : (
             <>
-              No users yet. <Link href={addUsersPath(centreId)}>Add new users</Link> to invite your
-              teachers.
+              {w.none} <Link href={addUsersPath(centreId)}>{w.addNewUsers}</Link> {w.noneAction}
             </>
           )}
         </EmptyState>
@@ -155,27 +161,29 @@ export default function UsersPage() {
           {users.isError ? <ErrorState error={users.error} retry={() => users.refetch()} /> : null}
           <p className="visually-hidden" aria-live="polite">
             {users.isPlaceholderData
-              ? 'Loading users'
+              ? w.loading
               : page.items.length
-                ? `Showing users ${firstShown} to ${firstShown + page.items.length - 1}`
-                : 'No more users'}
+                ? w.showing(first, last)
+                : w.noMore}
           </p>
           <div className="table-wrap" aria-busy={users.isPlaceholderData || undefined}>
             <table className="table users-table">
               <caption>
                 {page.items.length
-                  ? `Users ${firstShown} to ${firstShown + page.items.length - 1}${filtered ? ', matching your search' : ''}`
-                  : 'No more users'}
+                  ? filtered
+                    ? w.captionFiltered(first, last)
+                    : w.caption(first, last)
+                  : w.noMore}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Sites</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{w.columns.name}</th>
+                  <th scope="col">{w.columns.email}</th>
+                  <th scope="col">{w.columns.role}</th>
+                  <th scope="col">{w.columns.sites}</th>
+                  <th scope="col">{w.columns.status}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{w.columns.actions}</span>
                   </th>
                 </tr>
               </thead>
@@ -195,15 +203,15 @@ export default function UsersPage() {
             </table>
           </div>
           {pages.length > 0 || page.nextCursor ? (
-            <nav aria-label="Pages of users" className="pager">
-              <span className="pager-page">Page {pages.length + 1}</span>
+            <nav aria-label={w.pages} className="pager">
+              <span className="pager-page">{w.page(formatNumber(pages.length + 1))}</span>
               <button
                 type="button"
                 className="button secondary"
                 disabled={pages.length === 0}
                 onClick={() => goToPages(pages.slice(0, -1))}
               >
-                Previous page
+                {w.previousPage}
               </button>
               <button
                 type="button"
@@ -211,7 +219,7 @@ export default function UsersPage() {
                 disabled={!page.nextCursor || users.isPlaceholderData}
                 onClick={() => page.nextCursor && goToPages([...pages, page.nextCursor])}
               >
-                Next page
+                {w.nextPage}
               </button>
             </nav>
           ) : null}
@@ -223,17 +231,14 @@ export default function UsersPage() {
         onOpenChange={(open) => {
           if (!open) setToSuspend(null);
         }}
-        title={`Suspend ${toSuspend?.name ?? ''}?`}
-        confirmLabel="Yes"
-        cancelLabel="No"
+        title={w.suspendTitle(toSuspend?.name ?? '')}
+        confirmLabel={w.suspendYes}
+        cancelLabel={w.suspendNo}
         danger
         isPending={suspend.isPending}
         onConfirm={() => toSuspend && suspend.mutate(toSuspend)}
       >
-        <p>
-          Their access to the School Support Hub and the support sites is blocked at once. You can
-          restore them later from their page.
-        </p>
+        <p>{w.suspendBody}</p>
         {suspend.isError ? (
           <p className="field-error" role="alert">
             {problemWords(suspend.error)}
@@ -260,7 +265,7 @@ function UserRow({
         <Link href={userPath(centreId, user.userId)} className="user-name">
           {user.name}
         </Link>
-        {isMe ? <span className="hint"> (you)</span> : null}
+        {isMe ? <span className="hint">{w.you}</span> : null}
       </td>
       <td className="users-email">
         <BreakableEmail email={user.email} />
@@ -274,7 +279,7 @@ function UserRow({
             ))}
           </ul>
         ) : (
-          <span className="hint">None</span>
+          <span className="hint">{w.noSites}</span>
         )}
       </td>
       <td>
@@ -284,7 +289,8 @@ function UserRow({
         {/* Only an active user can be suspended, and never by themselves (CANNOT_MODIFY_SELF). */}
         {user.status === 'active' && !isMe ? (
           <button type="button" className="button danger secondary small" onClick={onSuspend}>
-            Suspend user<span className="visually-hidden"> {user.name}</span>
+            {w.suspendUser}
+            <span className="visually-hidden"> {user.name}</span>
           </button>
         ) : null}
       </td>
@@ -339,12 +345,12 @@ function UserSearch({
     onApply(typed());
   };
   return (
-    <search aria-label="Users">
+    <search aria-label={w.search.region}>
       <form className="filters users-filters" onSubmit={onSubmit}>
         <div className="field users-search">
-          <label htmlFor="users-q">Search</label>
+          <label htmlFor="users-q">{w.search.label}</label>
           <p className="hint" id="users-q-hint">
-            Part of a name or email address
+            {w.search.hint}
           </p>
           <div className="users-search-row">
             <input
@@ -359,13 +365,13 @@ function UserSearch({
               onChange={(event) => setText(event.target.value)}
             />
             <button type="submit" className="button">
-              Search
+              {w.search.button}
             </button>
           </div>
         </div>
         <FilterSelect
           id="users-status"
-          label="Status"
+          label={w.search.status}
           value={filters.status}
           options={(Object.keys(statusLabels) as UserStatus[]).map((status) => [
             status,
@@ -375,7 +381,7 @@ function UserSearch({
         />
         <FilterSelect
           id="users-role"
-          label="Role"
+          label={w.search.role}
           value={filters.role}
           options={(Object.keys(roleLabels) as Role[]).map((role) => [role, roleLabels[role]])}
           onChange={(role) => onApply({ ...typed(), role: role as Role | undefined })}
@@ -383,7 +389,7 @@ function UserSearch({
         {eligibleSites.length > 0 ? (
           <FilterSelect
             id="users-site"
-            label="Site"
+            label={w.search.site}
             value={filters.site}
             options={eligibleSites.map((site) => [site, siteNames[site] ?? site])}
             onChange={(site) => onApply({ ...typed(), site: site as Site | undefined })}
@@ -416,7 +422,7 @@ function FilterSelect({
         value={value ?? allValue}
         onChange={(event) => onChange(event.target.value || undefined)}
       >
-        <option value={allValue}>All</option>
+        <option value={allValue}>{w.search.all}</option>
         {options.map(([optionValue, optionLabel]) => (
           <option key={optionValue} value={optionValue}>
             {optionLabel}

@@ -3,6 +3,7 @@
  * others), the guide's words for roles, statuses and sites, and the paths between them.
  */
 import type { components } from '../../api/schema';
+import { plural, t } from '../../i18n';
 import { centreQueryKey, siteNames } from './centre';
 
 export type CentreUser = components['schemas']['User'];
@@ -38,13 +39,11 @@ export const addUsersPath = (centreId: string) => `/centres/${centreId}/users/ne
 export const userPath = (centreId: string, userId: string) =>
   `/centres/${centreId}/users/${userId}`;
 
-export const statusLabels: Record<UserStatus, string> = {
-  active: 'Active',
-  invited: 'Invited',
-  suspended: 'Suspended',
-};
+export const importUsersPath = (centreId: string) => `/centres/${centreId}/users/import`;
 
-export const roleLabels: Record<Role, string> = { admin: 'Admin', teacher: 'Teacher' };
+export const statusLabels: Record<UserStatus, string> = t.myCentre.users.status;
+
+export const roleLabels: Record<Role, string> = t.myCentre.users.roles;
 
 export const roleOf = (user: Pick<CentreUser, 'isAdmin'>): Role =>
   user.isAdmin ? 'admin' : 'teacher';
@@ -61,17 +60,15 @@ export const siteListWords = (sites: readonly Site[]): string =>
     ? sortSites(sites)
         .map((site) => siteNames[site] ?? site)
         .join(', ')
-    : 'None';
+    : t.myCentre.users.noSites;
 
 /**
  * What a coordinator needs to hear after a suspension: the user's Progression Test data
  * stays with them until it is transferred (the guide's next step before deleting).
  */
 export function progressionDataWords(data: Pick<ProgressionData, 'total'>): string {
-  if (data.total === 0) return 'They hold no Progression Test data.';
-  return data.total === 1
-    ? 'They hold 1 Progression Test result: transfer it to another teacher before deleting the user.'
-    : `They hold ${data.total} Progression Test results: transfer them to another teacher before deleting the user.`;
+  const words = t.myCentre.users.progressionData;
+  return data.total === 0 ? words.none : plural(data.total, words.some);
 }
 
 const statuses = Object.keys(statusLabels) as UserStatus[];

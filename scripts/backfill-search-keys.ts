@@ -1,0 +1,157 @@
+/**
+ * Once, after deploying issue 10 onto a table that already holds data: gives the items
+ * written before it the keys and counts the new code writes itself.
+ *
+ * - every centre: its place in the centre name index (GSI2 `CENTRE_NAMES`);
+ * - every user of a centre: their place in the people index (GSI4 `PEOPLE#…`);
+ * - every learner with Progression Test results: `resultCount`, so they cannot be removed.
+ *
+ *   TABLE_NAME=<table> npx tsx scripts/backfill-search-keys.ts
+ *
+ * No Scan: it walks the centres (GSI1 `CENTRES`), then each centre's users (GSI1) and each
+ * site's learners and results (their own partitions). Every write is conditional, so it can
+ * run again, and at any time: a user or centre renamed meanwhile already carries the new
+ * keys (the condition on the name fails and is skipped); a learner who received a result
+ * meanwhile already has a `resultCount` (only its being above 0 matters: it only grows).
+ */
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { centreKey, centreNameIndexKeys } from '../functions/core/data/centre.js';
+import { type Db, fromAttributes, type Item, toAttributes } from '../functions/core/data/db.js';
+import { learnerKey } from '../functions/core/data/progression.js';
+import { peopleIndexKeys, userKey } from '../functions/core/data/user.js';
+import { type ProgressionSite, progressionSites } from '../functions/core/domain.js';
+
+export interface BackfillReport {
+  centres: number;
+  users: number;
+  learners: number;
+}
+
+async function* everyItem(db: Db, input: Omit<QueryCommandInput, 'TableName'>) {
+  let startKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await db.client.send(
+      new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) yield fromAttributes(item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** One conditional update; false when its condition failed (nothing to do). */
+async function update(
+  db: Db,
+  key: Item,
+  set: Item,
+  condition: { expression: string; names?: Record<string, string>; values?: Item },
+) {
+  const names = Object.keys(set);
+  try {
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: db.tableName,
+        Key: toAttributes(key),
+        UpdateExpression: `SET ${names.map((name, index) => `${name} = :v${index}`).join(', ')}`,
+        ConditionExpression: condition.expression,
+        ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+        ExpressionAttributeValues: toAttributes({
+          ...Object.fromEntries(names.map((name, index) => [`:v${index}`, set[name]])),
+          ...condition.values,
+        }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+const sameName = (name: string) => ({
+  expression: 'attribute_exists(PK) AND #name = :name',
+  names: { '#name': 'name' },
+  values: { ':name': name },
+});
+
+export async function backfillSearchKeys(db: Db): Promise<BackfillReport> {
+  const report: BackfillReport = { centres: 0, users: 0, learners: 0 };
+  const centres = everyItem(db, {
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :partition',
+    ExpressionAttributeValues: toAttributes({ ':partition': 'CENTRES' }),
+  });
+  for await (const centre of centres) {
+    const centreId = String(centre.centreId);
+    const name = String(centre.name);
+    const keys = centreNameIndexKeys({ centreId, name });
+    if (
+      centre.GSI2SK !== keys.GSI2SK &&
+      (await update(db, centreKey(centreId), keys, sameName(name)))
+    )
+      report.centres++;
+
+    const users = everyItem(db, {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :partition',
+      ExpressionAttributeValues: toAttributes({ ':partition': `CENTRE#${centreId}#USERS` }),
+    });
+    for await (const user of users) {
+      const person = { userId: String(user.userId), name: String(user.name) };
+      const userKeys = peopleIndexKeys(person);
+      if (
+        user.GSI4SK !== userKeys.GSI4SK &&
+        (await update(db, userKey(person.userId), userKeys, sameName(person.name)))
+      )
+        report.users++;
+    }
+
+    for (const site of progressionSites) report.learners += await countResults(db, centreId, site);
+  }
+  return report;
+}
+
+/** Each learner of a site with results and no `resultCount` gets the number of their results. */
+async function countResults(db: Db, centreId: string, site: ProgressionSite) {
+  const counts = new Map<string, number>();
+  const results = everyItem(db, {
+    KeyConditionExpression: 'PK = :partition',
+    ExpressionAttributeValues: toAttributes({
+      ':partition': `CENTRE#${centreId}#SITE#${site}#RESULTS`,
+    }),
+    ProjectionExpression: 'learnerId',
+  });
+  for await (const result of results) {
+    const learnerId = String(result.learnerId);
+    counts.set(learnerId, (counts.get(learnerId) ?? 0) + 1);
+  }
+  let counted = 0;
+  for (const [learnerId, count] of counts)
+    if (
+      await update(
+        db,
+        learnerKey(centreId, site, learnerId),
+        { resultCount: count },
+        { expression: 'attribute_exists(PK) AND attribute_not_exists(resultCount)' },
+      )
+    )
+      counted++;
+  return counted;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const tableName = process.env.TABLE_NAME;
+  if (!tableName) {
+    console.error('Set TABLE_NAME to the table to backfill');
+    process.exit(2);
+  }
+  const report = await backfillSearchKeys({ client: new DynamoDBClient({}), tableName });
+  console.log(
+    `Backfilled ${report.centres} centres, ${report.users} users, ${report.learners} learners`,
+  );
+}
