@@ -20,7 +20,6 @@ const webSrc = path.join(root, 'web/src');
 const beingMigratedElsewhere = [
   'web/src/app/SideBar.tsx',
   'web/src/pages/sites/',
-  'web/src/pages/support/',
 ];
 
 /** Props whose value a user reads or hears. */
