@@ -290,8 +290,18 @@ test('support rescues a coordinator who lost both their email and their password
     'Coordinator',
     'Active',
   ]);
+  await expect(
+    page.getByRole('table', { name: `1 person matches “${name.toLowerCase()}”` }),
+  ).toBeVisible();
   await expectAccessible(page, 'find a person, found');
   await screenshot(page, 'find-a-person');
+
+  // By a whole email address (as a colleague might still know it), in any case.
+  await field.fill(centre.email.toUpperCase());
+  await field.press('Enter');
+  await expect(page).toHaveURL(/\/support\/people\?q=.*%40/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().getByRole('cell').first()).toHaveText(name);
 
   // Their page, in their centre's My Centre: a new email, then a password reset.
   const person = rows.first().getByRole('link', { name, exact: true });
