@@ -266,12 +266,17 @@ test('a user with Progression Test data: suspending shows it, deleting is refuse
       "Ada Lovelace's Progression Test data must be transferred to another teacher before Ada Lovelace can be deleted.",
     ),
   ).toBeVisible();
-  // The transfer itself comes in the next issue: the page says where to do it, honestly.
-  await page.getByRole('link', { name: 'Transfer data' }).click();
+  // The guide: "Select 'transfer data'. You will be redirected to the support site where the
+  // data is held." Only the site that holds data is offered.
+  await page.getByRole('link', { name: 'Transfer data', exact: true }).click();
   const transfer = page.getByRole('region', { name: 'Transfer data' });
   await expect(transfer).toBeFocused();
-  await expect(transfer).toContainText('Cambridge Primary site');
-  await expect(transfer.getByRole('button')).toHaveCount(0);
+  await expect(transfer.getByRole('link')).toHaveCount(1);
+  const onPrimary = transfer.getByRole('link', { name: 'Transfer data on Cambridge Primary' });
+  await expect(onPrimary).toHaveAttribute(
+    'href',
+    `/centres/${centre.centreId}/sites/primary/teachers/${ada.userId}#transfer-data`,
+  );
   await expectAccessible(page, 'suspended with data');
   await screenshot(page, 'user-page-suspended-with-data');
 
@@ -288,6 +293,13 @@ test('a user with Progression Test data: suspending shows it, deleting is refuse
   await expectAccessible(page, 'delete refused, data attached');
   await screenshot(page, 'user-page-delete-refused');
   expect((await getUser(centre, ada.userId)).status).toBe('suspended');
+
+  // The link leads to Ada's page on the Primary site, at its Transfer data section.
+  await onPrimary.click();
+  await expect(page).toHaveURL(new RegExp(`/sites/primary/teachers/${ada.userId}#transfer-data$`));
+  await expect(
+    page.getByRole('button', { name: 'Select a teacher to transfer data to' }),
+  ).toBeVisible();
 });
 
 test('a delete refused because the user was restored meanwhile says so, and shows them as they are', async ({

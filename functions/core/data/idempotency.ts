@@ -1,6 +1,9 @@
 /**
  * Idempotency records: a POST with an Idempotency-Key claims the key, and the reply it
  * produced is kept for 24 hours so a retry with the same key and body gets the same answer.
+ * A claim that never completes (the function was killed by its timeout mid-request) holds the
+ * key only for a short lease, so the client's retry is served instead of being refused for a
+ * day.
  */
 import {
   ConditionalCheckFailedException,
@@ -14,6 +17,11 @@ import type { Clock } from '../ports.js';
 import { type Db, fromAttributes, getItem, toAttributes } from './db.js';
 
 const keepSeconds = 24 * 60 * 60;
+/**
+ * How long an unfinished claim holds its key: longer than any API function may run (10 s, and
+ * API Gateway gives up after 30 s), so a claim still running is never taken over.
+ */
+export const claimLeaseSeconds = 60;
 const idempotencyKey = (scope: string, key: string) => ({
   PK: `IDEMPOTENCY#${scope}#${key}`,
   SK: 'IDEMPOTENCY',
@@ -33,7 +41,7 @@ export function idempotencyStore(db: Db, clock: Clock): IdempotencyStore {
               type: 'idempotency',
               state: 'in_progress',
               fingerprint,
-              expiresAt: nowSeconds() + keepSeconds,
+              expiresAt: nowSeconds() + claimLeaseSeconds,
             }),
             // DynamoDB Local never expires items by TTL, so an expired record counts as absent.
             ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
@@ -65,9 +73,13 @@ export function idempotencyStore(db: Db, clock: Clock): IdempotencyStore {
         new UpdateItemCommand({
           TableName: db.tableName,
           Key: toAttributes(idempotencyKey(scope, key)),
-          UpdateExpression: 'SET #state = :complete, reply = :reply',
+          UpdateExpression: 'SET #state = :complete, reply = :reply, expiresAt = :keep',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: toAttributes({ ':complete': 'complete', ':reply': reply }),
+          ExpressionAttributeValues: toAttributes({
+            ':complete': 'complete',
+            ':reply': reply,
+            ':keep': nowSeconds() + keepSeconds,
+          }),
         }),
       );
     },

@@ -15,6 +15,10 @@ export {
   UpdateMeBodySchema,
 } from '../../../functions/core/schemas/me';
 export {
+  LearnerBodySchema,
+  ResultBodySchema,
+} from '../../../functions/core/schemas/progression';
+export {
   CreateCentreBodySchema,
   UpdateCentreBodySchema,
 } from '../../../functions/core/schemas/support';

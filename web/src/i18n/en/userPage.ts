@@ -94,10 +94,10 @@ export const userPage = {
   },
   transfer: {
     heading: 'Transfer data',
-    /** One site in the list of sites holding data: "the Cambridge Primary". */
-    theSite: (site: string) => `the ${site}`,
-    notYet: (name: string, sites: string) =>
-      `Transferring data from this page is not available yet; it is coming in the next version of the School Support Hub. Until then, transfer ${name}'s results to another teacher in Teacher and learner management on ${sites} site. The teacher who receives the data must be active and have access to the same site.`,
+    where: (name: string) =>
+      `${name}'s results are moved to another teacher on the support site that holds them. The teacher who receives the data must be active and have access to the same site.`,
+    /** The link to the teacher's page on a support site: "Transfer data on Cambridge Primary". */
+    onSite: (site: string) => `Transfer data on ${site}`,
     comeBack: (name: string) =>
       `When ${name} holds no more data, come back to this page to delete them.`,
   },

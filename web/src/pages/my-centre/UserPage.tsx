@@ -18,7 +18,7 @@ import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
 import { ErrorState, LoadingState } from '../../components/states';
-import { formatList, formatNumber, plural, t } from '../../i18n';
+import { formatNumber, plural, t } from '../../i18n';
 import { rich } from '../../i18n/rich';
 import { useApi, useSession } from '../../session/session';
 import { type Centre, siteNames, useCentre, useCentreId } from './centre';
@@ -444,14 +444,15 @@ function ProgressionDataSummary({
 }
 
 /**
- * Where the transfer happens. Choosing the receiving teacher here comes in the next issue;
- * until then the page says honestly where to do it rather than offering a button that
- * would do nothing.
+ * Where the transfer happens: as the guide says, the data is moved on the support site that
+ * holds it, so each such site gets a `Transfer data` link to this teacher's page there.
  */
 function TransferData({ name, counts }: { name: string; counts: ProgressionData }) {
-  const sitesWithData = (['primary', 'lower-secondary'] as const)
-    .filter((site) => counts[site] > 0)
-    .map((site) => words.transfer.theSite(siteNames[site] ?? site));
+  const centreId = useCentreId();
+  const { userId } = useParams<{ userId: string }>();
+  const sitesWithData = (['primary', 'lower-secondary'] as const).filter(
+    (site) => counts[site] > 0,
+  );
   return (
     <section
       id="transfer-data"
@@ -460,7 +461,16 @@ function TransferData({ name, counts }: { name: string; counts: ProgressionData 
       aria-labelledby="transfer-heading"
     >
       <h3 id="transfer-heading">{words.transfer.heading}</h3>
-      <p>{words.transfer.notYet(name, formatList(sitesWithData))}</p>
+      <p>{words.transfer.where(name)}</p>
+      <ul>
+        {sitesWithData.map((site) => (
+          <li key={site}>
+            <Link href={`/centres/${centreId}/sites/${site}/teachers/${userId}#transfer-data`}>
+              {words.transfer.onSite(siteNames[site] ?? site)}
+            </Link>
+          </li>
+        ))}
+      </ul>
       <p>{words.transfer.comeBack(name)}</p>
     </section>
   );
