@@ -18,4 +18,8 @@ export {
   LearnerBodySchema,
   ResultBodySchema,
 } from '../../../functions/core/schemas/progression';
+export {
+  CreateCentreBodySchema,
+  UpdateCentreBodySchema,
+} from '../../../functions/core/schemas/support';
 export { NewUserRowSchema } from '../../../functions/core/schemas/users';
