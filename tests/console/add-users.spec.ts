@@ -242,8 +242,6 @@ test('after a lost connection, Finish again sends the same key and invites nobod
 test('Add appends rows up to 100; Remove takes one out and the rest are numbered again', async ({
   page,
 }) => {
-  // 98 presses of Add, each checked by Playwright before it clicks: slow on a busy machine.
-  test.setTimeout(150_000);
   await coordinatorOnUsers(page);
   await openAddNewUsers(page);
   const add = page.getByRole('button', { name: 'Add', exact: true });
@@ -258,7 +256,18 @@ test('Add appends rows up to 100; Remove takes one out and the rest are numbered
   await expect(row(page, 2).getByLabel('Name')).toHaveValue('Third');
   await expect(row(page, 1).getByLabel('Name')).toBeFocused();
 
-  for (let rows = 2; rows < 100; rows++) await add.click();
+  // 97 presses of Add as a screen reader makes them (a click with no pointer), each rendered
+  // before the next: the same events a user sends, without Playwright's checks before each of
+  // them (97 of those cost a minute of a busy machine). The 100th row is a real click.
+  await add.evaluate(async (button) => {
+    for (let rows = 2; rows < 99; rows++) {
+      button.click();
+      await new Promise((rendered) => requestAnimationFrame(rendered));
+    }
+  });
+  await expect(row(page, 99)).toBeVisible();
+  await expect(add).toBeEnabled();
+  await add.click();
   await expect(row(page, 100)).toBeVisible();
   await expect(add).toBeDisabled();
   await expect(
