@@ -26,6 +26,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // These files talk to the one local stack over HTTP and keep no module state of their
+          // own: sharing a worker's module cache between them saves about 15 s of imports.
+          isolate: false,
           include: [
             'tests/integration/**/*.test.ts',
             'tests/e2e/**/*.test.ts',
