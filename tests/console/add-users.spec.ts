@@ -260,9 +260,12 @@ test('Add appends rows up to 100; Remove takes one out and the rest are numbered
   // before the next: the same events a user sends, without Playwright's checks before each of
   // them (97 of those cost a minute of a busy machine). The 100th row is a real click.
   await add.evaluate(async (button) => {
+    const { requestAnimationFrame } = globalThis as unknown as {
+      requestAnimationFrame: (then: () => void) => void;
+    };
     for (let rows = 2; rows < 99; rows++) {
-      button.click();
-      await new Promise((rendered) => requestAnimationFrame(rendered));
+      (button as unknown as { click: () => void }).click();
+      await new Promise<void>((rendered) => requestAnimationFrame(() => rendered()));
     }
   });
   await expect(row(page, 99)).toBeVisible();

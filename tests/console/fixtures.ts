@@ -155,14 +155,19 @@ type AxeResults = { violations: { id: string; help: string; nodes: { target: str
  * made each check cost about a second of the two cores).
  */
 export async function expectAccessible(page: Page, state: string) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  // These functions run in the page (the test's own tsconfig has no DOM types).
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axe.source);
   const results = await page.evaluate(
-    (tags) =>
-      (
-        window as unknown as {
-          axe: { run: (context: Document, options: unknown) => Promise<AxeResults> };
-        }
-      ).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    (tags) => {
+      const inPage = globalThis as unknown as {
+        document: unknown;
+        axe: { run: (context: unknown, options: unknown) => Promise<AxeResults> };
+      };
+      return inPage.axe.run(inPage.document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+    },
     ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'],
   );
   const violations = results.violations.map((violation) => ({
