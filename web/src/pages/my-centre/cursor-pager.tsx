@@ -12,6 +12,8 @@ export function useCursorPages() {
   return {
     cursor: stack[stack.length - 1],
     pageNumber: stack.length,
+    /** How many items came before this page, for "1 to 50". */
+    offset: (pageSize: number) => (stack.length - 1) * pageSize,
     next: (cursor: string) => setStack((previous) => [...previous, cursor]),
     previous: () =>
       setStack((previous) => (previous.length > 1 ? previous.slice(0, -1) : previous)),
@@ -19,14 +21,7 @@ export function useCursorPages() {
   };
 }
 
-export function Pager({
-  label,
-  pageNumber,
-  nextCursor,
-  onNext,
-  onPrevious,
-  isBusy,
-}: {
+export interface PagerProps {
   /** What is paged, for the navigation landmark's name ("Audit log pages"). */
   label: string;
   pageNumber: number;
@@ -34,7 +29,9 @@ export function Pager({
   onNext(cursor: string): void;
   onPrevious(): void;
   isBusy?: boolean;
-}) {
+}
+
+export function Pager({ label, pageNumber, nextCursor, onNext, onPrevious, isBusy }: PagerProps) {
   if (pageNumber === 1 && !nextCursor) return null;
   return (
     <nav className="pager" aria-label={label}>

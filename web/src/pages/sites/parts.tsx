@@ -1,8 +1,9 @@
 /** Pieces every page of a support site uses: the tabs, the pager, notices, the pencil. */
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useRoute } from 'wouter';
 import { Page } from '../../app/page';
-import { formatNumber, t } from '../../i18n';
+import { t } from '../../i18n';
+import { Pager, type PagerProps } from '../my-centre/cursor-pager';
 import { learnersPath, type ProgressionSite, siteName, teachersPath } from './site';
 
 function Tab({ href, children }: { href: string; children: ReactNode }) {
@@ -24,60 +25,12 @@ export function SiteTabs({ centreId, site }: { centreId: string; site: Progressi
   );
 }
 
-/**
- * Paging by the API's opaque cursors: going back means remembering the cursors used.
- * `reset` starts again from the first page (after an add, a search).
- */
-export function useCursors() {
-  const [stack, setStack] = useState<string[]>([]);
-  return {
-    cursor: stack.at(-1),
-    pageNumber: stack.length + 1,
-    /** How many items came before this page, for "1 to 50". */
-    offset: (pageSize: number) => stack.length * pageSize,
-    next: (cursor: string) => setStack((previous) => [...previous, cursor]),
-    previous: () => setStack((previous) => previous.slice(0, -1)),
-    reset: () => setStack([]),
-  };
-}
+/** Paging by the API's opaque cursors, as everywhere else in the console. */
+export { useCursorPages as useCursors } from '../my-centre/cursor-pager';
 
-export function SitePager({
-  what,
-  pageNumber,
-  nextCursor,
-  onNext,
-  onPrevious,
-  isBusy,
-}: {
-  what: string;
-  pageNumber: number;
-  nextCursor: string | null | undefined;
-  onNext(cursor: string): void;
-  onPrevious(): void;
-  isBusy?: boolean;
-}) {
-  if (pageNumber === 1 && !nextCursor) return null;
-  return (
-    <nav className="pager" aria-label={t.sites.pagerLabel(what)}>
-      <span className="pager-page">{t.common.pager.page(formatNumber(pageNumber))}</span>
-      <button
-        type="button"
-        className="button secondary small"
-        onClick={onPrevious}
-        disabled={pageNumber === 1 || isBusy}
-      >
-        {t.common.pager.previousPage}
-      </button>
-      <button
-        type="button"
-        className="button secondary small"
-        onClick={() => nextCursor && onNext(nextCursor)}
-        disabled={!nextCursor || isBusy}
-      >
-        {t.common.pager.nextPage}
-      </button>
-    </nav>
-  );
+/** The shared pager, named for what it pages ("Learners pages"). */
+export function SitePager({ what, ...pager }: { what: string } & Omit<PagerProps, 'label'>) {
+  return <Pager label={t.sites.pagerLabel(what)} {...pager} />;
 }
 
 /**
