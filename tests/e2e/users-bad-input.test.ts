@@ -46,6 +46,7 @@ interface Case {
   code: string;
 }
 const json = { 'content-type': 'application/json' };
+const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const users = () => `/centres/${centreId}/users`;
 const user = (action = '') => `/centres/${centreId}/users/${target.userId}${action}`;
 
@@ -341,6 +342,41 @@ describe('bad input is refused with a documented problem and changes nothing', (
       {
         method: 'GET',
         path: () => `/centres/${centreId}/audit?cursor=%%%`,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    ],
+    // Tampered cursors (base64url JSON DynamoDB would refuse as a start key): once 500s.
+    [
+      'list: a cursor holding only the partition key',
+      {
+        method: 'GET',
+        path: () => `${users()}?cursor=${cursorOf({ GSI1PK: `CENTRE#${centreId}#USERS` })}`,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    ],
+    [
+      'list: a cursor with an extra key attribute',
+      {
+        method: 'GET',
+        path: () =>
+          `${users()}?cursor=${cursorOf({
+            PK: 'USER#x',
+            SK: 'USER',
+            GSI1PK: `CENTRE#${centreId}#USERS`,
+            GSI1SK: 'a#x',
+            GSI2PK: `CENTRE#${centreId}#STATUS#active`,
+          })}`,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    ],
+    [
+      'audit: an empty cursor key',
+      {
+        method: 'GET',
+        path: () => `/centres/${centreId}/audit?cursor=${cursorOf({})}`,
         status: 400,
         code: 'VALIDATION_FAILED',
       },
