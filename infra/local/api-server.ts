@@ -207,10 +207,13 @@ export async function startApiServer(options: {
       }
     }
 
-    const queryStringParameters: Record<string, string> = {};
+    // As API Gateway does: every name is passed on, repeats joined with commas. A map with no
+    // prototype, so `__proto__` or `constructor` is a parameter like any other.
+    const queryStringParameters: Record<string, string> = Object.create(null);
     for (const [name, value] of url.searchParams)
-      queryStringParameters[name] =
-        name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+      queryStringParameters[name] = Object.hasOwn(queryStringParameters, name)
+        ? `${queryStringParameters[name]},${value}`
+        : value;
 
     const isText = raw.length === 0 || textTypes.test(headers['content-type'] ?? '');
     const now = new Date();

@@ -381,6 +381,25 @@ describe('bad input is refused with a documented problem and changes nothing', (
         code: 'VALIDATION_FAILED',
       },
     ],
+    // The local server once dropped `__proto__` (a plain object's setter); API Gateway passes it.
+    [
+      'list: a query parameter named __proto__',
+      {
+        method: 'GET',
+        path: () => `${users()}?__proto__=1`,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    ],
+    [
+      'list: a query parameter named constructor',
+      {
+        method: 'GET',
+        path: () => `${users()}?constructor=1`,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    ],
     [
       'list: a bad status',
       {
