@@ -147,14 +147,6 @@ export const sites = {
     deleteTitle: (name: string) => `Delete ${name}?`,
     deleteBody: (name: string) =>
       `${name}’s account will be removed from the School Support Hub and its support sites. This cannot be undone.`,
-    deleting: (name: string) => `Deleting ${name}… This usually takes a few seconds.`,
-    progressLabel: (name: string) => `Deleting ${name}`,
-    deleted: (name: string) => `${name} has been deleted.`,
-    deletedTitle: (name: string) => `${name} has been deleted`,
-    notDeleted: (name: string) =>
-      `${name} was not deleted: they hold Progression Test data. Transfer it to another teacher first.`,
-    failed: (name: string) =>
-      `The deletion could not finish. ${name} is still suspended; try again.`,
     self: 'You cannot delete your own account.',
   },
 
