@@ -38,25 +38,20 @@ const authTimeOf = (tokens: Tokens) => {
   return Number(claims.auth_time ?? claims.iat);
 };
 
-/** Counts a failure of `attempt` against `subject` before passing the failure on. */
-async function counting<T>(
+/** Runs `attempt` on one of `subject`'s attempts; only a wrong password or code counts. */
+const counting = <T>(
   limiter: RateLimiter,
   limit: Limit,
   subject: string,
   attempt: () => Promise<T>,
-) {
-  await limiter.check(limit, subject);
-  try {
-    return await attempt();
-  } catch (error) {
-    if (
-      error instanceof ProblemError &&
-      ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code)
-    )
-      await limiter.hit(limit, subject);
-    throw error;
-  }
-}
+) =>
+  limiter.counting(
+    limit,
+    subject,
+    attempt,
+    (error) =>
+      error instanceof ProblemError && ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code),
+  );
 
 export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
   const { db, identity, limiter, clock } = deps;
@@ -205,7 +200,7 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
 
     forgottenPassword: async ({ body }) => {
       const started = clock().getTime();
-      await limiter.hit(limits.passwordResetRequests, body.email);
+      await limiter.take(limits.passwordResetRequests, body.email);
       try {
         const userId = await getUserIdByEmail(db, body.email);
         const user = userId ? await getUser(db, userId) : undefined;
