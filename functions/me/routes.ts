@@ -11,7 +11,7 @@ import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
 import { ProblemError } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
 import { logger } from '../core/logger.js';
-import { weakPasswordCheck } from '../core/rules.js';
+import { tokenSessionOf, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { checkCurrentPassword } from '../core/services/current-password.js';
 import { sendNotice } from '../core/services/notify.js';
@@ -118,13 +118,14 @@ export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
       weakPasswordCheck(body.newPassword, 'newPassword');
       await checkCurrentPassword(deps, caller, body.currentPassword);
       await identity.setPassword(caller.userId, body.newPassword, true);
-      // Every other session is refused from now on; this one (its sign-in time) is kept.
-      const authTime = Number(claims.auth_time ?? claims.iat);
+      // Every other session is refused from now on, whatever second it began in; this one
+      // (its session id, exactly) is kept.
+      const { sessionId } = tokenSessionOf(claims);
       await changeSelf(caller, 'user.password_changed', (user, now) => ({
         next: {
           ...user,
           tokensValidAfter: Math.floor(Date.parse(now) / 1000),
-          keptAuthTime: authTime,
+          keptSession: sessionId,
         },
       }));
       return { status: 204 };
