@@ -19,7 +19,7 @@ import { type FieldError, notFound, ProblemError, validationFailed } from './err
 import { logger } from './logger.js';
 import { flushMetrics } from './metrics.js';
 import { type Access, type Area, type RouteEntry, type Routes, routesOfArea } from './routes.js';
-import { tokenStillValid } from './rules.js';
+import { tokenSessionOf, tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -115,9 +115,6 @@ const zodErrors = (error: z.ZodError, prefix: string): FieldError[] =>
         : issue.message,
   }));
 
-/** API Gateway passes claims as strings (numbers and arrays too); read them tolerantly. */
-const claimNumber = (value: unknown) => (value === undefined ? Number.NaN : Number(value));
-
 async function authenticate(
   event: HttpEvent,
   deps: PipelineDeps,
@@ -130,8 +127,7 @@ async function authenticate(
     throw new ProblemError('UNAUTHENTICATED');
   const caller = await deps.loadCaller(userId);
   if (!caller || caller.status === 'suspended') throw new ProblemError('UNAUTHENTICATED');
-  if (!tokenStillValid(caller, claimNumber(claims.auth_time ?? claims.iat)))
-    throw new ProblemError('UNAUTHENTICATED');
+  if (!tokenStillValid(caller, tokenSessionOf(claims))) throw new ProblemError('UNAUTHENTICATED');
   return { caller, claims };
 }
 

@@ -112,7 +112,7 @@ export const centresEntries = {
     summary: 'Resend the invitation, with a fresh temporary password',
     params: CentreUserParamsSchema,
     success: { status: 202, description: 'The invitation is on its way' },
-    errors: ['NOT_INVITED'],
+    errors: ['NOT_INVITED', 'RATE_LIMITED'],
   }),
   suspendUser: route({
     method: 'POST',
