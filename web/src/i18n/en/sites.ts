@@ -188,6 +188,7 @@ export const sites = {
       nameCharacters: 'The name must not contain < or >',
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,
       classGroup: 'The class must be 50 characters or fewer',
+      classGroupCharacters: 'The class must not contain < or >, tabs or line breaks',
     },
   },
 
@@ -228,6 +229,7 @@ export const sites = {
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,
       series: 'Enter the series',
       seriesTooLong: 'The series must be 40 characters or fewer',
+      seriesCharacters: 'The series must not contain < or >, tabs or line breaks',
       score: 'Enter a score of 0 or more',
       scoreTooHigh: 'The score must not be more than the max score',
       maxScore: 'Enter a max score from 1 to 1,000',
