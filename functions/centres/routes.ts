@@ -41,9 +41,12 @@ export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'>
       };
     },
 
-    addUsers: async ({ params, body, caller }) => {
+    addUsers: async ({ params, body, caller, remainingTimeMs }) => {
       const centre = await centreOrNotFound(params.centreId);
-      return { status: 200, body: await addUsers(deps, centre, caller.userId, body.users) };
+      return {
+        status: 200,
+        body: await addUsers(deps, centre, caller.userId, body.users, { remainingTimeMs }),
+      };
     },
 
     getUser: async ({ params }) => ({

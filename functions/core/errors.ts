@@ -45,6 +45,11 @@ export const problemCodes = {
     status: 503,
     title: 'A service we depend on is unavailable, try again shortly',
   },
+  /** A row of a batch the request ran out of time for: nothing was done; send it again. */
+  NOT_ATTEMPTED: {
+    status: 503,
+    title: 'Not attempted: the request ran out of time before this one; send it again',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof problemCodes;

@@ -47,6 +47,11 @@ export interface RouteRequest<R> {
   claims: Record<string, unknown>;
   headers: Record<string, string | undefined>;
   requestId: string;
+  /**
+   * Milliseconds left before the function's timeout stops this request (the Lambda
+   * context's getRemainingTimeInMillis): long work stops starting new pieces well before.
+   */
+  remainingTimeMs(): number;
 }
 
 type ReplyFor<R> = R extends { success: { schema: infer S } } ? Reply<Infer<S>> : Reply<undefined>;
@@ -238,6 +243,17 @@ async function withIdempotency(
   }
 }
 
+/**
+ * The Lambda context's clock; a caller without one (a unit test handing in a bare context)
+ * gets the default timeout's 10 s counted from now.
+ */
+function remainingTimeOf(context: Context | undefined): () => number {
+  if (typeof context?.getRemainingTimeInMillis === 'function')
+    return () => context.getRemainingTimeInMillis();
+  const deadline = performance.now() + 10_000;
+  return () => Math.max(0, deadline - performance.now());
+}
+
 export function createAreaHandler<A extends Area>(
   area: A,
   implementations: AreaImplementations<A>,
@@ -245,7 +261,7 @@ export function createAreaHandler<A extends Area>(
 ) {
   const routeByKey = new Map(routesOfArea(area).map((entry) => [entry.routeKey, entry]));
 
-  const inner = async (event: HttpEvent): Promise<HttpResult> => {
+  const inner = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routeByKey.get(event.routeKey);
     if (!route) throw notFound('No such route');
     logger.appendKeys({ route: route.operationId });
@@ -268,6 +284,7 @@ export function createAreaHandler<A extends Area>(
       claims,
       headers: event.headers,
       requestId: event.requestContext.requestId,
+      remainingTimeMs: remainingTimeOf(context),
     } as RouteRequest<unknown>;
     const reply = await withIdempotency(route, event, caller?.userId ?? 'public', deps, () =>
       implementation(request),

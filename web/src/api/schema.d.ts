@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Add one or many users (1 to 100 rows); each row succeeds or fails alone
-         * @description Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone.
+         * @description Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone. Rows are added a few at a time; when the request runs short of time, the rows not yet started fail with `NOT_ATTEMPTED` (503): nothing was done for them, so send exactly those rows again (with a new Idempotency-Key). A row that started is either created or fails with nothing left behind.
          */
         post: operations["addUsers"];
         delete?: never;

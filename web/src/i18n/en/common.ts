@@ -79,6 +79,8 @@ export const common = {
     UNKNOWN: 'Something went wrong. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again in a moment.',
     SERVICE_UNAVAILABLE: 'The service is busy. Nothing was changed; try again in a moment.',
+    NOT_ATTEMPTED:
+      'This user was not added yet: there was no time left. Nothing was changed; send it again.',
     UNAUTHENTICATED: 'Your session has ended. Sign in again.',
     INVALID_CREDENTIALS: 'The email address or password is not right.',
     FORBIDDEN: 'You do not have permission to do that.',
