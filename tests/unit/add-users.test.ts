@@ -27,6 +27,7 @@ import {
 import type { CentresDeps } from '../../functions/centres/deps.js';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
 import { sesMailer } from '../../functions/core/adapters/ses.js';
+import { rateLimiter } from '../../functions/core/data/rate-limit.js';
 import { type PoolClock, runPaced } from '../../functions/core/paced-pool.js';
 import { consoleUrl, fixedClock } from './fakes/index.js';
 
@@ -137,8 +138,11 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 const dynamo = mockClient(DynamoDBClient);
 const ses = mockClient(SESClient);
 
+const db = { client: new DynamoDBClient({ region: 'eu-west-2' }), tableName: 'hub' };
 const deps = (): CentresDeps => ({
-  db: { client: new DynamoDBClient({ region: 'eu-west-2' }), tableName: 'hub' },
+  db,
+  // Adding users takes no rate limit (only resets and invitations to one user do).
+  limiter: rateLimiter(db, () => new Date()),
   identity: cognitoIdentity(new CognitoIdentityProviderClient({ region: 'eu-west-2' }), {
     userPoolId: 'pool',
     userPoolClientId: 'client',
