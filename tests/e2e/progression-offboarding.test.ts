@@ -321,7 +321,7 @@ describe('offboarding guards', () => {
         );
         expect(accepted.length).toBeGreaterThan(0);
         for (const conflict of conflicts)
-          expect(problemOf(conflict)).toEqual(problem(409, 'CONFLICT'));
+          expect(problemOf(conflict)).toEqual(problem(409, 'OPERATION_RUNNING'));
         const operationIds = new Set(accepted.map((answer) => answer.json.operationId));
         expect(operationIds.size).toBe(1);
 
