@@ -1,4 +1,10 @@
 /**
+ * Transfers on the synthesized workflow, with the real task handler.
+ *
+ * Issue 11, item 5: an operation locks both teachers until it ends; a lock left by a crash
+ * stops counting after the state machine's timeout (the e2e race tests are in
+ * tests/e2e/progression-transfer.test.ts).
+ *
  * Issue 11, item 3: a transfer reads each result it moves once. Each Transfer step used to
  * query the owner index from its start for every transaction, asking for more each time to
  * skip what it had just moved (a growing prefix: about 105,000 items read to move 10,000).
@@ -8,9 +14,12 @@
  * function reads: GetItem, each BatchGetItem key, each item a Query scans.
  * The 10,000-result figure is in scale.test.ts (npm run test:scale).
  */
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transactWrite } from '../../functions/core/data/db.js';
+import { getItem, toAttributes, transactWrite } from '../../functions/core/data/db.js';
+import { lockKey, lockSeconds } from '../../functions/core/data/operation.js';
 import { recordResultItems } from '../../functions/core/data/progression.js';
+import { userKey } from '../../functions/core/data/user.js';
 import { newId } from '../../functions/core/ids.js';
 import { emailsTo, nextEmailTo } from '../support/hub.js';
 import { addLearner, assertWhole, type Harness, newResult, startHarness } from './harness.js';
@@ -191,5 +200,112 @@ describe('a transfer reads each result once', () => {
       status: 'succeeded',
       moved: total + 1,
     });
+  });
+});
+
+describe('the locks of a transfer', () => {
+  const lockOf = (userId: string) => getItem(h.db, lockKey(userId));
+
+  it('holds both teachers while it runs; a lock left by a crashed operation stops counting after the state machine timeout', async () => {
+    const { centreId, coordinatorId, source, target, before } = await seededCentre(h, {
+      results: [
+        { site: 'primary', count: 9 },
+        { site: 'primary', count: 4, owner: 'target' },
+      ],
+    });
+    // An operation begun whose workflow never ran (its Lambda crashed, say): it holds both.
+    const crashed = await h.beginOffboarding({
+      type: 'transfer',
+      centreId,
+      userId: source.user.userId,
+      toUserId: target.user.userId,
+      actorId: coordinatorId,
+    });
+    const opposite = () =>
+      h.beginOffboarding({
+        type: 'transfer',
+        centreId,
+        userId: target.user.userId,
+        toUserId: source.user.userId,
+        actorId: coordinatorId,
+      });
+    await expect(opposite()).rejects.toMatchObject({
+      code: 'OPERATION_RUNNING',
+      extensions: { operationId: crashed.operation.operationId },
+    });
+    for (const userId of [source.user.userId, target.user.userId])
+      expect(await lockOf(userId)).toMatchObject({
+        operationId: crashed.operation.operationId,
+      });
+
+    // The lock outlives any execution (the state machine stops it at its timeout)…
+    const timeout = (h.definition as { TimeoutSeconds?: number }).TimeoutSeconds ?? 0;
+    expect(timeout).toBeGreaterThan(0);
+    expect(lockSeconds).toBeGreaterThan(timeout);
+    // …and once that long has passed, it no longer stops anyone.
+    const now = Math.floor(Date.now() / 1000);
+    for (const userId of [source.user.userId, target.user.userId])
+      await h.db.client.send(
+        new UpdateItemCommand({
+          TableName: h.db.tableName,
+          Key: toAttributes(lockKey(userId)),
+          UpdateExpression: 'SET expiresAt = :past',
+          ExpressionAttributeValues: toAttributes({ ':past': now - 1 }),
+        }),
+      );
+    const { operation } = await opposite();
+    expect(operation.operationId).not.toBe(crashed.operation.operationId);
+    expect((await h.runWorkflow(operation.operationId)).status).toBe('SUCCEEDED');
+    const { ownedBy } = await assertWhole(h.db, centreId, before, [
+      source.user.userId,
+      target.user.userId,
+    ]);
+    expect(ownedBy[source.user.userId]).toBe(13);
+    expect((await h.operation(operation.operationId)).moved).toBe(4);
+    // Ended: both released.
+    expect(await lockOf(source.user.userId)).toBeUndefined();
+    expect(await lockOf(target.user.userId)).toBeUndefined();
+  });
+
+  it('a failed transfer releases both teachers: each can be part of another operation at once', async () => {
+    const { centreId, coordinatorId, source, target, before, operation } = await transferScenario(
+      30,
+      0,
+    );
+    let transactions = 0;
+    h.onTaskCommand(async (name) => {
+      // Before the second transaction, the receiving teacher is suspended.
+      if (name === 'TransactWriteItemsCommand' && ++transactions === 2)
+        await h.db.client.send(
+          new UpdateItemCommand({
+            TableName: h.db.tableName,
+            Key: toAttributes(userKey(target.user.userId)),
+            UpdateExpression: 'SET #status = :suspended',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: toAttributes({ ':suspended': 'suspended' }),
+          }),
+        );
+    });
+    try {
+      expect((await h.runWorkflow(operation.operationId)).status).toBe('FAILED');
+    } finally {
+      h.onTaskCommand(undefined);
+    }
+    expect(await h.operation(operation.operationId)).toMatchObject({
+      status: 'failed',
+      moved: perTransaction,
+    });
+    await assertWhole(h.db, centreId, before, [source.user.userId, target.user.userId]);
+    expect(await lockOf(source.user.userId)).toBeUndefined();
+    expect(await lockOf(target.user.userId)).toBeUndefined();
+
+    // The suspended teacher can be deleted now: no lock of the failed transfer stops it.
+    const deletion = await h.beginOffboarding({
+      type: 'delete',
+      centreId,
+      userId: target.user.userId,
+      actorId: coordinatorId,
+    });
+    expect(deletion.started).toEqual([deletion.operation.operationId]);
   });
 });
