@@ -105,7 +105,7 @@ describe('a transfer reads each result once', () => {
   });
 
   it('with an owner index that lags behind the moves (as a GSI may), still reads each result once and no transaction fails', async () => {
-    const { centreId, source, target, before, operation, total } = await transferScenario(260, 40);
+    const { centreId, source, target, before, operation, total } = await transferScenario(130, 40);
     h.lagOwnerIndex(5_000);
     h.resetCounter();
     try {
@@ -129,7 +129,7 @@ describe('a transfer reads each result once', () => {
   });
 
   it('a step retried after a failure mid-batch goes on from the last transaction that moved, reading nothing moved again', async () => {
-    const { centreId, source, target, before, operation, total } = await transferScenario(300, 0);
+    const { centreId, source, target, before, operation, total } = await transferScenario(150, 0);
     h.lagOwnerIndex(5_000);
     h.resetCounter();
     let transactions = 0;
