@@ -33,6 +33,10 @@ export const problemCodes = {
   LAST_ADMIN: { status: 409, title: 'A centre must keep an active coordinator' },
   NOT_INVITED: { status: 409, title: 'The user is not waiting for an invitation' },
   CONFLICT: { status: 409, title: 'Changed by someone else at the same time; try again' },
+  OPERATION_RUNNING: {
+    status: 409,
+    title: 'A removal or transfer involving that user is still running',
+  },
   IDEMPOTENCY_CONFLICT: {
     status: 409,
     title: 'That Idempotency-Key was used for a different request',

@@ -418,7 +418,7 @@ export interface paths {
         put?: never;
         /**
          * Move every Progression Test result of the user to another teacher
-         * @description The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all.
+         * @description The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all, exactly once: `moved` and the notice to the receiving teacher count each result moved. While another removal or transfer involving either teacher runs (as the one giving or the one receiving the data), answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.
          */
         post: operations["transferData"];
         delete?: never;
@@ -438,7 +438,7 @@ export interface paths {
         put?: never;
         /**
          * Suspend, transfer the data (if transferTo is given) and delete, in one workflow
-         * @description Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`.
+         * @description Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`. While another removal or transfer involving the user or the teacher named in transferTo runs, answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.
          */
         post: operations["offboardUser"];
         delete?: never;
@@ -1984,7 +1984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: USER_NOT_SUSPENDED, PROGRESSION_DATA_ATTACHED, CANNOT_MODIFY_SELF, CONFLICT */
+            /** @description Problem: USER_NOT_SUSPENDED, PROGRESSION_DATA_ATTACHED, CANNOT_MODIFY_SELF, OPERATION_RUNNING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2453,7 +2453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: INVALID_TRANSFER_TARGET, CONFLICT, IDEMPOTENCY_CONFLICT */
+            /** @description Problem: INVALID_TRANSFER_TARGET, OPERATION_RUNNING, IDEMPOTENCY_CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2551,7 +2551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: INVALID_TRANSFER_TARGET, CANNOT_MODIFY_SELF, LAST_ADMIN, CONFLICT, IDEMPOTENCY_CONFLICT */
+            /** @description Problem: INVALID_TRANSFER_TARGET, CANNOT_MODIFY_SELF, LAST_ADMIN, OPERATION_RUNNING, IDEMPOTENCY_CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -100,6 +100,8 @@ export const common = {
     SITE_NOT_ELIGIBLE: 'The centre is not eligible for this support site.',
     NAME_CHANGE_FORBIDDEN: 'Only the user can change their name.',
     CONFLICT: 'Someone else changed this at the same moment. Reload and try again.',
+    OPERATION_RUNNING:
+      'A removal or transfer involving this user or the receiving teacher is still running. Try again when it has finished.',
     IDEMPOTENCY_CONFLICT: 'This was already sent with different details. Reload and try again.',
     INVALID_TRANSFER_TARGET:
       'That teacher cannot receive this data: they must be active and have access to the same sites.',
