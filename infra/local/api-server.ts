@@ -13,6 +13,7 @@ import { routeList } from '../../functions/core/routes.js';
 import { cors } from '../cors.js';
 import type { LocalAuthorizer } from './authorizer.js';
 import { listenOnLoopback } from './emulators/process.js';
+import { type RequestRecord, testIdHeader, withRequestLogs } from './handler-logs.js';
 
 export type AreaHandler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
@@ -127,6 +128,20 @@ function preflight(
   };
 }
 
+/**
+ * The request's path and query, read as API Gateway reads them: `//a/b` is a path of its own
+ * (not a host `a` and a path `/b`, as URL would read it against a base).
+ */
+function urlOf(request: IncomingMessage): URL | undefined {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://127.0.0.1${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 // The runtime's own refusals (before any handler runs) use the product's one problem mapper.
 const problem = (code: ProblemCode, detail: string) =>
   problemResponse(new ProblemError(code, detail));
@@ -137,6 +152,8 @@ export async function startApiServer(options: {
   authorizer: LocalAuthorizer;
   /** The exact origins a browser page may call from (the deployed ones come from settings). */
   allowedOrigins: string[];
+  /** Told of every answered request, with the handler's log lines for it (handler-logs.ts). */
+  onRequest?: (record: RequestRecord) => void;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const compiled = routeList.map(compile);
   const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
@@ -145,12 +162,17 @@ export async function startApiServer(options: {
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const url = urlOf(request);
     const method = (request.method ?? 'GET').toUpperCase();
-    const path = url.pathname;
     const origin = originOf(request);
     const reply = (result: APIGatewayProxyStructuredResultV2) =>
       send(response, withCors(result, origin, allowedOrigins));
+    if (!url) {
+      request.resume();
+      reply(problem('NOT_FOUND', 'The path is not valid'));
+      return;
+    }
+    const path = url.pathname;
 
     if (
       method === 'OPTIONS' &&
@@ -265,7 +287,30 @@ export async function startApiServer(options: {
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
+    const started = performance.now();
+    const { result: served, lines } = withRequestLogs(() => handle(request, response));
+    if (options.onRequest) {
+      const onRequest = options.onRequest;
+      const testId = request.headers[testIdHeader];
+      response.once('close', () =>
+        onRequest({
+          method: (request.method ?? 'GET').toUpperCase(),
+          path: urlOf(request)?.pathname ?? String(request.url),
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+          ...(typeof testId === 'string' ? { testId } : {}),
+          lines,
+        }),
+      );
+    }
+    served.catch((error: unknown) => {
+      lines.push(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'the local API server failed',
+          error: error instanceof Error ? error.stack : String(error),
+        }),
+      );
       if (!response.headersSent)
         send(
           response,
