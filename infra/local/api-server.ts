@@ -142,6 +142,30 @@ function urlOf(request: IncomingMessage): URL | undefined {
   }
 }
 
+/** The request's body, or undefined (and no more read) once it is over `maxBytes`. */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        over = true;
+        request.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    request.on('error', reject);
+  });
+}
+
 // The runtime's own refusals (before any handler runs) use the product's one problem mapper.
 const problem = (code: ProblemCode, detail: string) =>
   problemResponse(new ProblemError(code, detail));
@@ -184,18 +208,15 @@ export async function startApiServer(options: {
       return;
     }
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request) {
-      size += (chunk as Buffer).length;
-      if (size > maxRequestBytes) {
-        reply(problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    const raw = await readBody(request, maxRequestBytes);
+    if (!raw) {
+      // The rest of the body is not read: the connection closes once the answer is sent, and
+      // says so, so that a client does not send its next request on it.
+      response.setHeader('connection', 'close');
+      reply(problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+      response.once('finish', () => request.socket.destroy());
+      return;
     }
-    const raw = Buffer.concat(chunks);
 
     const onPath = compiled.filter((route) => route.pattern.test(path));
     const route = onPath.find((candidate) => candidate.entry.method === method);
