@@ -8,9 +8,9 @@ const verbose = process.env.HUB_VERBOSE === '1';
 
 /**
  * HUB_LOG: what the terminal shows of the API's work.
- *  - `requests` (the default): one line per request: method, path, status, milliseconds; a
- *    request answered 5xx is followed by its handler's JSON log lines, and a handler error
- *    outside any request (a workflow task) is printed too.
+ *  - `requests` (the default): one line per request: method, path, status, milliseconds,
+ *    followed by the request's ERROR log lines if any (every line, for a 5xx); a handler
+ *    error outside any request (a workflow task) is printed too.
  *  - `debug`: the same, followed by every request's full JSON log lines at DEBUG level.
  *  - `quiet`: nothing but the banner and handler errors.
  */
