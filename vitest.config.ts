@@ -38,6 +38,8 @@ export default defineConfig({
           exclude: ['tests/workflows/scale.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
+          // Handler logs are printed for a failing test only.
+          setupFiles: ['tests/support/test-logs.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One local stack serves every file; files still run in parallel against it.
@@ -50,6 +52,7 @@ export default defineConfig({
           include: ['tests/workflows/scale.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
+          setupFiles: ['tests/support/test-logs.ts'],
           testTimeout: 300_000,
           hookTimeout: 60_000,
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },

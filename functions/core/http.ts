@@ -148,18 +148,26 @@ function authorize(route: RouteEntry, caller: User, event: HttpEvent) {
   }
 }
 
+const takesNoBody = () => validationFailed([{ path: '', message: 'this route takes no body' }]);
+
 function parseJsonBody(route: RouteEntry, event: HttpEvent): unknown {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > maxJsonBodyBytes)
+  if (bytes.length === 0) return route.body ? undefined : {};
+  // A route without a body refuses any body the same way, whatever its size or type: only
+  // the empty JSON object some clients send with every POST is let through.
+  if (bytes.length > maxJsonBodyBytes) {
+    if (!route.body) throw takesNoBody();
     throw new ProblemError(
       'PAYLOAD_TOO_LARGE',
       `The body must be at most ${maxJsonBodyBytes} bytes`,
     );
-  if (bytes.length === 0) return route.body ? undefined : {};
+  }
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'application/json')
+  if (contentType !== 'application/json') {
+    if (!route.body) throw takesNoBody();
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  }
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
@@ -192,9 +200,14 @@ function parseRequest(route: RouteEntry, event: HttpEvent) {
     body = parsed.data;
   } else if (
     rawBody !== undefined &&
-    !(typeof rawBody === 'object' && rawBody !== null && Object.keys(rawBody).length === 0)
+    !(
+      typeof rawBody === 'object' &&
+      rawBody !== null &&
+      !Array.isArray(rawBody) &&
+      Object.keys(rawBody).length === 0
+    )
   ) {
-    throw validationFailed([{ path: '', message: 'this route takes no body' }]);
+    throw takesNoBody();
   }
   return { params: params?.data ?? {}, query: query.data, body };
 }

@@ -46,7 +46,8 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 /** Every problem code a route may answer: its own and those of the pipeline steps it runs. */
 export const pipelineErrors = (route: RouteEntry): string[] => {
   const codes = new Set<string>(route.errors ?? []);
-  if (route.body || route.query) codes.add('VALIDATION_FAILED');
+  // Every route refuses a query parameter it does not know, and a body it does not take.
+  codes.add('VALIDATION_FAILED');
   if (route.body || route.rawBody) codes.add('PAYLOAD_TOO_LARGE');
   if (route.body) codes.add('UNSUPPORTED_MEDIA_TYPE');
   if (route.rawBody) codes.add(route.rawBody.refusedAs);

@@ -14,6 +14,7 @@ import { cors } from '../cors.js';
 import { areaFunctionTimeoutSeconds } from '../function-timeout.js';
 import type { LocalAuthorizer } from './authorizer.js';
 import { listenOnLoopback } from './emulators/process.js';
+import { type RequestRecord, testIdHeader, withRequestLogs } from './handler-logs.js';
 
 export type AreaHandler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
@@ -143,6 +144,44 @@ function preflight(
   };
 }
 
+/**
+ * The request's path and query, read as API Gateway reads them: `//a/b` is a path of its own
+ * (not a host `a` and a path `/b`, as URL would read it against a base).
+ */
+function urlOf(request: IncomingMessage): URL | undefined {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://127.0.0.1${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request's body, or undefined (and no more read) once it is over `maxBytes`. */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        over = true;
+        request.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    request.on('error', reject);
+  });
+}
+
 // The runtime's own refusals (before any handler runs) use the product's one problem mapper.
 const problem = (code: ProblemCode, detail: string) =>
   problemResponse(new ProblemError(code, detail));
@@ -153,6 +192,8 @@ export async function startApiServer(options: {
   authorizer: LocalAuthorizer;
   /** The exact origins a browser page may call from (the deployed ones come from settings). */
   allowedOrigins: string[];
+  /** Told of every answered request, with the handler's log lines for it (handler-logs.ts). */
+  onRequest?: (record: RequestRecord) => void;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const compiled = routeList.map(compile);
   const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
@@ -161,12 +202,17 @@ export async function startApiServer(options: {
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const url = urlOf(request);
     const method = (request.method ?? 'GET').toUpperCase();
-    const path = url.pathname;
     const origin = originOf(request);
     const reply = (result: APIGatewayProxyStructuredResultV2) =>
       send(response, withCors(result, origin, allowedOrigins));
+    if (!url) {
+      request.resume();
+      reply(problem('NOT_FOUND', 'The path is not valid'));
+      return;
+    }
+    const path = url.pathname;
 
     if (
       method === 'OPTIONS' &&
@@ -178,18 +224,15 @@ export async function startApiServer(options: {
       return;
     }
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request) {
-      size += (chunk as Buffer).length;
-      if (size > maxRequestBytes) {
-        reply(problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    const raw = await readBody(request, maxRequestBytes);
+    if (!raw) {
+      // The rest of the body is not read: the connection closes once the answer is sent, and
+      // says so, so that a client does not send its next request on it.
+      response.setHeader('connection', 'close');
+      reply(problem('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+      response.once('finish', () => request.socket.destroy());
+      return;
     }
-    const raw = Buffer.concat(chunks);
 
     const onPath = compiled.filter((route) => route.pattern.test(path));
     const route = onPath.find((candidate) => candidate.entry.method === method);
@@ -292,7 +335,30 @@ export async function startApiServer(options: {
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
+    const started = performance.now();
+    const { result: served, lines } = withRequestLogs(() => handle(request, response));
+    if (options.onRequest) {
+      const onRequest = options.onRequest;
+      const testId = request.headers[testIdHeader];
+      response.once('close', () =>
+        onRequest({
+          method: (request.method ?? 'GET').toUpperCase(),
+          path: urlOf(request)?.pathname ?? String(request.url),
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+          ...(typeof testId === 'string' ? { testId } : {}),
+          lines,
+        }),
+      );
+    }
+    served.catch((error: unknown) => {
+      lines.push(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'the local API server failed',
+          error: error instanceof Error ? error.stack : String(error),
+        }),
+      );
       if (!response.headersSent)
         send(
           response,

@@ -24,6 +24,7 @@ import type { Handle, LogFn } from './emulators/process.js';
 import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
 import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
+import { captureHandlerLogs, type HandlerLogOptions } from './handler-logs.js';
 import { removalDefinition } from './state-machine.js';
 import { ensureSupportAccount } from './support-account.js';
 import { createTable } from './table.js';
@@ -59,6 +60,11 @@ export interface LocalStackOptions {
   /** Kept after stop when given; otherwise a temporary folder that stop removes. */
   workDir?: string;
   log?: LogFn;
+  /**
+   * Keep the handlers' log lines with the request that wrote them and hand them here, rather
+   * than letting them print to stdout as they come (handler-logs.ts).
+   */
+  handlerLogs?: HandlerLogOptions;
 }
 
 export interface LocalStack {
@@ -251,6 +257,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
     handlersImported = true;
+    if (options.handlerLogs) captureHandlerLogs(options.handlerLogs);
     const handlers = Object.fromEntries(
       await Promise.all(
         areas.map(async (area) => [area, (await areaModules[area]()).handler] as const),
@@ -307,6 +314,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       authorizer,
       // The local console is the browser origin that calls this API, as the deployed one does.
       allowedOrigins: [consoleUrl],
+      ...(options.handlerLogs?.request ? { onRequest: options.handlerLogs.request } : {}),
     });
     handles.push({ endpoint: api.url, stop: api.stop });
     if (consoleBuild) {

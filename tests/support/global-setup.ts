@@ -2,7 +2,12 @@
  * One local stack for every integration and end-to-end test file: real emulators on free
  * ports, in a temporary folder, stopped when the run ends.
  */
+import { appendFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { logFileOf } from './test-logs-file.js';
 
 export interface HubUnderTest {
   apiUrl: string;
@@ -14,6 +19,8 @@ export interface HubUnderTest {
   userPoolId: string;
   userPoolClientId: string;
   tableName: string;
+  /** Where each test's handler log lines are kept, one file per test (test-logs.ts). */
+  logDir: string;
 }
 
 declare module 'vitest' {
@@ -24,10 +31,25 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   // Before the handlers are imported: their logger and metrics read these once, when made.
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // INFO: every request's lines are kept for its test, and printed only if the test fails.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const { startLocalStack } = await import('../../infra/local/stack.js');
-  const stack = await startLocalStack({ freePorts: true });
+  // The handlers' lines are kept per test and printed only for a test that fails.
+  const logDir = await mkdtemp(join(tmpdir(), 'hub-test-logs-'));
+  const stack = await startLocalStack({
+    freePorts: true,
+    handlerLogs: {
+      request: ({ testId, lines, method, path, status, ms }) => {
+        if (!testId) return;
+        const header = `${method} ${path} ${status} ${ms} ms`;
+        appendFileSync(
+          logFileOf(logDir, testId),
+          `${[header, ...lines.map((line) => `  ${line}`)].join('\n')}\n`,
+        );
+      },
+    },
+  });
   project.provide('hub', {
     apiUrl: stack.apiUrl,
     consoleUrl: stack.consoleUrl,
@@ -37,8 +59,10 @@ export default async function setup(project: TestProject) {
     userPoolId: stack.userPoolId,
     userPoolClientId: stack.userPoolClientId,
     tableName: stack.tableName,
+    logDir,
   });
   return async () => {
     await stack.stop();
+    await rm(logDir, { recursive: true, force: true });
   };
 }

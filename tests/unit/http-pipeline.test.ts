@@ -74,6 +74,45 @@ describe('the request pipeline: who is calling', () => {
   });
 });
 
+describe('the request pipeline: a route that takes no body', () => {
+  it.each([
+    ['an empty array', '[]', 'application/json'],
+    ['an object with a key', '{"__proto__":1}', 'application/json'],
+    ['text', 'hello', 'text/plain'],
+    ['form data', 'a=1', 'application/x-www-form-urlencoded'],
+    ['JSON with no content type', '{}', ''],
+    ['a body over 256 KiB', `"${'x'.repeat(300_000)}"`, 'application/json'],
+  ])(
+    'refuses %s with 400 VALIDATION_FAILED, whatever its type or size',
+    async (_case, body, type) => {
+      const { handler } = meHandler([aUser()]);
+      const response = await call(
+        handler,
+        httpEvent({
+          routeKey: 'GET /me',
+          claims: accessClaims('user-1'),
+          body,
+          headers: { 'content-type': type },
+        }),
+      );
+      expect(response.statusCode).toBe(400);
+      expect(response.json).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: '', message: 'this route takes no body' }],
+      });
+    },
+  );
+
+  it('lets through the empty JSON object some clients send with every request', async () => {
+    const { handler } = meHandler([aUser()]);
+    const response = await call(
+      handler,
+      httpEvent({ routeKey: 'GET /me', claims: accessClaims('user-1'), body: '{}' }),
+    );
+    expect(response.statusCode).toBe(200);
+  });
+});
+
 describe('the request pipeline: who may call which route', () => {
   const db = {
     client: { send: vi.fn(async () => ({ Item: undefined })) },
