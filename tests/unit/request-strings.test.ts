@@ -122,9 +122,13 @@ const insertMiddle = (text: string, inserted: string) => {
   const middle = Math.floor(text.length / 2);
   return text.slice(0, middle) + inserted + text.slice(middle);
 };
-/** Markup and control characters (NUL, a line break, DEL, a C1 control). */
+/**
+ * Markup and control characters: NUL, a line break, DEL, a C1 control, the line separator,
+ * a right-to-left override and an isolate (text that reads backwards or spoofs what is around
+ * it), and a lone surrogate.
+ */
 const markup = ['<script>alert(1)</script>', '<', '>'];
-const controls = ['\u0000', '\n', '\r', '\u007f', '\u0085'];
+const controls = ['\u0000', '\n', '\r', '\u007f', '\u0085', '\u2028', '\u202e', '\u2067', '\ud800'];
 
 /** What each rule promises, checked on the schema as the route uses it. */
 function brokenPromises({ schema, rule }: Found): string[] {
@@ -258,5 +262,14 @@ describe('request strings', () => {
         }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('free text keeps the marks real scripts need', () => {
+  it('accepts a name written with a zero-width joiner and right-to-left marks', async () => {
+    const { PersonNameSchema } = await import('../../functions/core/schemas/common.js');
+    for (const name of ['Ada Lovelace', 'زينب\u200f العلي', 'क्\u200dष', 'Zoë O’Brien-Smith'])
+      expect(PersonNameSchema.safeParse(name).success, name).toBe(true);
+    expect(PersonNameSchema.safeParse('Ada \u202eecalevoL').success).toBe(false);
   });
 });

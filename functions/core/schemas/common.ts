@@ -22,8 +22,14 @@ export type StringRule =
 /** Which helper made each request string (derived schemas, e.g. `.optional()`, inherit it). */
 export const stringRules = z.registry<StringRule>();
 
-const noControlCharacters = /^[^\p{Cc}]+$/u;
-const noControlCharactersNorBrackets = /^[^\p{Cc}<>]+$/u;
+// Control characters here are C0, DEL and C1 (\p{Cc}), the line and paragraph separators
+// (\p{Zl}\p{Zp}), the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069: a name that reads backwards, or spoofs the text around it, in a page or an
+// email) and lone surrogates (\p{Cs}, not text at all). Marks that real scripts need (ZWJ,
+// ZWNJ, LRM, RLM) stay allowed.
+const noControlCharacters = /^[^\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]+$/u;
+const noControlCharactersNorBrackets =
+  /^[^\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069<>]+$/u;
 
 /**
  * Free text that pages and emails show: trimmed, 1 to `max` characters, no control
