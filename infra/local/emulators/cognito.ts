@@ -167,7 +167,7 @@ export async function startCognitoLocal(opts: {
       const res = await fetch(`${endpoint}/health`);
       if (!res.ok) throw new Error(`health ${res.status}`);
     },
-    { name: 'cognito-local', timeoutMs: 20_000, intervalMs: 50 },
+    { name: 'cognito-local', timeoutMs: 60_000, intervalMs: 50 },
   );
   return { endpoint, pid: guarded.pid, stop: guarded.stop };
 }

@@ -169,7 +169,7 @@ export async function startDynamoDbLocal(opts: {
   try {
     await waitUntilReady(guarded, () => client.send(new ListTablesCommand({})), {
       name: 'DynamoDB Local',
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
   } catch (error) {
     opts.log?.(String(error));

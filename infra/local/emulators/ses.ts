@@ -64,7 +64,7 @@ export async function startSesLocal(opts: {
       const res = await fetch(`${endpoint}/health-check`);
       if (!res.ok) throw new Error(`health-check ${res.status}`);
     },
-    { name: 'aws-ses-v2-local', timeoutMs: 15_000, intervalMs: 50 },
+    { name: 'aws-ses-v2-local', timeoutMs: 60_000, intervalMs: 50 },
   );
   return { endpoint, inboxUrl: `${endpoint}/`, pid: guarded.pid, stop: guarded.stop };
 }
