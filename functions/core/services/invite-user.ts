@@ -11,6 +11,7 @@ import { auditItem, auditKey, writeAudit } from '../data/audit.js';
 import { centreNameOf } from '../data/centre.js';
 import { type Db, deleteItem, transactWrite } from '../data/db.js';
 import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
+import { searchIndexItems } from '../data/user-search.js';
 import type { Site } from '../domain.js';
 import { invitationEmail } from '../emails.js';
 import { ProblemError } from '../errors.js';
@@ -169,6 +170,7 @@ async function undoUser(
       deleteItem(deps.db, userKey(user.userId)),
       deleteItem(deps.db, emailKey(user.email)),
       deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
+      ...searchIndexItems(deps.db, user, undefined),
     ]);
   } catch (error) {
     logger.error('could not remove a user after a failed invitation', {
