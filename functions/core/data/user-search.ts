@@ -23,6 +23,12 @@ import { type Db, deleteItem, type Item, put } from './db.js';
 // Types only: user.ts builds on this module, not the other way round.
 import type { Role, User } from './user.js';
 
+/**
+ * The rules' edition, kept on each user item (`searchIndexed`): the backfill rebuilds the
+ * index items of a user marked with another (scripts/backfill-search-keys.ts). Raise it
+ * when `wordsOf`, `prefixLength`, `maxPrefixes` or what an item holds change.
+ */
+export const searchIndexRules = 1;
 /** Index items hold starts of words up to this many characters (code points). */
 export const prefixLength = 6;
 /** At most this many index items per user: a name and email change fit one transaction. */

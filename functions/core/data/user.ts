@@ -26,6 +26,7 @@ import {
   readBudget,
   type SearchFilters,
   searchIndexItems,
+  searchIndexRules,
   searchPartition,
   start,
 } from './user-search.js';
@@ -91,6 +92,7 @@ export const toUserItem = (user: User): Item => {
           GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
           GSI3SK: sortKey,
           ...peopleIndexKeys(user),
+          searchIndexed: searchIndexRules,
         }
       : {}),
     type: 'user',
