@@ -169,8 +169,8 @@ async function undoUser(
       ...alsoUndo,
       deleteItem(deps.db, userKey(user.userId)),
       deleteItem(deps.db, emailKey(user.email)),
-      deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
       ...searchIndexItems(deps.db, user, undefined),
+      deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
     ]);
   } catch (error) {
     logger.error('could not remove a user after a failed invitation', {
