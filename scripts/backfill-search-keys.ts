@@ -4,7 +4,10 @@
  *
  * - every centre: its place in the centre name index (GSI2 `CENTRE_NAMES`);
  * - every user of a centre: their place in the people index (GSI4 `PEOPLE#…`);
- * - every learner with Progression Test results: `resultCount`, so they cannot be removed.
+ * - every learner with Progression Test results: `resultCount`, so they cannot be removed;
+ * - (issue 11) every user of a centre: their items in the centre's word index
+ *   (`USER#<id>` / `SEARCH#<start>`, data/user-search.ts); items the present rules would
+ *   not write (left by other rules) are deleted, so this also follows a change of the rules.
  *
  *   TABLE_NAME=<table> npx tsx scripts/backfill-search-keys.ts
  *
@@ -12,7 +15,9 @@
  * site's learners and results (their own partitions). Every write is conditional, so it can
  * run again, and at any time: a user or centre renamed meanwhile already carries the new
  * keys (the condition on the name fails and is skipped); a learner who received a result
- * meanwhile already has a `resultCount` (only its being above 0 matters: it only grows).
+ * meanwhile already has a `resultCount` (only its being above 0 matters: it only grows); a
+ * user's index items are written in one transaction that checks the user's `version` is
+ * the one they were computed from (a user changed meanwhile has theirs already).
  */
 import { pathToFileURL } from 'node:url';
 import {
@@ -20,18 +25,34 @@ import {
   DynamoDBClient,
   QueryCommand,
   type QueryCommandInput,
+  type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { centreKey, centreNameIndexKeys } from '../functions/core/data/centre.js';
-import { type Db, fromAttributes, type Item, toAttributes } from '../functions/core/data/db.js';
+import {
+  type Db,
+  deleteItem,
+  fromAttributes,
+  type Item,
+  put,
+  toAttributes,
+  transactWrite,
+} from '../functions/core/data/db.js';
 import { learnerKey } from '../functions/core/data/progression.js';
-import { peopleIndexKeys, userKey } from '../functions/core/data/user.js';
+import { fromUserItem, peopleIndexKeys, userKey } from '../functions/core/data/user.js';
+import {
+  searchIndexItem,
+  searchIndexRules,
+  searchPrefixesOf,
+} from '../functions/core/data/user-search.js';
 import { type ProgressionSite, progressionSites } from '../functions/core/domain.js';
 
 export interface BackfillReport {
   centres: number;
   users: number;
   learners: number;
+  /** Users whose word-index items were written or deleted. */
+  searchIndexes: number;
 }
 
 async function* everyItem(db: Db, input: Omit<QueryCommandInput, 'TableName'>) {
@@ -81,7 +102,7 @@ const sameName = (name: string) => ({
 });
 
 export async function backfillSearchKeys(db: Db): Promise<BackfillReport> {
-  const report: BackfillReport = { centres: 0, users: 0, learners: 0 };
+  const report: BackfillReport = { centres: 0, users: 0, learners: 0, searchIndexes: 0 };
   const centres = everyItem(db, {
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :partition',
@@ -110,11 +131,84 @@ export async function backfillSearchKeys(db: Db): Promise<BackfillReport> {
         (await update(db, userKey(person.userId), userKeys, sameName(person.name)))
       )
         report.users++;
+      if (await backfillSearchIndex(db, user)) report.searchIndexes++;
     }
 
     for (const site of progressionSites) report.learners += await countResults(db, centreId, site);
   }
   return report;
+}
+
+/** Same attributes, whatever their order. */
+const sameItem = (a: Item, b: Item) => {
+  const sorted = (item: Item) =>
+    JSON.stringify(Object.entries(item).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return sorted(a) === sorted(b);
+};
+
+/**
+ * Makes a user's word-index items those the present rules write: puts the missing or
+ * different ones, deletes the others, and marks the user `searchIndexed` (a user marked
+ * with the present rules is skipped without a read). Each transaction checks the user's
+ * version; the last one sets the mark.
+ */
+async function backfillSearchIndex(db: Db, userItem: Item): Promise<boolean> {
+  if (userItem.searchIndexed === searchIndexRules) return false;
+  const user = fromUserItem(userItem);
+  const wanted = new Map(
+    searchPrefixesOf(user).map((prefix) => {
+      const item = searchIndexItem(user, prefix);
+      return [String(item.SK), item];
+    }),
+  );
+  const writes: TransactWriteItem[] = [];
+  const existing = everyItem(db, {
+    KeyConditionExpression: 'PK = :user AND begins_with(SK, :search)',
+    ExpressionAttributeValues: toAttributes({
+      ':user': userKey(user.userId).PK,
+      ':search': 'SEARCH#',
+    }),
+    ConsistentRead: true,
+  });
+  for await (const found of existing) {
+    const item = wanted.get(String(found.SK));
+    if (!item) writes.push(deleteItem(db, { PK: String(found.PK), SK: String(found.SK) }));
+    else if (sameItem(item, found)) wanted.delete(String(found.SK));
+  }
+  for (const item of wanted.values()) writes.push(put(db, item));
+  const unchanged = {
+    TableName: db.tableName,
+    Key: toAttributes(userKey(user.userId)),
+    ...(typeof userItem.version === 'number'
+      ? {
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeValues: toAttributes({ ':version': userItem.version }),
+        }
+      : { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#version)' }),
+    ExpressionAttributeNames: { '#version': 'version' },
+  };
+  const chunks: TransactWriteItem[][] = [];
+  for (let start = 0; start < writes.length; start += 99)
+    chunks.push(writes.slice(start, start + 99));
+  if (chunks.length === 0) chunks.push([]);
+  for (const [at, chunk] of chunks.entries()) {
+    const guard: TransactWriteItem =
+      at < chunks.length - 1
+        ? { ConditionCheck: unchanged }
+        : {
+            Update: {
+              ...unchanged,
+              UpdateExpression: 'SET searchIndexed = :rules',
+              ExpressionAttributeValues: toAttributes({
+                ...(typeof userItem.version === 'number' ? { ':version': userItem.version } : {}),
+                ':rules': searchIndexRules,
+              }),
+            },
+          };
+    // Changed meanwhile: the change wrote the user's index items itself.
+    if (!(await transactWrite(db, [guard, ...chunk])).ok) return at > 0;
+  }
+  return true;
 }
 
 /** Each learner of a site with results and no `resultCount` gets the number of their results. */
@@ -153,6 +247,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const report = await backfillSearchKeys({ client: new DynamoDBClient({}), tableName });
   console.log(
-    `Backfilled ${report.centres} centres, ${report.users} users, ${report.learners} learners`,
+    `Backfilled ${report.centres} centres, ${report.users} users, ${report.learners} learners, ${report.searchIndexes} users' word indexes`,
   );
 }

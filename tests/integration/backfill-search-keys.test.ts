@@ -1,13 +1,19 @@
 /**
  * scripts/backfill-search-keys.ts against DynamoDB Local: items written before issue 10 (no
  * centre name index, no people index, no learner resultCount) become findable by support's
- * searches, and a learner with results becomes impossible to remove. Running it again
- * changes nothing.
+ * searches, and a learner with results becomes impossible to remove. Issue 11: users
+ * without their word-index items (or with items other rules wrote) are found by the
+ * centre's search again. Running it again changes nothing.
  */
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { centreKey } from '../../functions/core/data/centre.js';
-import { toAttributes } from '../../functions/core/data/db.js';
+import { fromAttributes, toAttributes } from '../../functions/core/data/db.js';
 import { learnerKey } from '../../functions/core/data/progression.js';
 import { userKey } from '../../functions/core/data/user.js';
 import { backfillSearchKeys } from '../../scripts/backfill-search-keys.js';
@@ -52,8 +58,47 @@ describe('backfilling the keys of issue 10', () => {
         }),
       );
     await strip(centreKey(centre.centreId), 'GSI2PK, GSI2SK');
-    await strip(userKey(teacher.user.userId), 'GSI4PK, GSI4SK');
+    await strip(userKey(teacher.user.userId), 'GSI4PK, GSI4SK, searchIndexed');
     await strip(learnerKey(centre.centreId, 'primary', learner.learnerId), 'resultCount');
+    // The teacher's word index: gone, but for one item no rule writes any more.
+    const indexOf = async () =>
+      (
+        await db.client.send(
+          new QueryCommand({
+            TableName: db.tableName,
+            KeyConditionExpression: 'PK = :user AND begins_with(SK, :search)',
+            ExpressionAttributeValues: toAttributes({
+              ':user': userKey(teacher.user.userId).PK,
+              ':search': 'SEARCH#',
+            }),
+          }),
+        )
+      ).Items?.map((item) => String(fromAttributes(item).SK)) ?? [];
+    const written = await indexOf();
+    expect(written).toContain(`SEARCH#${personName.slice(0, 6).toLowerCase()}`);
+    for (const sortKey of written)
+      await db.client.send(
+        new DeleteItemCommand({
+          TableName: db.tableName,
+          Key: toAttributes({ PK: userKey(teacher.user.userId).PK, SK: sortKey }),
+        }),
+      );
+    await db.client.send(
+      new PutItemCommand({
+        TableName: db.tableName,
+        Item: toAttributes({
+          PK: userKey(teacher.user.userId).PK,
+          SK: 'SEARCH#stale',
+          GSI1PK: `CENTRE#${centre.centreId}#SEARCH#stale`,
+          GSI1SK: `${personName.toLowerCase()}#${teacher.user.userId}`,
+          userId: teacher.user.userId,
+        }),
+      }),
+    );
+    const searchCentre = (q: string) =>
+      api('GET', `/centres/${centre.centreId}/users?q=${encodeURIComponent(q)}`, {
+        token: centre.tokens.accessToken,
+      });
     const findCentre = () =>
       api('GET', `/support/centres?q=${encodeURIComponent(centreName.slice(0, 10))}`, {
         token: centre.supportToken,
@@ -64,6 +109,7 @@ describe('backfilling the keys of issue 10', () => {
       });
     expect((await findCentre()).json.items).toEqual([]);
     expect((await findPerson()).json.items).toEqual([]);
+    expect((await searchCentre(personName)).json.items).toEqual([]);
 
     // Act
     const first = await backfillSearchKeys(db);
@@ -73,7 +119,12 @@ describe('backfilling the keys of issue 10', () => {
     expect(first.centres).toBeGreaterThanOrEqual(1);
     expect(first.users).toBeGreaterThanOrEqual(1);
     expect(first.learners).toBeGreaterThanOrEqual(1);
-    expect(again).toEqual({ centres: 0, users: 0, learners: 0 });
+    expect(first.searchIndexes).toBeGreaterThanOrEqual(1);
+    expect(again).toEqual({ centres: 0, users: 0, learners: 0, searchIndexes: 0 });
+    expect((await indexOf()).sort()).toEqual([...written].sort());
+    expect((await searchCentre(personName.toUpperCase())).json.items).toEqual([
+      expect.objectContaining({ userId: teacher.user.userId, name: personName }),
+    ]);
     expect((await findCentre()).json.items).toEqual([
       { centreId: centre.centreId, name: centreName, eligibleSites: ['primary'] },
     ]);

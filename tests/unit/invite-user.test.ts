@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
 import { sesMailer } from '../../functions/core/adapters/ses.js';
+import { searchPrefixesOf } from '../../functions/core/data/user-search.js';
 import { ProblemError } from '../../functions/core/errors.js';
 import { inviteUser } from '../../functions/core/services/invite-user.js';
 import { consoleUrl, fixedClock } from './fakes/index.js';
@@ -68,10 +69,12 @@ describe('inviting a user across Cognito, DynamoDB and SES', () => {
     expect(create).toMatchObject({ Username: 'ada@school.example', MessageAction: 'SUPPRESS' });
     const transaction =
       dynamo.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(transaction.map((item) => item.Put?.Item?.PK?.S)).toEqual([
-      'USER#sub-1',
-      'EMAIL#ada@school.example',
-      expect.stringMatching(/^CENTRE#GB001#AUDIT$/),
+    // The user, their email marker, their word-index items (issue 11), the audit entry.
+    expect(transaction.map((item) => `${item.Put?.Item?.PK?.S}|${item.Put?.Item?.SK?.S}`)).toEqual([
+      'USER#sub-1|USER',
+      'EMAIL#ada@school.example|EMAIL',
+      ...searchPrefixesOf(invitation).map((prefix) => `USER#sub-1|SEARCH#${prefix}`),
+      expect.stringMatching(/^CENTRE#GB001#AUDIT\|/),
     ]);
     const email = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
     expect(email?.Source).toBe('noreply@cambridgeinternational.org');

@@ -4,7 +4,7 @@
  * After every scenario the centre's results are counted before and after: none lost, none
  * duplicated, each owned by exactly one teacher, every per-owner count exact.
  */
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, toAttributes } from '../../functions/core/data/db.js';
 import { emailKey, getUser, userKey } from '../../functions/core/data/user.js';
@@ -61,6 +61,17 @@ async function expectDeleted(
   );
   expect(await getItem(h.db, emailKey(user.email)), 'email marker').toBeUndefined();
   expect(await countItemsOf(h.db, user.userId), 'count items').toEqual([]);
+  const index = await h.db.client.send(
+    new QueryCommand({
+      TableName: h.db.tableName,
+      KeyConditionExpression: 'PK = :user AND begins_with(SK, :search)',
+      ExpressionAttributeValues: toAttributes({
+        ':user': userKey(user.userId).PK,
+        ':search': 'SEARCH#',
+      }),
+    }),
+  );
+  expect(index.Items, 'word index items').toEqual([]);
   expect(await h.identity.findUser(user.email), 'Cognito login').toBeUndefined();
   expect(await h.pictures.get(user.userId), 'picture').toBeUndefined();
 }

@@ -21,6 +21,7 @@ import {
   progressionDataOf,
 } from '../../functions/core/data/progression.js';
 import { emailKey, getUser, userKey } from '../../functions/core/data/user.js';
+import { searchIndexItems } from '../../functions/core/data/user-search.js';
 import { type ProgressionSite, progressionSites } from '../../functions/core/domain.js';
 import { dataTransferredNotice, deletedNotice } from '../../functions/core/emails.js';
 import { ProblemError } from '../../functions/core/errors.js';
@@ -243,6 +244,7 @@ export async function remove(deps: StepDeps, operationId: string) {
           before: { name: user.name, email: user.email, isAdmin: user.isAdmin, sites: user.sites },
         },
       }),
+      ...searchIndexItems(db, user, undefined),
     ]);
     if (!written.ok) {
       if (written.failedIndex === 2 || written.failedIndex === 3) return { deleted: false };

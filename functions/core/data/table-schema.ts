@@ -8,7 +8,10 @@ export const tableSchema = {
   /** Items that expire (idempotency records, codes) carry epoch seconds here. */
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
-    /** Users of a centre by name; centres by id. */
+    /**
+     * Users of a centre by name; centres by id; a centre's word index (`CENTRE#<id>#SEARCH#<start>`,
+     * users by name, data/user-search.ts).
+     */
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Users of a centre with one status (invited, active, suspended), by name; centres by name. */
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },

@@ -1,7 +1,16 @@
-import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  QueryCommand,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import type { Site, UserStatus } from '../domain.js';
+import { ProblemError } from '../errors.js';
 import {
   type Db,
+  decodeCursor,
+  encodeCursor,
+  fromAttributes,
   getItem,
   type Item,
   type Page,
@@ -10,6 +19,17 @@ import {
   queryPage,
   toAttributes,
 } from './db.js';
+import {
+  matches,
+  prefixLength,
+  queryWordsOf,
+  readBudget,
+  type SearchFilters,
+  searchIndexItems,
+  searchIndexRules,
+  searchPartition,
+  start,
+} from './user-search.js';
 
 /** A member of a centre (teacher or coordinator), or support staff (no centre). */
 export interface User {
@@ -58,9 +78,6 @@ export const peopleIndexKeys = (user: Pick<User, 'name' | 'userId'>) => ({
   GSI4PK: peoplePartition(user.name.toLowerCase()),
   GSI4SK: nameSortKey(user),
 });
-/** What `q` searches: any part of the name or the email, case-insensitively. */
-export const searchTextOf = (user: Pick<User, 'name' | 'email'>) =>
-  `${user.name.toLowerCase()}\n${user.email.toLowerCase()}`;
 
 export const toUserItem = (user: User): Item => {
   const sortKey = user.centreId ? nameSortKey(user) : undefined;
@@ -75,7 +92,7 @@ export const toUserItem = (user: User): Item => {
           GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
           GSI3SK: sortKey,
           ...peopleIndexKeys(user),
-          searchText: searchTextOf(user),
+          searchIndexed: searchIndexRules,
         }
       : {}),
     type: 'user',
@@ -132,10 +149,14 @@ const emailMarker = (user: Pick<User, 'email' | 'userId'>) => ({
   userId: user.userId,
 });
 
-/** Transaction items: the user and the marker that keeps their email unique. */
+/**
+ * Transaction items: the user, the marker that keeps their email unique, then their items
+ * in the centre's search index (user-search.ts).
+ */
 export const createUserItems = (db: Db, user: User) => [
   putIfAbsent(db, toUserItem(user)),
   putIfAbsent(db, emailMarker(user)),
+  ...searchIndexItems(db, undefined, user),
 ];
 
 /**
@@ -170,8 +191,9 @@ export interface UserFilters {
 }
 
 /**
- * Users of a centre, ordered by name. The most selective index is queried (status, else
- * role, else all users of the centre); the other filters, and `q`, are filter expressions.
+ * Users of a centre, ordered by name. With `q`, a search of the centre's word index
+ * (findCentreUsers). Otherwise the most selective index is queried (status, else role,
+ * else all users of the centre); the other filters are filter expressions.
  */
 export function listCentreUsers(
   db: Db,
@@ -180,6 +202,8 @@ export function listCentreUsers(
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<User>> {
+  if (filters.q !== undefined)
+    return findCentreUsers(db, centreId, filters.q, filters, limit, cursor);
   const [index, partition] = filters.status
     ? (['GSI2', centreUsersWithStatus(centreId, filters.status)] as const)
     : filters.role
@@ -195,10 +219,6 @@ export function listCentreUsers(
   if (filters.site) {
     conditions.push('contains(sites, :site)');
     values[':site'] = filters.site;
-  }
-  if (filters.q) {
-    conditions.push('contains(searchText, :q)');
-    values[':q'] = filters.q.toLowerCase();
   }
   return queryPage(
     db,
@@ -268,3 +288,107 @@ export const refuseTokensUntilItem = (
     ExpressionAttributeValues: toAttributes({ ':t': epochSeconds, ':one': 1 }),
   },
 });
+
+/**
+ * One page of the users of a centre found by `q`, ordered by name. One Query of the index
+ * (reading `limit` items, or at most `readBudget` when a filter may drop some) and one
+ * BatchGetItem of the users kept. A page may hold fewer than `limit` users while
+ * `nextCursor` is not null: the budget ran out before the page filled.
+ */
+export async function findCentreUsers(
+  db: Db,
+  centreId: string,
+  q: string,
+  filters: SearchFilters,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<User>> {
+  const words = queryWordsOf(q);
+  const [first, ...others] = words;
+  if (first === undefined) return { items: [], nextCursor: null };
+  const partition = searchPartition(centreId, start(first, prefixLength));
+
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = { ':partition': partition };
+  const needed = Array.from(first).length > prefixLength ? words : others;
+  needed.forEach((word, at) => {
+    conditions.push(`contains(words, :w${at})`);
+    values[`:w${at}`] = ` ${word}`;
+  });
+  if (filters.status) {
+    conditions.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filters.status;
+  }
+  if (filters.role) {
+    conditions.push('isAdmin = :isAdmin');
+    values[':isAdmin'] = filters.role === 'admin';
+  }
+  if (filters.site) {
+    conditions.push('contains(sites, :site)');
+    values[':site'] = filters.site;
+  }
+  const filtered = conditions.length > 0;
+
+  const found = await db.client.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :partition',
+      ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: toAttributes(values),
+      ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK, userId',
+      ExclusiveStartKey: decodeCursor(cursor, { GSI1PK: partition }),
+      Limit: filtered ? Math.max(limit, readBudget) : limit,
+    }),
+  );
+  const hits = (found.Items ?? []).map(fromAttributes);
+  const kept = hits.slice(0, limit);
+  let lastKey: Record<string, AttributeValue> | undefined = found.LastEvaluatedKey;
+  if (hits.length > limit) {
+    // The page filled part-way through what was read: resume after the last one kept.
+    const last = kept[kept.length - 1] as Item;
+    lastKey = toAttributes({
+      PK: last.PK,
+      SK: last.SK,
+      GSI1PK: last.GSI1PK,
+      GSI1SK: last.GSI1SK,
+    });
+  }
+
+  const users = await usersByIds(
+    db,
+    kept.map((hit) => String(hit.userId)),
+  );
+  // The index follows the user in the same transaction; the user record has the last word.
+  const items = kept
+    .map((hit) => users.get(String(hit.userId)))
+    .filter(
+      (user): user is User =>
+        user !== undefined && user.centreId === centreId && matches(user, words, filters),
+    );
+  return { items, nextCursor: encodeCursor(lastKey) };
+}
+
+/** Users by id, strongly consistent: one BatchGetItem (up to 100), retried once for leftovers. */
+async function usersByIds(db: Db, userIds: string[]): Promise<Map<string, User>> {
+  const users = new Map<string, User>();
+  let keys = userIds.map((userId) => toAttributes(userKey(userId)));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt === 2)
+      throw new ProblemError('SERVICE_UNAVAILABLE', 'The search is busy; try again shortly');
+    const answer = await db.client.send(
+      new BatchGetItemCommand({
+        RequestItems: { [db.tableName]: { Keys: keys, ConsistentRead: true } },
+      }),
+    );
+    for (const item of answer.Responses?.[db.tableName] ?? []) {
+      const user = fromUserItem(fromAttributes(item));
+      users.set(user.userId, user);
+    }
+    keys = answer.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
+  }
+  return users;
+}

@@ -23,7 +23,7 @@ export const sitesEntries = {
     access: 'siteMember',
     summary: 'The users with access to the site, each with their Progression Test data',
     description:
-      'Ordered by name. `q` matches any part of the name or email, case-insensitively (as on the Users list); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data).',
+      'Ordered by name. `q` is one or more words, each the start of a word of the name or email address, as on the Users list (see "Searching users"); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data). With `q`, a page may hold fewer than `limit` users while `nextCursor` is not null.',
     params: SiteParamsSchema,
     query: SiteTeachersQuerySchema,
     success: { status: 200, description: 'A page of teachers', schema: pageOf(SiteTeacherSchema) },

@@ -12,10 +12,17 @@ import {
   UserSchema,
 } from './common.js';
 
-/** The Users list's `q` (also the site's Teachers list's). */
-export const UserSearchSchema = searchTerm(100).meta({
-  description: 'Matches any part of the name or email, case-insensitively',
-});
+/**
+ * The Users list's `q` (also the site's Teachers list's): words, each the start of a word
+ * of the name or email address (data/user-search.ts). A control character (a newline, a
+ * tab) is refused rather than read as a space: it is never what someone typed in a box.
+ */
+export const UserSearchSchema = searchTerm(100)
+  .regex(/[\p{L}\p{N}]/u, 'must contain a letter or a digit')
+  .meta({
+    description:
+      'Words, each the start of a word of the name or email address (words are split at spaces and at . - _ + @), case- and accent-insensitively: `ada lov` finds Ada Lovelace, a whole email address finds its owner',
+  });
 
 export const UserListQuerySchema = PageQuerySchema.extend({
   q: UserSearchSchema.optional(),

@@ -8,6 +8,7 @@ import { auditItem } from '../data/audit.js';
 import { adjustActiveAdminsItem } from '../data/centre.js';
 import { type Db, transactWrite } from '../data/db.js';
 import { getUser, replaceUserItem, type User } from '../data/user.js';
+import { searchIndexItems } from '../data/user-search.js';
 import { notFound, ProblemError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { activeAdminDelta, changedFields } from '../rules.js';
@@ -78,6 +79,8 @@ export async function changeUser(
             }),
           ]
         : []),
+      // Last: unconditional, they move the user's search index items with the user.
+      ...searchIndexItems(deps.db, before, after),
     ]);
     if (result.ok) return { before, after, changed: true };
     if (result.failedIndex === 0) {

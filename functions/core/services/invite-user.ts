@@ -11,6 +11,7 @@ import { auditItem, auditKey, writeAudit } from '../data/audit.js';
 import { centreNameOf } from '../data/centre.js';
 import { type Db, deleteItem, transactWrite } from '../data/db.js';
 import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
+import { searchIndexItems } from '../data/user-search.js';
 import type { Site } from '../domain.js';
 import { invitationEmail } from '../emails.js';
 import { ProblemError } from '../errors.js';
@@ -180,6 +181,7 @@ async function undoUser(
       ...alsoUndo,
       deleteItem(deps.db, userKey(user.userId)),
       deleteItem(deps.db, emailKey(user.email)),
+      ...searchIndexItems(deps.db, user, undefined),
       deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
     ]);
   } catch (error) {

@@ -285,7 +285,7 @@ export interface paths {
         };
         /**
          * Find the users of a centre
-         * @description Ordered by name. `q` matches any part of the name or email, case-insensitively; `status`, `role` and `site` narrow the list.
+         * @description Ordered by name. `q` is one or more words, each the start of a word of the name or email address (see "Searching users"): `ada lov` finds Ada Lovelace, `lovelace@` or a whole address finds its owner. `status`, `role` and `site` narrow the list; with `q` and a filter a page may hold fewer than `limit` users while `nextCursor` is not null.
          */
         get: operations["listUsers"];
         put?: never;
@@ -490,7 +490,7 @@ export interface paths {
         };
         /**
          * The users with access to the site, each with their Progression Test data
-         * @description Ordered by name. `q` matches any part of the name or email, case-insensitively (as on the Users list); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data).
+         * @description Ordered by name. `q` is one or more words, each the start of a word of the name or email address, as on the Users list (see "Searching users"); `status` keeps only the users with that status (e.g. `active`, for choosing who receives transferred data). With `q`, a page may hold fewer than `limit` users while `nextCursor` is not null.
          */
         get: operations["listSiteTeachers"];
         put?: never;
@@ -1777,7 +1777,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                q?: string;
+                q?: string & (unknown & unknown);
                 status?: "invited" | "active" | "suspended";
                 role?: "admin" | "teacher";
                 site?: "primary" | "lower-secondary" | "upper-secondary" | "advanced";
@@ -2843,7 +2843,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                q?: string;
+                q?: string & (unknown & unknown);
                 status?: "invited" | "active" | "suspended";
             };
             header?: never;
