@@ -29,7 +29,10 @@ export interface Operation {
   endedAt?: string;
 }
 
-const operationKey = (operationId: string) => ({ PK: `OPERATION#${operationId}`, SK: 'OPERATION' });
+export const operationKey = (operationId: string) => ({
+  PK: `OPERATION#${operationId}`,
+  SK: 'OPERATION',
+});
 const lockKey = (userId: string) => ({ PK: userKey(userId).PK, SK: 'OPERATION_LOCK' });
 /** A lock left by a workflow that never finished stops counting after this long. */
 const lockSeconds = 2 * 60 * 60;
