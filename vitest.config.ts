@@ -34,8 +34,9 @@ export default defineConfig({
             'tests/e2e/**/*.test.ts',
             'tests/workflows/**/*.test.ts',
           ],
-          // 10,000 Progression Test results: a suite of its own (npm run test:scale).
-          exclude: ['tests/workflows/scale.test.ts'],
+          // 10,000 Progression Test results, 10,000 users losing a site: a suite of their own
+          // (npm run test:scale).
+          exclude: ['tests/workflows/scale.test.ts', 'tests/workflows/site-removal-scale.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 60_000,
@@ -47,7 +48,7 @@ export default defineConfig({
       {
         test: {
           name: 'scale',
-          include: ['tests/workflows/scale.test.ts'],
+          include: ['tests/workflows/scale.test.ts', 'tests/workflows/site-removal-scale.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 300_000,

@@ -737,8 +737,9 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
     expect(hub.settings.alarmTopicArn).toBeUndefined();
     expect(alarmsOf(stateless)).toHaveLength(0);
     const alarms = alarmsOf(variantTemplate);
-    // 5xx rate; errors and throttles of every function; 3 workflow; 2 SES; dead letters.
-    expect(alarms).toHaveLength(1 + 2 * (areas.length + 1) + 3 + 2 + 1);
+    // 5xx rate; errors and throttles of every function (both workflows' task functions
+    // included); 3 removal workflow; 2 SES; dead letters (both workflows' failed executions).
+    expect(alarms).toHaveLength(1 + 2 * (areas.length + 2) + 3 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topicArn]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
