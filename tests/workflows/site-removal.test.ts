@@ -180,6 +180,23 @@ describe('taking a site away from a centre', () => {
     );
   });
 
+  it('starts one operation for the same change sent twice at the same moment', async () => {
+    const { centreId } = await centreOf(2, 0);
+    const { patch, started } = supportApi();
+    const answers = await Promise.all([
+      patch(centreId, { eligibleSites: taken }),
+      patch(centreId, { eligibleSites: taken }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    const [first, second] = answers.map(operationIdOf);
+    expect(second).toBe(first);
+    expect(new Set(started.map((start) => start.operationId))).toEqual(new Set([first]));
+    const audit = await auditEntries(db, centreId);
+    expect(audit.filter((entry) => entry.action === 'operation.site_removal.started')).toHaveLength(
+      1,
+    );
+  });
+
   it('works through the users in pages, saving the cursor after each, and ends with exact counts', async () => {
     const { centreId, users, total } = await centreOf(17, 9);
     const { patch } = supportApi();
