@@ -22,6 +22,8 @@ export interface SiteRemovalDeps {
   pageSize: number;
   /** Pages one Take sites step does at most (the state machine loops until none are left). */
   pagesPerStep: number;
+  /** …and no new page once a step has run this long (a slow table still ends well in time). */
+  stepBudgetMs?: number;
 }
 
 async function siteRemovalOf(db: Db, operationId: string): Promise<SiteRemoval> {
@@ -35,7 +37,8 @@ export async function takeSites(deps: SiteRemovalDeps, operationId: string) {
   const { db } = deps;
   let operation = await siteRemovalOf(db, operationId);
   const now = () => deps.clock().toISOString();
-  for (let pages = 0; pages < deps.pagesPerStep; pages++) {
+  const deadline = Date.now() + (deps.stepBudgetMs ?? 30_000);
+  for (let pages = 0; pages < deps.pagesPerStep && Date.now() < deadline; pages++) {
     if (operation.status !== 'running' || operation.complete) break;
     const outcome = await takeSitesPage(db, operation, deps.pageSize, now);
     if (!outcome.done) {
