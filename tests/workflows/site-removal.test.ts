@@ -22,6 +22,7 @@ import {
   createSiteRemovalHandler,
   type SiteRemovalTaskEvent,
 } from '../../workflows/site-removal/handler.js';
+import { takeSites } from '../../workflows/site-removal/steps.js';
 import { credentials, localDynamoDb, region } from '../support/emulators.js';
 import { centreWithCoordinator, hub, sleep } from '../support/hub.js';
 import { seedUsers } from '../support/site-removal.js';
@@ -221,6 +222,20 @@ describe('taking a site away from a centre', () => {
     );
     expect(tasks.at(-1)).toBe('finish');
     for (const sites of await sitesOfEveryone(users)) expect(sites).toEqual(['primary']);
+  });
+
+  it('stops a step at its time budget, after at least one page', async () => {
+    const { centreId } = await centreOf(12, 0);
+    const { patch } = supportApi();
+    const operationId = operationIdOf(await patch(centreId, { eligibleSites: taken }));
+    const step = (stepBudgetMs: number) =>
+      takeSites({ db, clock: systemClock, pageSize, pagesPerStep: 3, stepBudgetMs }, operationId);
+    await step(0);
+    expect(await getSiteRemoval(db, operationId)).toMatchObject({ page: 1 });
+    await step(0);
+    expect(await getSiteRemoval(db, operationId)).toMatchObject({ page: 2, complete: false });
+    // With time to spare, the step goes on to the end (13 users: 3 pages).
+    expect(await step(60_000)).toMatchObject({ complete: true, usersChecked: 13 });
   });
 
   it('does a page once however often it runs: the same page twice (a retried step) changes nothing more', async () => {

@@ -38,7 +38,12 @@ export async function takeSites(deps: SiteRemovalDeps, operationId: string) {
   let operation = await siteRemovalOf(db, operationId);
   const now = () => deps.clock().toISOString();
   const deadline = Date.now() + (deps.stepBudgetMs ?? 30_000);
-  for (let pages = 0; pages < deps.pagesPerStep && Date.now() < deadline; pages++) {
+  // At least one page a step, however slow, so every step moves the operation on.
+  for (
+    let pages = 0;
+    pages < deps.pagesPerStep && (pages === 0 || Date.now() < deadline);
+    pages++
+  ) {
     if (operation.status !== 'running' || operation.complete) break;
     const outcome = await takeSitesPage(db, operation, deps.pageSize, now);
     if (!outcome.done) {
