@@ -34,8 +34,9 @@ export default defineConfig({
             'tests/e2e/**/*.test.ts',
             'tests/workflows/**/*.test.ts',
           ],
-          // 10,000 Progression Test results: a suite of its own (npm run test:scale).
-          exclude: ['tests/workflows/scale.test.ts'],
+          // 10,000 Progression Test results, 10,000 users losing a site: a suite of their own
+          // (npm run test:scale).
+          exclude: ['tests/workflows/scale.test.ts', 'tests/workflows/site-removal-scale.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
           // Handler logs are printed for a failing test only.
@@ -49,8 +50,12 @@ export default defineConfig({
       {
         test: {
           name: 'scale',
-          // tests/scale/: issue 11's 10,000-user search.
-          include: ['tests/workflows/scale.test.ts', 'tests/scale/**/*.test.ts'],
+          // tests/scale/: issue 11's 10,000-user search; the site removal of a 10,000-user centre.
+          include: [
+            'tests/workflows/scale.test.ts',
+            'tests/workflows/site-removal-scale.test.ts',
+            'tests/scale/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/test-logs.ts'],

@@ -1,5 +1,5 @@
 /**
- * The dead-letter path of the one asynchronous piece, the removal workflow: every execution
+ * The dead-letter path of the asynchronous pieces, the workflows: every execution
  * that ends FAILED, TIMED_OUT or ABORTED is delivered (the whole Step Functions status-change
  * event: execution ARN, input, error, cause) to an SQS queue, where operators find it and
  * redrive it (`aws stepfunctions redrive-execution`, Standard workflows, within 14 days).
@@ -18,7 +18,8 @@ export const failedExecutionStatuses = ['FAILED', 'TIMED_OUT', 'ABORTED'] as con
 export const failedExecutionRetention = Duration.days(14);
 
 export interface FailedExecutionsProps {
-  stateMachine: IStateMachine;
+  /** The workflows whose failed executions are delivered (removal, site removal). */
+  stateMachines: IStateMachine[];
 }
 
 export class FailedExecutions extends Construct {
@@ -42,12 +43,12 @@ export class FailedExecutions extends Construct {
     });
 
     this.rule = new Rule(this, 'Rule', {
-      description: 'Removal workflow executions that did not succeed, to the dead-letter queue',
+      description: 'Workflow executions that did not succeed, to the dead-letter queue',
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         detail: {
-          stateMachineArn: [props.stateMachine.stateMachineArn],
+          stateMachineArn: props.stateMachines.map((machine) => machine.stateMachineArn),
           status: [...failedExecutionStatuses],
         },
       },

@@ -124,6 +124,12 @@ export function useRemovalWorkflow(fn: HubFunction, stateMachine: IStateMachine)
   fn.setEnvironment(settingNames.removalStateMachineArn, stateMachine.stateMachineArn);
 }
 
+/** Grants states:StartExecution on the site-removal workflow; sets SITE_REMOVAL_STATE_MACHINE_ARN. */
+export function useSiteRemovalWorkflow(fn: HubFunction, stateMachine: IStateMachine): void {
+  stateMachine.grantStartExecution(fn.function);
+  fn.setEnvironment(settingNames.siteRemovalStateMachineArn, stateMachine.stateMachineArn);
+}
+
 /** read: the coordinator's view; readWrite: the user's own; delete: the removal workflow's. */
 export type PictureAccess = 'read' | 'readWrite' | 'delete';
 

@@ -1,6 +1,7 @@
 /**
  * What can be replaced at any time: one Lambda per area (from the route table), the HTTP
- * API with one route per routeList entry, and the removal workflow.
+ * API with one route per routeList entry, the removal workflow and the site-removal
+ * workflow.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -23,8 +24,9 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type Area, areas, type OperationId, routeList } from '../functions/core/routes.js';
-import { removalTasksId } from '../workflows/names.js';
+import { removalTasksId, siteRemovalTasksId } from '../workflows/names.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
+import { SiteRemovalWorkflow } from '../workflows/site-removal-workflow.js';
 import { HubAlarms } from './alarms.js';
 import { ConsoleDeployment } from './console-deployment.js';
 import { cors } from './cors.js';
@@ -37,6 +39,7 @@ import {
   useMailer,
   usePictures,
   useRemovalWorkflow,
+  useSiteRemovalWorkflow,
   useTable,
   useUserPool,
 } from './resource-access.js';
@@ -49,6 +52,7 @@ export interface AreaResources {
   mailer?: boolean;
   pictures?: PictureAccess;
   removalWorkflow?: boolean;
+  siteRemovalWorkflow?: boolean;
 }
 
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
@@ -95,6 +99,8 @@ export const areaResources = {
       'AdminSetUserPassword',
     ],
     mailer: true,
+    // Taking a site away from a centre starts the site-removal workflow.
+    siteRemovalWorkflow: true,
   },
 } as const satisfies Record<Area, AreaResources>;
 
@@ -146,6 +152,8 @@ export class StatelessStack extends Stack {
   readonly stage: HttpStage;
   readonly removalWorkflow: RemovalWorkflow;
   readonly removalTasks: HubFunction;
+  readonly siteRemovalWorkflow: SiteRemovalWorkflow;
+  readonly siteRemovalTasks: HubFunction;
   readonly failedExecutions: FailedExecutions;
   /** Only when hub:alarmTopicArn is set. */
   readonly alarms?: HubAlarms;
@@ -177,8 +185,24 @@ export class StatelessStack extends Stack {
       tasks: tasks.function,
       logRetention: settings.logRetention,
     });
+
+    // Taking sites from a centre's users: pages of users, so the table alone, nothing else.
+    const siteTasks = new HubFunction(this, siteRemovalTasksId, {
+      entry: 'workflows/site-removal/index.ts',
+      description: 'School Support Hub: the site-removal workflow steps',
+      logRetention: settings.logRetention,
+      // A Take sites step does up to 25 pages of 40 users; nothing waits on it but the workflow.
+      timeout: Duration.seconds(60),
+    });
+    useTable(siteTasks, props.table, 'readWrite');
+    this.siteRemovalTasks = siteTasks;
+    this.siteRemovalWorkflow = new SiteRemovalWorkflow(this, 'SiteRemovalWorkflow', {
+      tasks: siteTasks.function,
+      logRetention: settings.logRetention,
+    });
+
     this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
-      stateMachine: this.removalWorkflow.stateMachine,
+      stateMachines: [this.removalWorkflow.stateMachine, this.siteRemovalWorkflow.stateMachine],
     });
 
     const functions = {} as Record<Area, HubFunction>;
@@ -198,6 +222,8 @@ export class StatelessStack extends Stack {
       if (needs.mailer) useMailer(fn, mailer);
       if (needs.pictures) usePictures(fn, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
+      if (needs.siteRemovalWorkflow)
+        useSiteRemovalWorkflow(fn, this.siteRemovalWorkflow.stateMachine);
       functions[area] = fn;
     }
     this.functions = functions;
@@ -283,6 +309,7 @@ export class StatelessStack extends Stack {
         functions: {
           ...Object.fromEntries(areas.map((area) => [capitalize(area), functions[area].function])),
           [removalTasksId]: tasks.function,
+          [siteRemovalTasksId]: siteTasks.function,
         },
         stateMachine: this.removalWorkflow.stateMachine,
         deadLetterQueue: this.failedExecutions.queue,
@@ -305,6 +332,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'RemovalStateMachineArn', {
       value: this.removalWorkflow.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'SiteRemovalStateMachineArn', {
+      value: this.siteRemovalWorkflow.stateMachine.stateMachineArn,
     });
     new CfnOutput(this, 'FailedExecutionsQueueUrl', {
       value: this.failedExecutions.queue.queueUrl,

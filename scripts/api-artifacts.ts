@@ -161,9 +161,14 @@ function answers(route: RouteEntry, operation: Operation): string {
     : route.success.binaryTypes
       ? route.success.binaryTypes.map((type) => `\`${type}\``).join(', ')
       : '';
-  return [`**${route.success.status}**`, shape, `— ${route.success.description}`]
+  const first = [`**${route.success.status}**`, shape, `— ${route.success.description}`]
     .filter(Boolean)
     .join(' ');
+  if (!route.accepted) return first;
+  const accepted =
+    operation.responses[route.accepted.status]?.content?.['application/json']?.schema;
+  const acceptedShape = accepted ? answerOutline(accepted) : '';
+  return `${first}; ${[`**${route.accepted.status}**`, acceptedShape && `\`${acceptedShape}\``, `— ${route.accepted.description}`].filter(Boolean).join(' ')}`;
 }
 
 const byStatusThenName = (a: ProblemCode, b: ProblemCode) =>

@@ -1,17 +1,18 @@
 /**
- * The removal workflow's Amazon States Language, exactly as CDK synthesizes it, for the
- * local runtime (aws-local-stepfunctions) to run. Builds a throwaway App holding only the
- * RemovalWorkflow (no Lambda, no bundling), so it takes a fraction of a second.
+ * The workflows' Amazon States Language, exactly as CDK synthesizes it, for the local
+ * runtime (aws-local-stepfunctions) to run. Builds a throwaway App holding only the one
+ * workflow (no Lambda, no bundling), so it takes a fraction of a second.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { removalTasksId } from './names.js';
+import { removalTasksId, siteRemovalTasksId } from './names.js';
 import { RemovalWorkflow } from './removal-workflow.js';
+import { SiteRemovalWorkflow } from './site-removal-workflow.js';
 
-export { removalTasksId };
+export { removalTasksId, siteRemovalTasksId };
 
 /** Turns an intrinsic inside DefinitionString into the placeholder string the ASL gets. */
 function resolveIntrinsic(value: unknown): string {
@@ -41,18 +42,39 @@ interface TemplateLike {
   Resources?: Record<string, { Type?: string; Properties?: { DefinitionString?: unknown } }>;
 }
 
-/** The parsed ASL of the one AWS::StepFunctions::StateMachine in a synthesized template. */
-export function definitionFromTemplate(template: TemplateLike): object {
-  const machines = Object.values(template.Resources ?? {}).filter(
-    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
-  );
+/**
+ * The parsed ASL of the one AWS::StepFunctions::StateMachine in a synthesized template, or
+ * of the one whose logical id starts with `logicalIdPrefix`.
+ */
+export function definitionFromTemplate(template: TemplateLike, logicalIdPrefix = ''): object {
+  const machines = Object.entries(template.Resources ?? {})
+    .filter(
+      ([id, resource]) =>
+        resource.Type === 'AWS::StepFunctions::StateMachine' && id.startsWith(logicalIdPrefix),
+    )
+    .map(([, resource]) => resource);
   if (machines.length !== 1)
     throw new Error(`Expected one state machine, found ${machines.length}`);
   return JSON.parse(resolveIntrinsic(machines[0]?.Properties?.DefinitionString)) as object;
 }
 
 export function synthesizeRemovalDefinition(): { definition: object } {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'removal-definition-'));
+  return synthesize(removalTasksId, (stack, tasks) => {
+    new RemovalWorkflow(stack, 'RemovalWorkflow', { tasks });
+  });
+}
+
+export function synthesizeSiteRemovalDefinition(): { definition: object } {
+  return synthesize(siteRemovalTasksId, (stack, tasks) => {
+    new SiteRemovalWorkflow(stack, 'SiteRemovalWorkflow', { tasks });
+  });
+}
+
+function synthesize(
+  tasksId: string,
+  workflow: (stack: Stack, tasks: LambdaFunction) => void,
+): { definition: object } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'workflow-definition-'));
   try {
     const app = new App({
       outdir,
@@ -61,13 +83,13 @@ export function synthesizeRemovalDefinition(): { definition: object } {
     });
     const stack = new Stack(app, 'RemovalDefinition');
     // A stand-in for the task function: only its ARN reaches the definition, and the local
-    // runtime answers every name starting with removalTasksId with the real task handler.
-    const tasks = new LambdaFunction(stack, removalTasksId, {
+    // runtime answers every name starting with tasksId with the real task handler.
+    const tasks = new LambdaFunction(stack, tasksId, {
       runtime: Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: Code.fromInline('export const handler = async () => ({});'),
     });
-    new RemovalWorkflow(stack, 'RemovalWorkflow', { tasks });
+    workflow(stack, tasks);
     const template = app.synth().getStackByName(stack.stackName).template as TemplateLike;
     return { definition: definitionFromTemplate(template) };
   } finally {

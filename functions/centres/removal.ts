@@ -3,8 +3,14 @@
  * at once (409s), before the removal workflow takes over.
  */
 import { getCentre } from '../core/data/centre.js';
-import { getOperation, publicOperation } from '../core/data/operation.js';
+import { getItem } from '../core/data/db.js';
+import { fromOperationItem, operationKey, publicOperation } from '../core/data/operation.js';
 import { progressionDataOf } from '../core/data/progression.js';
+import {
+  fromSiteRemovalItem,
+  isSiteRemovalItem,
+  publicSiteRemoval,
+} from '../core/data/site-removal.js';
 import type { User } from '../core/data/user.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { assertNotSelf, isActiveAdmin } from '../core/rules.js';
@@ -81,8 +87,11 @@ export async function offboardUser(
   return { operationId: operation.operationId };
 }
 
+/** A removal, transfer or site removal of the centre, as the API shows it (one read). */
 export async function operationOfCentre(deps: CentresDeps, centreId: string, operationId: string) {
-  const operation = await getOperation(deps.db, operationId);
-  if (!operation || operation.centreId !== centreId) throw notFound('No such operation');
-  return publicOperation(operation);
+  const item = await getItem(deps.db, operationKey(operationId));
+  if (!item || item.centreId !== centreId) throw notFound('No such operation');
+  return isSiteRemovalItem(item)
+    ? publicSiteRemoval(fromSiteRemovalItem(item))
+    : publicOperation(fromOperationItem(item));
 }

@@ -11,6 +11,7 @@ export const settingNames = {
   mailFrom: 'MAIL_FROM',
   pictureBucket: 'PICTURE_BUCKET',
   removalStateMachineArn: 'REMOVAL_STATE_MACHINE_ARN',
+  siteRemovalStateMachineArn: 'SITE_REMOVAL_STATE_MACHINE_ARN',
   /** Where the web console is served (e.g. https://hub.example.org): emails link to it. */
   consoleUrl: 'CONSOLE_URL',
 } as const;

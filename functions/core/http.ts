@@ -54,7 +54,12 @@ export interface RouteRequest<R> {
   remainingTimeMs(): number;
 }
 
-type ReplyFor<R> = R extends { success: { schema: infer S } } ? Reply<Infer<S>> : Reply<undefined>;
+type SuccessReply<R> = R extends { success: { schema: infer S } }
+  ? Reply<Infer<S>>
+  : Reply<undefined>;
+type ReplyFor<R> = R extends { accepted: { schema: infer S } }
+  ? SuccessReply<R> | Reply<Infer<S>>
+  : SuccessReply<R>;
 
 export type Implementation<R> = (request: RouteRequest<R>) => Promise<ReplyFor<R>>;
 

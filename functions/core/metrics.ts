@@ -16,7 +16,9 @@ export type BusinessEvent =
   | 'UsersRestored'
   | 'UsersDeleted'
   | 'ResultsRecorded'
-  | 'ResultsTransferred';
+  | 'ResultsTransferred'
+  | 'SiteRemovalsStarted'
+  | 'SiteAccessRemoved';
 
 export function countEvent(event: BusinessEvent, count = 1) {
   if (count > 0) metrics.addMetric(event, MetricUnit.Count, count);

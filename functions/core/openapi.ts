@@ -106,6 +106,19 @@ function operation(route: RouteEntry) {
         : {}),
     },
   };
+  if (route.accepted)
+    responses[route.accepted.status] = {
+      description: route.accepted.description,
+      headers: {
+        Location: {
+          description: 'The operation to follow (GET /centres/{centreId}/operations/{operationId})',
+          schema: { type: 'string' },
+        },
+      },
+      content: {
+        'application/json': { schema: schemaOf(route.accepted.schema, 'output') },
+      },
+    };
   const byStatus = new Map<number, string[]>();
   for (const code of pipelineErrors(route)) {
     const status = problemCodes[code as keyof typeof problemCodes].status;

@@ -51,9 +51,12 @@ export interface Mailer {
   send(email: Email): Promise<void>;
 }
 
-/** The removal workflow (Step Functions): one execution per operation, named by its id. */
+/**
+ * A workflow (Step Functions): one execution per operation, named by its id, or by
+ * `executionName` when an operation runs again (a resumed site removal).
+ */
 export interface Workflows {
-  start(operationId: string): Promise<void>;
+  start(operationId: string, executionName?: string): Promise<void>;
 }
 
 export type Clock = () => Date;

@@ -42,6 +42,11 @@ export interface RouteSpec<
     /** A binary answer in one of these types (a picture) instead of JSON. */
     binaryTypes?: string[];
   };
+  /**
+   * A second success: 202 when the request started an operation that goes on after the
+   * answer (a site taken away from a centre); the Location header names the operation.
+   */
+  accepted?: { status: 202; description: string; schema: z.ZodType };
   /** The problem codes this route may answer with, besides the pipeline's own. */
   errors?: ProblemCode[];
   /**

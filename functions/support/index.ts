@@ -1,6 +1,7 @@
 import {
   identityFromEnvironment,
   mailerFromEnvironment,
+  siteRemovalWorkflowFromEnvironment,
 } from '../core/adapters/from-environment.js';
 import { readSettings } from '../core/config.js';
 import { createAreaHandler } from '../core/http.js';
@@ -17,6 +18,7 @@ export const handler = createAreaHandler(
     mailer: mailerFromEnvironment(),
     ...readSettings(['consoleUrl']),
     clock: systemClock,
+    siteRemovals: siteRemovalWorkflowFromEnvironment(),
   }),
   pipelineDeps(db),
 );

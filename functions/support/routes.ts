@@ -7,25 +7,37 @@ import {
   getCentre,
   listCentres,
   publicCentre,
-  updateCentreItem,
 } from '../core/data/centre.js';
 import { deleteItem, transactWrite } from '../core/data/db.js';
+import {
+  changeCentreItems,
+  executionNameOf,
+  getSiteRemoval,
+  resumeSiteRemoval,
+  type SiteRemoval,
+  siteRemovalType,
+} from '../core/data/site-removal.js';
 import {
   findPeopleByName,
   getUser,
   getUserIdByEmail,
-  listCentreUsers,
   publicUser,
   type User,
 } from '../core/data/user.js';
-import type { Site } from '../core/domain.js';
 import { notFound, ProblemError, validationFailed } from '../core/errors.js';
 import type { AreaImplementations } from '../core/http.js';
+import { newId } from '../core/ids.js';
+import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
-import { changeUser } from '../core/services/change-user.js';
+import type { Workflows } from '../core/ports.js';
 import { type InviteDeps, inviteUser } from '../core/services/invite-user.js';
 
-export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> => ({
+export interface SupportDeps extends InviteDeps {
+  /** The site-removal workflow (workflows/site-removal-workflow.ts). */
+  siteRemovals: Workflows;
+}
+
+export const supportRoutes = (deps: SupportDeps): AreaImplementations<'support'> => ({
   createCentre: async ({ body, caller }) => {
     const { db, clock } = deps;
     // Refused before any login is made; the transaction's condition closes the race.
@@ -105,60 +117,100 @@ export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> 
 
   updateCentre: async ({ params, body, caller }) => {
     const { db, clock } = deps;
-    const before = await getCentre(db, params.centreId);
-    if (!before) throw notFound('No such centre');
-    const now = clock().toISOString();
-    const after: Centre = {
-      ...before,
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.eligibleSites ? { eligibleSites: body.eligibleSites } : {}),
-      updatedAt: now,
-    };
-    await transactWrite(db, [
-      updateCentreItem(db, after),
-      auditItem(db, before.centreId, {
-        at: now,
-        actorId: caller.userId,
-        action: 'centre.updated',
-        details: { before: publicCentre(before), after: publicCentre(after) },
-      }),
-    ]);
-    const removed = before.eligibleSites.filter((site) => !after.eligibleSites.includes(site));
-    if (removed.length) await takeSitesFromUsers(deps, before.centreId, removed, caller.userId);
-    return { status: 200, body: publicCentre(after) };
+    for (let attempt = 1; ; attempt++) {
+      const before = await getCentre(db, params.centreId);
+      if (!before) throw notFound('No such centre');
+      const now = clock().toISOString();
+      const after: Centre = {
+        ...before,
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.eligibleSites ? { eligibleSites: body.eligibleSites } : {}),
+        updatedAt: now,
+      };
+      const removed = before.eligibleSites.filter((site) => !after.eligibleSites.includes(site));
+      const running = before.siteRemoval;
+      if (running) {
+        const givenBack = running.sites.filter((site) => after.eligibleSites.includes(site));
+        if (givenBack.length)
+          throw new ProblemError(
+            'CONFLICT',
+            `${givenBack.join(', ')} is still being taken from the centre's users; give it back when operation ${running.operationId} has ended`,
+          );
+        if (removed.length)
+          throw new ProblemError(
+            'CONFLICT',
+            `Another site removal (operation ${running.operationId}) is running for this centre; take ${removed.join(', ')} away when it has ended`,
+          );
+      }
+      const removal: SiteRemoval | undefined = removed.length
+        ? {
+            operationId: newId(clock().getTime()),
+            centreId: before.centreId,
+            type: siteRemovalType,
+            sites: removed,
+            actorId: caller.userId,
+            status: 'running',
+            usersChecked: 0,
+            usersUpdated: 0,
+            page: 0,
+            complete: false,
+            resumes: 0,
+            startedAt: now,
+          }
+        : undefined;
+      const written = await transactWrite(
+        db,
+        changeCentreItems(db, before, after, caller.userId, removal),
+      );
+      if (!written.ok) {
+        // Changed since it was read (another change, or the same one twice at once): the
+        // rules again on what it is now.
+        if (attempt < 3) continue;
+        throw new ProblemError('CONFLICT', 'The centre was changed at the same time; try again');
+      }
+      if (removal) {
+        countEvent('SiteRemovalsStarted');
+        await startSiteRemoval(deps, removal);
+        return accepted(after, removal.operationId);
+      }
+      // The same change again while its removal runs: the same operation, started again
+      // if it had failed (it goes on from the page where it stopped).
+      if (running && body.eligibleSites) {
+        const operation = await getSiteRemoval(db, running.operationId);
+        if (operation) {
+          if (operation.status === 'failed' && (await resumeSiteRemoval(db, operation)))
+            await startSiteRemoval(deps, { ...operation, resumes: operation.resumes + 1 });
+          else if (operation.status === 'running') await startSiteRemoval(deps, operation);
+          return accepted(after, operation.operationId);
+        }
+      }
+      return { status: 200, body: publicCentre(after) };
+    }
   },
 });
 
-/** A site the centre is no longer eligible for is taken from every user who had it. */
-async function takeSitesFromUsers(
-  deps: InviteDeps,
-  centreId: string,
-  removed: Site[],
-  actorId: string,
-) {
-  for (const site of removed) {
-    let cursor: string | undefined;
-    do {
-      const page = await listCentreUsers(deps.db, centreId, { site }, 100, cursor);
-      // A few users at a time: each change is its own conditional transaction.
-      for (let start = 0; start < page.items.length; start += 8)
-        await Promise.all(
-          page.items.slice(start, start + 8).map((user) =>
-            changeUser(deps, {
-              centreId,
-              userId: user.userId,
-              actorId,
-              action: 'user.site_access_removed',
-              change: (current) => ({
-                next: {
-                  ...current,
-                  sites: current.sites.filter((held) => !removed.includes(held)),
-                },
-              }),
-            }),
-          ),
-        );
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+const accepted = (centre: Centre, operationId: string) => ({
+  status: 202 as const,
+  headers: { location: `/centres/${centre.centreId}/operations/${operationId}` },
+  body: { ...publicCentre(centre), operationId },
+});
+
+/**
+ * Starts (or starts again: the execution is named, so a repeat is harmless) the workflow
+ * that takes the sites from the users. If Step Functions cannot be reached, the centre's
+ * eligibility is recorded all the same and the same request, sent again, starts it.
+ */
+async function startSiteRemoval(deps: SupportDeps, operation: SiteRemoval) {
+  try {
+    await deps.siteRemovals.start(operation.operationId, executionNameOf(operation));
+  } catch (error) {
+    logger.error('could not start the site removal workflow', {
+      operationId: operation.operationId,
+      error,
+    });
+    throw new ProblemError(
+      'SERVICE_UNAVAILABLE',
+      "The centre's sites are changed, but taking them from its users could not be started; send the same change again shortly",
+    );
   }
 }

@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { passwordPolicy } from '../../functions/core/domain.js';
 import { type Area, areas } from '../../functions/core/routes.js';
-import { removalTasksId } from '../../workflows/names.js';
+import { removalTasksId, siteRemovalTasksId } from '../../workflows/names.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
 import { buildConsole, startConsoleServer } from './console.js';
@@ -25,7 +25,7 @@ import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
 import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
 import { captureHandlerLogs, type HandlerLogOptions } from './handler-logs.js';
-import { removalDefinition } from './state-machine.js';
+import { removalDefinition, siteRemovalDefinition } from './state-machine.js';
 import { ensureSupportAccount } from './support-account.js';
 import { createTable } from './table.js';
 
@@ -99,6 +99,8 @@ const customMessageFunction = 'hub-custom-message';
 export const pictureBucket = 'hub-pictures';
 export const removalStateMachineArn =
   'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-removal';
+export const siteRemovalStateMachineArn =
+  'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-site-removal';
 
 export function portsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ports {
   const ports = {} as Ports;
@@ -252,6 +254,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       [settingNames.mailFrom]: mailFrom,
       [settingNames.pictureBucket]: pictureBucket,
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
+      [settingNames.siteRemovalStateMachineArn]: siteRemovalStateMachineArn,
       [settingNames.consoleUrl]: consoleUrl,
     };
     // Handlers read their settings at import ("cold start"), so set them first.
@@ -265,19 +268,32 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     ) as Record<Area, AreaHandler>;
 
     log(`handlers loaded in ${Math.round(performance.now() - started)} ms`);
-    // The state machine CDK synthesizes, its task function answered by the real handler.
-    const definition = await removalDefinition();
-    const removalTasks = (await import('../../workflows/tasks/index.js'))
-      .handler as LocalLambdaHandler;
+    // The state machines CDK synthesizes, their task functions answered by the real handlers.
+    const [definition, siteDefinition, removalTasks, siteRemovalTasks] = await Promise.all([
+      removalDefinition(),
+      siteRemovalDefinition(),
+      import('../../workflows/tasks/index.js').then(
+        (module) => module.handler as LocalLambdaHandler,
+      ),
+      import('../../workflows/site-removal/index.js').then(
+        (module) => module.handler as LocalLambdaHandler,
+      ),
+    ]);
     const stepFunctions = await startStepFunctionsLocal({
       port: ports.stepFunctions,
-      stateMachines: { [removalStateMachineArn]: { definition } },
+      stateMachines: {
+        [removalStateMachineArn]: { definition },
+        [siteRemovalStateMachineArn]: { definition: siteDefinition },
+      },
       // Retries wait 100 ms here rather than seconds: the same Retry rules, sooner.
       retryIntervalMs: 100,
       invokeLambda: async (name, payload) => {
-        const handler = functionNameOf(name).startsWith(removalTasksId)
+        const functionName = functionNameOf(name);
+        const handler = functionName.startsWith(removalTasksId)
           ? removalTasks
-          : lambdaFunctions[functionNameOf(name)];
+          : functionName.startsWith(siteRemovalTasksId)
+            ? siteRemovalTasks
+            : lambdaFunctions[functionName];
         if (!handler)
           throw Object.assign(new Error(`No local function ${name}`), {
             name: 'ResourceNotFoundException',

@@ -1,5 +1,5 @@
 /**
- * The removal workflow's definition as CDK synthesizes it, kept on disk between starts:
+ * The workflows' definitions as CDK synthesizes them, kept on disk between starts:
  * loading aws-cdk-lib and synthesizing takes seconds, and the definition only changes
  * with the workflow's source or the CDK version, which together make the cache key.
  */
@@ -20,15 +20,21 @@ async function cacheKey(): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
-export async function removalDefinition(): Promise<object> {
-  const file = join(cacheDir, `${await cacheKey()}.json`);
+export const removalDefinition = () => cachedDefinition('removal');
+export const siteRemovalDefinition = () => cachedDefinition('site-removal');
+
+async function cachedDefinition(workflow: 'removal' | 'site-removal'): Promise<object> {
+  const file = join(cacheDir, `${workflow}-${await cacheKey()}.json`);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as object;
   } catch {
     // Not cached yet: synthesize (imported here, so a cached start never loads aws-cdk-lib).
   }
-  const { synthesizeRemovalDefinition } = await import('../../workflows/definition.js');
-  const { definition } = synthesizeRemovalDefinition();
+  const synthesized = await import('../../workflows/definition.js');
+  const { definition } =
+    workflow === 'removal'
+      ? synthesized.synthesizeRemovalDefinition()
+      : synthesized.synthesizeSiteRemovalDefinition();
   await mkdir(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
   await writeFile(partial, JSON.stringify(definition));

@@ -20,11 +20,12 @@ import { build, type Metafile } from 'esbuild';
 import { settingNames } from '../../functions/core/config.js';
 import { areas } from '../../functions/core/routes.js';
 
-/** Every Lambda CDK deploys: one per area, the removal workflow's steps, Cognito's trigger. */
+/** Every Lambda CDK deploys: one per area, each workflow's steps, Cognito's trigger. */
 type Area = string;
 const lambdaEntries: Record<Area, string> = {
   ...Object.fromEntries(areas.map((area) => [area, `functions/${area}/index.ts`])),
   'removal-tasks': 'workflows/tasks/index.ts',
+  'site-removal-tasks': 'workflows/site-removal/index.ts',
   'custom-message': 'functions/triggers/custom-message.ts',
 };
 
@@ -108,6 +109,8 @@ function importEnvironment(): Record<string, string> {
     [settingNames.pictureBucket]: 'hub-pictures',
     [settingNames.removalStateMachineArn]:
       'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-removal',
+    [settingNames.siteRemovalStateMachineArn]:
+      'arn:aws:states:eu-west-2:000000000000:stateMachine:hub-site-removal',
     [settingNames.consoleUrl]: 'https://console.hub.example',
     AWS_REGION: 'eu-west-2',
     AWS_DEFAULT_REGION: 'eu-west-2',

@@ -59,8 +59,21 @@ describe('least privilege on the stored data', () => {
     }
   });
 
+  it('lets the site-removal workflow use the table and nothing else', () => {
+    const actions = [...actionsOf(hub.stateless.siteRemovalTasks.role)];
+    expect(actions.length).toBeGreaterThan(0);
+    const services = new Set(actions.map((action) => action.split(':')[0]));
+    // The table, and the function's own logs and traces (as every hub function has): no
+    // Cognito, no S3, no SES, no Step Functions.
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'xray']);
+  });
+
   it('grants no Scan and no table-wide wildcard to any function', () => {
-    for (const fn of [...Object.values(hub.stateless.functions), hub.stateless.removalTasks]) {
+    for (const fn of [
+      ...Object.values(hub.stateless.functions),
+      hub.stateless.removalTasks,
+      hub.stateless.siteRemovalTasks,
+    ]) {
       const actions = [...actionsOf(fn.role)];
       expect(
         actions.filter((action) => action === 'dynamodb:Scan' || action === 'dynamodb:*'),

@@ -42,7 +42,9 @@ import {
 import {
   definitionFromTemplate,
   removalTasksId,
+  siteRemovalTasksId,
   synthesizeRemovalDefinition,
+  synthesizeSiteRemovalDefinition,
 } from '../../workflows/definition.js';
 import { fakeConsoleBuild } from './console-build.js';
 
@@ -225,16 +227,18 @@ describe('stateless stack', () => {
       ([id]) => id.startsWith('CustomCDKBucketDeployment'),
     );
     expect(uploaders).toHaveLength(1);
-    // One per area, and the removal workflow's task function.
-    expect(functions).toHaveLength(areas.length + 1);
-    const tasksId = logicalIdOf(hub.stateless.removalTasks.function);
+    // One per area, and each workflow's task function.
+    expect(functions).toHaveLength(areas.length + 2);
+    const taskIds = [hub.stateless.removalTasks, hub.stateless.siteRemovalTasks].map((fn) =>
+      logicalIdOf(fn.function),
+    );
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
         // API routes stay under API Gateway's 30 s; a workflow step may take a minute.
-        Timeout: id === tasksId ? 60 : 10,
+        Timeout: taskIds.includes(id) ? 60 : 10,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
@@ -261,6 +265,7 @@ describe('stateless stack', () => {
       if (needs.mailer) names.push(settingNames.mailFrom, settingNames.consoleUrl);
       if (needs.pictures) names.push(settingNames.pictureBucket);
       if (needs.removalWorkflow) names.push(settingNames.removalStateMachineArn);
+      if (needs.siteRemovalWorkflow) names.push(settingNames.siteRemovalStateMachineArn);
       return names;
     };
     const hubVariables = new Set<string>(Object.values(settingNames));
@@ -400,7 +405,10 @@ describe('stateless stack', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
       TracingConfiguration: { Enabled: true },
     });
-    const deployed = definitionFromTemplate(statelessJson);
+    const deployed = definitionFromTemplate(
+      statelessJson,
+      logicalIdOf(hub.stateless.removalWorkflow.stateMachine),
+    );
     expect(deployed).toMatchObject({ QueryLanguage: 'JSONPath', StartAt: 'Suspend' });
     // The local runtime runs exactly what is deployed; only the task function's logical id
     // differs (each is a RemovalTasks… id, which the local runtime maps to the handler).
@@ -415,6 +423,58 @@ describe('stateless stack', () => {
     expect(JSON.stringify(deployed)).toMatch(
       /"Resource":"arn:aws:lambda:[^"]+:function:RemovalTasks/,
     );
+  });
+
+  it('runs the site-removal workflow as its own logged, traced Standard state machine, on a function with the table only', () => {
+    const machineId = logicalIdOf(hub.stateless.siteRemovalWorkflow.stateMachine);
+    const machine = must(statelessJson.Resources[machineId], 'site-removal state machine');
+    expect(machine.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      TracingConfiguration: { Enabled: true },
+    });
+    const deployed = definitionFromTemplate(statelessJson, machineId);
+    expect(deployed).toMatchObject({ QueryLanguage: 'JSONPath', StartAt: 'Take sites' });
+    // The local runtime runs exactly what is deployed, the task function's id aside.
+    const sameTasks = (definition: object) =>
+      JSON.parse(
+        JSON.stringify(definition).replace(
+          /function:SiteRemovalTasks[A-Za-z0-9]*"/g,
+          'function:SiteRemovalTasks"',
+        ),
+      );
+    expect(sameTasks(synthesizeSiteRemovalDefinition().definition)).toEqual(sameTasks(deployed));
+    expect(JSON.stringify(deployed)).toMatch(
+      /"Resource":"arn:aws:lambda:[^"]+:function:SiteRemovalTasks/,
+    );
+    expect(logicalIdOf(hub.stateless.siteRemovalTasks.function)).toContain(siteRemovalTasksId);
+
+    // Its task function has the table's variable and nothing else of the hub's.
+    const fn = must(
+      statelessJson.Resources[logicalIdOf(hub.stateless.siteRemovalTasks.function)],
+      'site-removal tasks',
+    );
+    const hubVariables = new Set<string>(Object.values(settingNames));
+    expect(
+      Object.keys(fn.Properties.Environment?.Variables ?? {}).filter((name) =>
+        hubVariables.has(name),
+      ),
+    ).toEqual([settingNames.tableName]);
+
+    // Only the support function may start it, and the state machine only invokes its tasks.
+    const starters = Object.values(statelessJson.Resources as Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .filter((policy) =>
+        (
+          policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]
+        ).some(
+          (statement) =>
+            [statement.Action].flat().includes('states:StartExecution') &&
+            JSON.stringify(statement.Resource).includes(machineId),
+        ),
+      )
+      .flatMap((policy) => (policy.Properties.Roles as { Ref: string }[]).map((ref) => ref.Ref));
+    expect(starters).toEqual([logicalIdOf(hub.stateless.functions.support.role)]);
   });
 });
 
@@ -544,6 +604,7 @@ describe('failure containment', () => {
     expect(rules).toHaveLength(1);
     const [[ruleId, rule]] = rules as [[string, Resources[string]]];
     const machineId = logicalIdOf(hub.stateless.removalWorkflow.stateMachine);
+    const siteMachineId = logicalIdOf(hub.stateless.siteRemovalWorkflow.stateMachine);
     expect(failedExecutionStatuses).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
     expect(rule.Properties).toMatchObject({
       State: 'ENABLED',
@@ -551,7 +612,7 @@ describe('failure containment', () => {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
         detail: {
-          stateMachineArn: [{ Ref: machineId }],
+          stateMachineArn: [{ Ref: machineId }, { Ref: siteMachineId }],
           status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
         },
       },
@@ -676,8 +737,9 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
     expect(hub.settings.alarmTopicArn).toBeUndefined();
     expect(alarmsOf(stateless)).toHaveLength(0);
     const alarms = alarmsOf(variantTemplate);
-    // 5xx rate; errors and throttles of every function; 3 workflow; 2 SES; dead letters.
-    expect(alarms).toHaveLength(1 + 2 * (areas.length + 1) + 3 + 2 + 1);
+    // 5xx rate; errors and throttles of every function (both workflows' task functions
+    // included); 3 removal workflow; 2 SES; dead letters (both workflows' failed executions).
+    expect(alarms).toHaveLength(1 + 2 * (areas.length + 2) + 3 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topicArn]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -729,6 +791,7 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
     const fns = [
       ...areas.map((area) => variant.stateless.functions[area].function),
       variant.stateless.removalTasks.function,
+      variant.stateless.siteRemovalTasks.function,
     ];
     for (const fn of fns) {
       const dimension = { Name: 'FunctionName', Value: { Ref: variantLogicalIdOf(fn) } };

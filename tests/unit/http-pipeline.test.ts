@@ -145,6 +145,7 @@ describe('the request pipeline: who may call which route', () => {
       mailer: fakeMailer(),
       consoleUrl,
       clock: fixedClock(),
+      siteRemovals: { start: vi.fn() },
     }),
     deps,
   );
@@ -189,7 +190,14 @@ describe('the request pipeline: bad input changes nothing', () => {
   const identity = fakeIdentity();
   const support = createAreaHandler(
     'support',
-    supportRoutes({ db, identity, mailer: fakeMailer(), consoleUrl, clock: fixedClock() }),
+    supportRoutes({
+      db,
+      identity,
+      mailer: fakeMailer(),
+      consoleUrl,
+      clock: fixedClock(),
+      siteRemovals: { start: vi.fn() },
+    }),
     { loadCaller: async () => aUser({ userId: 'support', centreId: null, isSupport: true }) },
   );
   const createCentre = (body: string, headers: Record<string, string> = {}) =>

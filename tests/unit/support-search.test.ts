@@ -35,6 +35,7 @@ const handler = createAreaHandler(
     mailer: fakeMailer(),
     consoleUrl,
     clock: fixedClock(),
+    siteRemovals: { start: async () => undefined },
   }),
   { loadCaller: async (id) => callers.find((user) => user.userId === id) },
 );

@@ -5,43 +5,13 @@
  */
 
 import { flushMetrics } from '../../functions/core/metrics.js';
-import {
-  checkData,
-  fail,
-  finish,
-  OperationRefused,
-  prepare,
-  remove,
-  type StepDeps,
-  TransientError,
-  transfer,
-} from './steps.js';
+import { classify } from './errors.js';
+import { checkData, fail, finish, prepare, remove, type StepDeps, transfer } from './steps.js';
 
 export type TaskEvent =
   | { task: 'prepare' | 'checkData' | 'transfer' | 'delete'; operationId: string }
   | { task: 'finish'; operationId: string; status: 'succeeded' | 'needs_transfer' }
   | { task: 'fail'; operationId: string; error: { Error?: string; Cause?: string } };
-
-const transientNames = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TransactionConflictException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'TimeoutError',
-]);
-
-function classify(error: unknown): Error {
-  if (error instanceof OperationRefused || error instanceof TransientError) return error;
-  const name = (error as { name?: string })?.name ?? '';
-  const retryable = (error as { $retryable?: unknown })?.$retryable;
-  if (transientNames.has(name) || retryable)
-    return new TransientError(`${name}: a passing failure`);
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 export function createTaskHandler(deps: StepDeps) {
   return async (event: TaskEvent) => {

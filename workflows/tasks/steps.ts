@@ -32,6 +32,7 @@ import type { Clock, Identity, Mailer } from '../../functions/core/ports.js';
 import { sendNotice } from '../../functions/core/services/notify.js';
 import { transferTarget } from '../../functions/core/services/operations.js';
 import { suspend } from '../../functions/core/services/suspension.js';
+import { OperationRefused, TransientError } from './errors.js';
 
 export interface StepDeps {
   db: Db;
@@ -47,15 +48,7 @@ export interface StepDeps {
   perTransaction: number;
 }
 
-/** A refusal that no retry can change: the workflow records it and stops. */
-export class OperationRefused extends Error {
-  override name = 'OperationRefused';
-}
-
-/** A passing failure (throttling, a conflict): Step Functions retries the step. */
-export class TransientError extends Error {
-  override name = 'TransientError';
-}
+export { OperationRefused, TransientError };
 
 async function operationOf(db: Db, operationId: string): Promise<Operation> {
   const operation = await getOperation(db, operationId);

@@ -31,4 +31,11 @@ export const picturesFromEnvironment = (): PictureStore =>
   );
 
 export const workflowsFromEnvironment = (): Workflows =>
-  sfnWorkflows(new SFNClient({}), readSettings(['removalStateMachineArn']));
+  sfnWorkflows(new SFNClient({}), readSettings(['removalStateMachineArn']).removalStateMachineArn);
+
+/** The site-removal workflow (taking sites away from a centre's users). */
+export const siteRemovalWorkflowFromEnvironment = (): Workflows =>
+  sfnWorkflows(
+    new SFNClient({}),
+    readSettings(['siteRemovalStateMachineArn']).siteRemovalStateMachineArn,
+  );

@@ -2,20 +2,17 @@ import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@
 import type { Workflows } from '../ports.js';
 
 /**
- * Starts the removal workflow. The execution is named by the operation id, so a retried
- * start cannot run the same operation twice.
+ * Starts a workflow. The execution is named by the operation id (or the name given), so a
+ * retried start cannot run the same operation twice.
  */
-export function sfnWorkflows(
-  client: SFNClient,
-  settings: { removalStateMachineArn: string },
-): Workflows {
+export function sfnWorkflows(client: SFNClient, stateMachineArn: string): Workflows {
   return {
-    async start(operationId) {
+    async start(operationId, executionName) {
       try {
         await client.send(
           new StartExecutionCommand({
-            stateMachineArn: settings.removalStateMachineArn,
-            name: operationId,
+            stateMachineArn,
+            name: executionName ?? operationId,
             input: JSON.stringify({ operationId }),
           }),
         );

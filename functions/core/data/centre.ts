@@ -16,6 +16,8 @@ export interface Centre {
   eligibleSites: Site[];
   /** Coordinators who are active (moved with every change that makes or unmakes one). */
   activeAdminCount?: number;
+  /** The site removal running now, while one runs (data/site-removal.ts). */
+  siteRemoval?: { operationId: string; sites: Site[] };
   createdAt: string;
   updatedAt: string;
 }
@@ -47,6 +49,9 @@ export const fromCentreItem = (item: Item): Centre => ({
   name: item.name as string,
   eligibleSites: (item.eligibleSites as Site[]) ?? [],
   activeAdminCount: Number(item.activeAdminCount ?? 0),
+  ...(item.siteRemoval
+    ? { siteRemoval: item.siteRemoval as { operationId: string; sites: Site[] } }
+    : {}),
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
 });

@@ -41,7 +41,10 @@ export interface Operation {
   transferredUpTo?: Partial<Record<ProgressionSite, string>>;
 }
 
-const operationKey = (operationId: string) => ({ PK: `OPERATION#${operationId}`, SK: 'OPERATION' });
+export const operationKey = (operationId: string) => ({
+  PK: `OPERATION#${operationId}`,
+  SK: 'OPERATION',
+});
 export const lockKey = (userId: string) => ({ PK: userKey(userId).PK, SK: 'OPERATION_LOCK' });
 /**
  * A lock left by a workflow that never finished (a crash, a failure the workflow could not

@@ -195,7 +195,7 @@ export const centresEntries = {
     path: '/centres/{centreId}/operations/{operationId}',
     area: 'centres',
     access: 'coordinator',
-    summary: 'A removal or transfer, while it runs and after',
+    summary: 'A removal, transfer or site removal, while it runs and after',
     params: OperationParamsSchema,
     success: { status: 200, description: 'The operation', schema: OperationSchema },
   }),

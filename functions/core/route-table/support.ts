@@ -4,6 +4,7 @@ import { route } from '../route-spec.js';
 import { CentreParamsSchema, CentreSchema, pageOf, UserSchema } from '../schemas/common.js';
 import {
   CentreListQuerySchema,
+  CentreSiteRemovalSchema,
   CreateCentreBodySchema,
   CreatedCentreSchema,
   PeopleQuerySchema,
@@ -54,10 +55,16 @@ export const supportEntries = {
     area: 'support',
     access: 'support',
     summary: "Change a centre's name or eligible sites",
-    description: 'A site taken away is taken from every user of the centre.',
+    description:
+      "A site taken away is taken from every user of the centre, by an operation: the centre's new eligibility counts at once (the site's routes refuse the centre from that moment, whatever its users' records still say), and the answer is 202 with the operation's Location (`GET /centres/{centreId}/operations/{operationId}`, type `site_removal`, with `usersChecked` and `usersUpdated` as it goes). While it runs, the same change sent again answers the same operation (and resumes it, if it failed, from the page where it stopped); giving one of its sites back, or taking away another, is refused with 409 CONFLICT until it has ended. A change that takes no site away answers 200.",
     params: CentreParamsSchema,
     body: UpdateCentreBodySchema,
     success: { status: 200, description: 'The centre', schema: CentreSchema },
-    errors: ['CONFLICT'],
+    accepted: {
+      status: 202,
+      description: 'The centre; its users are losing the sites taken away (follow the operation)',
+      schema: CentreSiteRemovalSchema,
+    },
+    errors: ['CONFLICT', 'SERVICE_UNAVAILABLE'],
   }),
 } as const;

@@ -7,6 +7,7 @@ import {
   PageQuerySchema,
   PersonNameSchema,
   patterned,
+  SiteSchema,
   UserIdSchema,
   UserSchema,
 } from './common.js';
@@ -108,11 +109,34 @@ export const OperationIdSchema = z.object({ operationId: z.string() });
 export const OperationSchema = z
   .object({
     operationId: z.string(),
-    type: z.enum(operationTypes),
-    userId: z.string(),
+    type: z.enum([...operationTypes, 'site_removal']).meta({
+      description:
+        '`site_removal`: sites taken away from a centre (PATCH /support/centres/{centreId}), taken from its users page by page',
+    }),
+    userId: z
+      .string()
+      .optional()
+      .meta({ description: 'The user removed; absent for site_removal' }),
     toUserId: z.string().optional(),
+    sites: z
+      .array(SiteSchema)
+      .optional()
+      .meta({ description: 'site_removal: the sites taken from every user of the centre' }),
     status: z.enum(['running', 'succeeded', 'needs_transfer', 'failed']),
-    moved: z.number().int(),
+    moved: z
+      .number()
+      .int()
+      .meta({ description: 'Progression Test results moved (0 for site_removal)' }),
+    usersChecked: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "site_removal: the centre's users looked at so far" }),
+    usersUpdated: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'site_removal: the users who lost a site so far' }),
     error: z.string().optional(),
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime().optional(),

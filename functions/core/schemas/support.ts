@@ -25,6 +25,14 @@ export const UpdateCentreBodySchema = z.strictObject({
   eligibleSites: SitesSchema.optional(),
 });
 
+/** 202 of PATCH /support/centres/{centreId}: the centre as it now is, and the operation. */
+export const CentreSiteRemovalSchema = CentreSchema.extend({
+  operationId: z.string().meta({
+    description:
+      'The site removal taking the sites from the users; follow it at the Location header (GET /centres/{centreId}/operations/{operationId})',
+  }),
+}).meta({ id: 'CentreSiteRemoval' });
+
 export const CentreListQuerySchema = PageQuerySchema.extend({
   q: searchTerm(100).optional().meta({
     description:

@@ -454,7 +454,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A removal or transfer, while it runs and after */
+        /** A removal, transfer or site removal, while it runs and after */
         get: operations["getOperation"];
         put?: never;
         post?: never;
@@ -618,7 +618,7 @@ export interface paths {
         head?: never;
         /**
          * Change a centre's name or eligible sites
-         * @description A site taken away is taken from every user of the centre.
+         * @description A site taken away is taken from every user of the centre, by an operation: the centre's new eligibility counts at once (the site's routes refuse the centre from that moment, whatever its users' records still say), and the answer is 202 with the operation's Location (`GET /centres/{centreId}/operations/{operationId}`, type `site_removal`, with `usersChecked` and `usersUpdated` as it goes). While it runs, the same change sent again answers the same operation (and resumes it, if it failed, from the page where it stopped); giving one of its sites back, or taking away another, is refused with 409 CONFLICT until it has ended. A change that takes no site away answers 200.
          */
         patch: operations["updateCentre"];
         trace?: never;
@@ -642,6 +642,13 @@ export interface components {
             name: string;
             eligibleSites: components["schemas"]["Site"][];
         };
+        CentreSiteRemoval: {
+            centreId: string;
+            name: string;
+            eligibleSites: components["schemas"]["Site"][];
+            /** @description The site removal taking the sites from the users; follow it at the Location header (GET /centres/{centreId}/operations/{operationId}) */
+            operationId: string;
+        };
         Learner: {
             learnerId: string;
             name: string;
@@ -655,13 +662,24 @@ export interface components {
         };
         Operation: {
             operationId: string;
-            /** @enum {string} */
-            type: "delete" | "offboarding" | "transfer";
-            userId: string;
+            /**
+             * @description `site_removal`: sites taken away from a centre (PATCH /support/centres/{centreId}), taken from its users page by page
+             * @enum {string}
+             */
+            type: "delete" | "offboarding" | "transfer" | "site_removal";
+            /** @description The user removed; absent for site_removal */
+            userId?: string;
             toUserId?: string;
+            /** @description site_removal: the sites taken from every user of the centre */
+            sites?: components["schemas"]["Site"][];
             /** @enum {string} */
             status: "running" | "succeeded" | "needs_transfer" | "failed";
+            /** @description Progression Test results moved (0 for site_removal) */
             moved: number;
+            /** @description site_removal: the centre's users looked at so far */
+            usersChecked?: number;
+            /** @description site_removal: the users who lost a site so far */
+            usersUpdated?: number;
             error?: string;
             /** Format: date-time */
             startedAt: string;
@@ -3693,6 +3711,17 @@ export interface operations {
                     "application/json": components["schemas"]["Centre"];
                 };
             };
+            /** @description The centre; its users are losing the sites taken away (follow the operation) */
+            202: {
+                headers: {
+                    /** @description The operation to follow (GET /centres/{centreId}/operations/{operationId}) */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CentreSiteRemoval"];
+                };
+            };
             /** @description Problem: VALIDATION_FAILED */
             400: {
                 headers: {
@@ -3749,6 +3778,15 @@ export interface operations {
             };
             /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SERVICE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

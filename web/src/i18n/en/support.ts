@@ -98,6 +98,12 @@ export const support = {
     users100Plus: 'more than 100 users',
     usersCount: { one: '{count} user', other: '{count} users' },
     confirmUndo: 'Giving the site back later does not give it back to them.',
+    removing: (sites: string, users: string) =>
+      `The changes to the centre have been saved. Taking ${sites} from its users: ${users} so far.`,
+    removed: (sites: string, users: string) =>
+      `The changes to the centre have been saved. ${sites} has been taken from ${users}.`,
+    removalStopped: (sites: string) =>
+      `The changes to the centre have been saved, but taking ${sites} from its users stopped before the end. Save the same change again to go on.`,
   },
 
   people: {

@@ -6,7 +6,8 @@
  * Taking a site away takes it from every user of the centre, so before saving such a change
  * the page counts who would lose it and asks for a confirmation. The count is bounded: one
  * page of 100 users with the site, and when there are more, one more user is enough to say
- * "more than 100"; it never pages through the whole centre.
+ * "more than 100"; it never pages through the whole centre. The API takes the site from the
+ * users in an operation (202): the page follows it and says how many lost access.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
@@ -22,6 +23,7 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { formatList, plural, t } from '../../i18n';
 import { useApi } from '../../session/session';
 import { centreQueryKey, useCentre } from '../my-centre/centre';
+import { useOperation } from '../my-centre/user-detail';
 import { usersQueryKey } from '../my-centre/users';
 import {
   allSites,
@@ -49,6 +51,7 @@ export default function CentrePage() {
       ? words.created(historyState.created.name, historyState.created.email)
       : null,
   );
+  const [removal, setRemoval] = useState<SiteRemoval | null>(null);
 
   if (centre.isPending) return <LoadingState label={words.loading} />;
   if (centre.isError) {
@@ -74,6 +77,9 @@ export default function CentrePage() {
     <Page title={data.name}>
       <div className="support-centre">
         {notice ? <Notice key={notice}>{notice}</Notice> : null}
+        {removal ? (
+          <SiteRemovalProgress key={removal.operationId} centreId={data.centreId} {...removal} />
+        ) : null}
 
         <section className="panel" aria-labelledby="centre-details">
           <h2 id="centre-details">{words.details}</h2>
@@ -110,8 +116,11 @@ export default function CentrePage() {
             // Saved: the form starts again from what the centre now is.
             key={`${data.name}|${data.eligibleSites.join(',')}`}
             centre={data}
-            onStart={() => setNotice(null)}
-            onSaved={() => setNotice(words.saved)}
+            onStart={() => {
+              setNotice(null);
+              setRemoval(null);
+            }}
+            onSaved={(started) => (started ? setRemoval(started) : setNotice(words.saved))}
             onNothingToSave={() => setNotice(words.nothingToSave)}
           />
         </section>
@@ -129,6 +138,38 @@ function Notice({ children }: { children: string }) {
   return (
     <div ref={ref} className="notice success" role="status" tabIndex={-1}>
       <p>{children}</p>
+    </div>
+  );
+}
+
+interface SiteRemoval {
+  operationId: string;
+  sites: Site[];
+}
+
+/**
+ * The users losing the sites taken away: the operation followed until it ends, then every
+ * list of the centre's users read again.
+ */
+function SiteRemovalProgress({ centreId, operationId, sites }: SiteRemoval & { centreId: string }) {
+  const queryClient = useQueryClient();
+  const operation = useOperation(centreId, operationId);
+  const status = operation.data?.status ?? 'running';
+  const updated = plural(operation.data?.usersUpdated ?? 0, words.usersCount);
+  const names = formatList(sites.map(siteName));
+  useEffect(() => {
+    if (status !== 'running')
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey(centreId) });
+  }, [status, centreId, queryClient]);
+  const text =
+    status === 'running'
+      ? words.removing(names, updated)
+      : status === 'succeeded'
+        ? words.removed(names, updated)
+        : words.removalStopped(names);
+  return (
+    <div className={`notice ${status === 'failed' ? 'error' : 'success'}`} role="status">
+      <p>{text}</p>
     </div>
   );
 }
@@ -169,7 +210,8 @@ function EditCentre({
 }: {
   centre: Centre;
   onStart(): void;
-  onSaved(): void;
+  /** With the operation taking the sites from the users, when sites were taken away. */
+  onSaved(removal?: SiteRemoval): void;
   onNothingToSave(): void;
 }) {
   const api = useApi();
@@ -191,11 +233,17 @@ function EditCentre({
       ),
     onSuccess: (saved) => {
       setConfirming(null);
-      queryClient.setQueryData(centreQueryKey(centreId), saved);
-      // Users may have lost a site; the lists show the new name and sites.
+      const { centreId: id, name, eligibleSites } = saved;
+      queryClient.setQueryData(centreQueryKey(centreId), { centreId: id, name, eligibleSites });
+      // The lists show the new name and sites (and, once the operation ends, who lost one).
       void queryClient.invalidateQueries({ queryKey: usersQueryKey(centreId) });
       void supportListsChanged(queryClient);
-      onSaved();
+      const removed = centre.eligibleSites.filter((site) => !eligibleSites.includes(site));
+      onSaved(
+        'operationId' in saved && typeof saved.operationId === 'string'
+          ? { operationId: saved.operationId, sites: sortSites(removed) }
+          : undefined,
+      );
     },
     onError: (error) => {
       setConfirming(null);

@@ -1,0 +1,109 @@
+/**
+ * The site-removal workflow: sites taken away from a centre are taken from its users, a
+ * bounded step at a time (Take sites → More? → Take sites … → Succeeded), as one Standard
+ * state machine. Every step is the site-removal task function (workflows/site-removal),
+ * told which step to run; each reads the operation (its cursor and counts) from the table,
+ * so the state carries only the operation id and small answers, and a retried step, or a
+ * resumed operation, goes on from the page the operation records. JSONPath, like the
+ * removal workflow, so the local runner runs this same definition.
+ */
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  LogLevel,
+  QueryLanguage,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { retriedErrors } from './removal-workflow.js';
+
+export interface SiteRemovalWorkflowProps {
+  /** The task function (workflows/site-removal/index.ts). */
+  tasks: IFunction;
+  /** @default RetentionDays.THREE_MONTHS */
+  logRetention?: RetentionDays;
+}
+
+export class SiteRemovalWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: SiteRemovalWorkflowProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}`,
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const step = (name: string, task: string, resultPath: string, extra = {}) =>
+      new LambdaInvoke(this, name, {
+        lambdaFunction: props.tasks,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({ task, 'operationId.$': '$.operationId', ...extra }),
+        resultPath,
+        retryOnServiceExceptions: false,
+      }).addRetry({
+        errors: retriedErrors,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 4,
+      });
+
+    const recordFailure = step('Record failure', 'fail', '$.failure', {
+      'error.$': '$.error',
+    }).next(
+      new Fail(this, 'Failed', {
+        error: 'OperationFailed',
+        cause: 'The operation failed; see the operation record',
+      }),
+    );
+
+    const take = step('Take sites', 'takeSites', '$.taken');
+    take.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    const finish = step('Succeeded', 'finish', '$.finished');
+    finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    finish.next(new Succeed(this, 'Done'));
+
+    take.next(
+      new Choice(this, 'Every user looked at?')
+        .when(Condition.booleanEquals('$.taken.complete', true), finish)
+        .otherwise(take),
+    );
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      queryLanguage: QueryLanguage.JSON_PATH,
+      definitionBody: DefinitionBody.fromChainable(take),
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      // 10,000 users take 12 steps of a few seconds; a day leaves room for throttling.
+      timeout: Duration.hours(24),
+    });
+
+    const tasksResource = props.tasks.node.defaultChild as CfnResource;
+    const tasksLogicalId = Stack.of(this).resolve(
+      Stack.of(this).getLogicalId(tasksResource),
+    ) as string;
+    Validations.of(this.stateMachine).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tasksLogicalId}.Arn>:*]`,
+      reason:
+        'Step Functions invokes the one task function; CDK grants lambda:InvokeFunction on it and on its versions (<arn>:*), nothing else.',
+    });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions; AWS documents Resource "*".',
+    });
+  }
+}
