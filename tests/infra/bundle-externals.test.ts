@@ -1,0 +1,57 @@
+/**
+ * What the bundles leave out (infra/bundling.ts, neverLoadedModules) must only ever be reached
+ * through a lazy `import()` the hub never makes: a static import of it would fail every cold
+ * start in Lambda, where no node_modules sits beside the bundle.
+ */
+import { isBuiltin } from 'node:module';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { areas } from '../../functions/core/routes.js';
+import {
+  entriesLoadingEventStreams,
+  esbuildOptions,
+  neverLoadedModules,
+} from '../../infra/bundling.js';
+import { projectRoot } from '../../infra/hub-function.js';
+
+const entries = [
+  ...areas.map((area) => `functions/${area}/index.ts`),
+  'workflows/tasks/index.ts',
+  'functions/triggers/custom-message.ts',
+];
+
+describe('modules left out of the bundles', () => {
+  it('are imported only lazily, by every Lambda entry', async () => {
+    expect(neverLoadedModules).toContain('@smithy/core/event-streams');
+    let lazily = 0;
+    for (const entry of entries) {
+      const result = await build({
+        ...esbuildOptions(entry, `/bundle-check/${entry.replace(/\//g, '_')}.mjs`),
+        absWorkingDir: projectRoot,
+        write: false,
+        sourcemap: false,
+        metafile: true,
+      });
+      for (const [file, output] of Object.entries(result.metafile.outputs)) {
+        if (!file.endsWith('.mjs')) continue;
+        const outside = output.imports.filter((i) => i.external && !isBuiltin(i.path));
+        // Only the modules named as never loaded are outside, and only behind import().
+        for (const i of outside) {
+          expect({ entry, path: i.path }).toEqual({
+            entry,
+            path: expect.toSatisfy((path: string) => neverLoadedModules.includes(path)),
+          });
+          expect({ entry, path: i.path, kind: i.kind }).toEqual({
+            entry,
+            path: i.path,
+            kind: 'dynamic-import',
+          });
+          lazily++;
+        }
+      }
+    }
+    // Every function using the SDK has the one lazy import left out: all but the two with no
+    // SDK (system, custom-message) and those that must keep it bundled.
+    expect(lazily).toBe(entries.length - 2 - entriesLoadingEventStreams.length);
+  }, 120_000);
+});
