@@ -20,12 +20,13 @@ import {
 } from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
 import { notFound, ProblemError, validationFailed } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
+import { supportEntries } from '../core/route-table/support.js';
 import { changeUser } from '../core/services/change-user.js';
 import { type InviteDeps, inviteUser } from '../core/services/invite-user.js';
 
-export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> => ({
+const supportImplementations = (deps: InviteDeps): AreaImplementations<'support'> => ({
   createCentre: async ({ body, caller }) => {
     const { db, clock } = deps;
     // Refused before any login is made; the transaction's condition closes the race.
@@ -128,6 +129,9 @@ export const supportRoutes = (deps: InviteDeps): AreaImplementations<'support'> 
     return { status: 200, body: publicCentre(after) };
   },
 });
+
+/** The support area's routes: its implementations and the entries they answer. */
+export const supportRoutes = areaRoutes(supportEntries, supportImplementations);
 
 /** A site the centre is no longer eligible for is taken from every user who had it. */
 async function takeSitesFromUsers(

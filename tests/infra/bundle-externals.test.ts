@@ -1,5 +1,6 @@
 /**
- * What the bundles leave out (infra/bundling.ts, neverLoadedModules) must only ever be reached
+ * What the bundles hold. Each area's bundle carries its own route-table entries and their
+ * schemas, not every area's (areaRoutes in functions/core/http.ts). What the bundles leave out (infra/bundling.ts, neverLoadedModules) must only ever be reached
  * through a lazy `import()` the hub never makes: a static import of it would fail every cold
  * start in Lambda, where no node_modules sits beside the bundle.
  */
@@ -53,5 +54,27 @@ describe('modules left out of the bundles', () => {
     // Every function using the SDK has the one lazy import left out: all but the two with no
     // SDK (system, custom-message) and those that must keep it bundled.
     expect(lazily).toBe(entries.length - 2 - entriesLoadingEventStreams.length);
+  }, 120_000);
+});
+
+describe("each area's bundle", () => {
+  it('holds its own route table only (system, which serves the OpenAPI document, holds all)', async () => {
+    for (const area of areas) {
+      const result = await build({
+        ...esbuildOptions(`functions/${area}/index.ts`, `/bundle-check/${area}.mjs`),
+        absWorkingDir: projectRoot,
+        write: false,
+        sourcemap: false,
+        metafile: true,
+      });
+      const tables = Object.keys(result.metafile.inputs)
+        .map((input) => input.match(/functions\/core\/route-table\/(\w+)\.ts$/)?.[1])
+        .filter((name) => name !== undefined)
+        .sort();
+      expect({ area, tables }).toEqual({
+        area,
+        tables: area === 'system' ? [...areas].sort() : [area],
+      });
+    }
   }, 120_000);
 });
