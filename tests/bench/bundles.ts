@@ -13,7 +13,10 @@
  *   standing in for the runtime's copy.
  * Cold import: a fresh Node process per sample, timing only the load the runtime does
  * (`await import()` of the .mjs; `require()` of the CommonJS .js, as Lambda's Node runtime
- * loads a .js handler).
+ * loads a .js handler): its CPU time (user + system, what the goal compares) and its wall
+ * time. On a machine shared with other work the wall time of a 100 ms load mostly measures
+ * the wait for a core; the CPU time is the work the load does, which a Lambda sandbox, with
+ * its CPU to itself, turns into wall time.
  * The esbuild metafile (what each package weighs in our bundle) comes from a second build
  * with the same options (esbuildOptions); its bytes must equal CDK's, or the bench stops.
  */
@@ -81,8 +84,10 @@ export interface AreaBundleResult {
   /** `import`: wall time of the load; `importCpu`: the CPU time it used (user + system). */
   ours: OurBundle & { import: Summary; importCpu: Summary };
   default: BuiltBundle & { import: Summary; importCpu: Summary };
-  /** ours median / default median. */
+  /** ours / default, medians of the CPU time of the load (the goal). */
   importRatio: number;
+  /** ours / default, medians of the wall time of the load. */
+  wallRatio: number;
   size: 'PASS' | 'FAIL';
   /** n/a when nothing is external in the default (no SDK): both load the same code alone. */
   importGoal: 'PASS' | 'FAIL' | 'n/a';
@@ -351,21 +356,26 @@ export async function runBundleBench(options: BundleBenchOptions): Promise<Bundl
     const results: AreaBundleResult[] = [...built].map(([area, b]) => {
       const ours = summarize(samples.get(`${area}/ours`) ?? []);
       const byDefault = summarize(samples.get(`${area}/default`) ?? []);
-      const importRatio = ours.median / byDefault.median;
+      const oursCpu = summarize(samples.get(`${area}/ours/cpu`) ?? []);
+      const defaultCpu = summarize(samples.get(`${area}/default/cpu`) ?? []);
+      // The goal is judged on CPU time: on a shared machine the wall clock of a 100 ms load
+      // mostly measures how long the process waited for a core (see the note).
+      const importRatio = oursCpu.median / defaultCpu.median;
       return {
         area,
         entry: lambdaEntries[area] as string,
         ours: {
           ...b.ours,
           import: roundSummary(ours),
-          importCpu: roundSummary(summarize(samples.get(`${area}/ours/cpu`) ?? [])),
+          importCpu: roundSummary(oursCpu),
         },
         default: {
           ...b.default,
           import: roundSummary(byDefault),
-          importCpu: roundSummary(summarize(samples.get(`${area}/default/cpu`) ?? [])),
+          importCpu: roundSummary(defaultCpu),
         },
         importRatio: round(importRatio),
+        wallRatio: round(ours.median / byDefault.median),
         size: b.ours.bytes <= bundleGoals.maxBytes ? 'PASS' : 'FAIL',
         importGoal:
           b.ours.awsSdkBytes === 0
@@ -385,7 +395,8 @@ export async function runBundleBench(options: BundleBenchOptions): Promise<Bundl
       note:
         'Bytes: the bundle file only (no source map). Import: fresh `node` per sample, timing only ' +
         '`await import()` (ours, .mjs) or `require()` (default, CommonJS .js) after one discarded ' +
-        "warm-up load per file; the default resolves the SDK from this repository's node_modules.",
+        "warm-up load per file; the default resolves the SDK from this repository's node_modules. " +
+        'The goal compares medians of CPU time (user + system) of the load; wall time is reported beside it.',
       areas: results,
       durationMs: Math.round(performance.now() - started),
     };
@@ -405,10 +416,10 @@ export function formatBundleReport(report: BundleReport): string {
       'ours gzip',
       'SDK in ours',
       'default',
-      'ours import p50 (p90)',
-      'default import p50 (p90)',
-      'ratio',
       'CPU p50 ours / default',
+      'ratio',
+      'wall p50 ours / default',
+      'wall ratio',
     ],
   ];
   for (const r of report.areas)
@@ -418,10 +429,10 @@ export function formatBundleReport(report: BundleReport): string {
       kb(r.ours.gzipBytes),
       kb(r.ours.awsSdkBytes),
       kb(r.default.bytes),
-      `${ms(r.ours.import.median)} (${ms(r.ours.import.p90)})`,
-      `${ms(r.default.import.median)} (${ms(r.default.import.p90)})`,
+      `${ms(r.ours.importCpu.median)} / ${ms(r.default.importCpu.median)}`,
       `${r.importRatio.toFixed(2)}×`,
-      `${ms(r.ours.importCpu.median)} / ${ms(r.default.importCpu.median)} (${(r.ours.importCpu.median / r.default.importCpu.median).toFixed(2)}×)`,
+      `${ms(r.ours.import.median)} / ${ms(r.default.import.median)}`,
+      `${r.wallRatio.toFixed(2)}×`,
     ]);
   const lines = [
     `Bundles (${report.runsPerBundle} fresh Node processes per bundle and way, ${report.node})`,

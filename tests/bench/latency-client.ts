@@ -1,9 +1,12 @@
 /**
  * The load client of the latency bench, run in its own process (tests/bench/latency.ts
  * starts it with its settings in BENCH_CLIENT): GET /me through the API and the raw
- * consistent GetItem of the same item, sequential, interleaved, on keep-alive connections.
+ * consistent GetItem of the same item, sequential, interleaved, each on one keep-alive
+ * connection. Both go out through node:http with a keep-alive agent, the transport the SDK's
+ * own NodeHttpHandler uses, so the client's HTTP stack weighs the same on both sides.
  * Prints one JSON line with every sample in milliseconds.
  */
+import { Agent, request } from 'node:http';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ClientConfig } from './latency.js';
 
@@ -22,13 +25,28 @@ const getItem = new GetItemCommand({
   ConsistentRead: true,
 });
 
-// global fetch (undici) keeps connections alive; reading the body frees the connection.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function get(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, { agent, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+      );
+      response.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function getMe() {
   const t = performance.now();
-  const response = await fetch(config.meUrl, { headers: { authorization: config.authorization } });
-  const body = await response.text();
+  const { status, body } = await get(config.meUrl, { authorization: config.authorization });
   const elapsed = performance.now() - t;
-  if (response.status !== 200) throw new Error(`GET /me answered ${response.status}: ${body}`);
+  if (status !== 200) throw new Error(`GET /me answered ${status}: ${body}`);
   return elapsed;
 }
 
@@ -56,6 +74,7 @@ for (let i = 0; i < config.requests; i++) {
   }
 }
 dynamodb.destroy();
+agent.destroy();
 process.stdout.write(`\n${JSON.stringify({ bench: true, meTimes, itemTimes })}\n`, () =>
   process.exit(0),
 );

@@ -3,8 +3,9 @@
  * handler, its one consistent GetItem) against the raw read it needs: a consistent GetItem
  * of the same key on the same DynamoDB Local. Both are measured from a separate client
  * process (tests/bench/latency-client.ts), so the client's own work is not charged to the
- * server's process, on keep-alive connections, interleaved request by request (which goes
- * first alternates) so drift hits both alike.
+ * server's process, through node:http keep-alive connections on both sides (the SDK's own
+ * transport), interleaved request by request (which goes first alternates) so drift hits
+ * both alike.
  */
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
