@@ -1,12 +1,14 @@
 /**
- * What the bundles hold. Each area's bundle carries its own route-table entries and their
- * schemas, not every area's (areaRoutes in functions/core/http.ts). What the bundles leave out (infra/bundling.ts, neverLoadedModules) must only ever be reached
- * through a lazy `import()` the hub never makes: a static import of it would fail every cold
- * start in Lambda, where no node_modules sits beside the bundle.
+ * What the Lambda bundles hold (issue 11, item 14), from one esbuild metafile per entry:
+ * - Each area's bundle carries its own route-table entries and their schemas, not every
+ *   area's (areaRoutes in functions/core/http.ts).
+ * - What the bundles leave out (infra/bundling.ts, neverLoadedModules) is only ever reached
+ *   through a lazy `import()` the hub never makes: a static import of it would fail every
+ *   cold start in Lambda, where no node_modules sits beside the bundle.
  */
 import { isBuiltin } from 'node:module';
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { areas } from '../../functions/core/routes.js';
 import {
   entriesLoadingEventStreams,
@@ -21,19 +23,28 @@ const entries = [
   'functions/triggers/custom-message.ts',
 ];
 
+const metafiles = new Map<string, Metafile>();
+beforeAll(async () => {
+  for (const entry of entries) {
+    const result = await build({
+      ...esbuildOptions(entry, `/bundle-check/${entry.replace(/\//g, '_')}.mjs`),
+      absWorkingDir: projectRoot,
+      write: false,
+      sourcemap: false,
+      metafile: true,
+    });
+    metafiles.set(entry, result.metafile);
+  }
+}, 600_000);
+
 describe('modules left out of the bundles', () => {
-  it('are imported only lazily, by every Lambda entry', async () => {
+  it('are imported only lazily, by every Lambda entry', () => {
     expect(neverLoadedModules).toContain('@smithy/core/event-streams');
     let lazily = 0;
     for (const entry of entries) {
-      const result = await build({
-        ...esbuildOptions(entry, `/bundle-check/${entry.replace(/\//g, '_')}.mjs`),
-        absWorkingDir: projectRoot,
-        write: false,
-        sourcemap: false,
-        metafile: true,
-      });
-      for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      const outputs = Object.entries(metafiles.get(entry)?.outputs ?? {});
+      expect(outputs.length).toBeGreaterThan(0);
+      for (const [file, output] of outputs) {
         if (!file.endsWith('.mjs')) continue;
         const outside = output.imports.filter((i) => i.external && !isBuiltin(i.path));
         // Only the modules named as never loaded are outside, and only behind import().
@@ -54,20 +65,14 @@ describe('modules left out of the bundles', () => {
     // Every function using the SDK has the one lazy import left out: all but the two with no
     // SDK (system, custom-message) and those that must keep it bundled.
     expect(lazily).toBe(entries.length - 2 - entriesLoadingEventStreams.length);
-  }, 120_000);
+  });
 });
 
 describe("each area's bundle", () => {
-  it('holds its own route table only (system, which serves the OpenAPI document, holds all)', async () => {
+  it('holds its own route table only (system, which serves the OpenAPI document, holds all)', () => {
     for (const area of areas) {
-      const result = await build({
-        ...esbuildOptions(`functions/${area}/index.ts`, `/bundle-check/${area}.mjs`),
-        absWorkingDir: projectRoot,
-        write: false,
-        sourcemap: false,
-        metafile: true,
-      });
-      const tables = Object.keys(result.metafile.inputs)
+      const inputs = Object.keys(metafiles.get(`functions/${area}/index.ts`)?.inputs ?? {});
+      const tables = inputs
         .map((input) => input.match(/functions\/core\/route-table\/(\w+)\.ts$/)?.[1])
         .filter((name) => name !== undefined)
         .sort();
@@ -76,5 +81,5 @@ describe("each area's bundle", () => {
         tables: area === 'system' ? [...areas].sort() : [area],
       });
     }
-  }, 120_000);
+  });
 });
