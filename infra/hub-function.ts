@@ -12,6 +12,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { nodejsFunctionBundlingFor } from './bundling.js';
+import { areaFunctionTimeoutSeconds } from './function-timeout.js';
 
 /** The repository root (the folder holding package.json and package-lock.json). */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +21,7 @@ export const hubFunctionDefaults = {
   runtime: Runtime.NODEJS_22_X,
   architecture: Architecture.ARM_64,
   memorySize: 512,
-  timeout: Duration.seconds(10),
+  timeout: Duration.seconds(areaFunctionTimeoutSeconds),
 } as const;
 
 export interface HubFunctionProps {

@@ -7,6 +7,8 @@
  */
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { emailChangeAttempts } from '../functions/core/data/email-change.js';
+import { limits } from '../functions/core/data/rate-limit.js';
 import { type ProblemCode, problemCodes } from '../functions/core/errors.js';
 import { openApiDocument, pipelineErrors } from '../functions/core/openapi.js';
 import {
@@ -17,6 +19,21 @@ import {
   routeList,
 } from '../functions/core/routes.js';
 import { cors } from '../infra/cors.js';
+
+/** The rate limits as the reference states them, from the numbers the code uses. */
+function limitLines() {
+  const per = ({ attempts, windowSeconds }: { attempts: number; windowSeconds: number }) =>
+    `${attempts} per ${windowSeconds === 3600 ? 'hour' : `${windowSeconds / 60} minutes`}`;
+  return [
+    `  - wrong passwords at sign-in: ${per(limits.failedLogins)} per email;`,
+    `  - wrong codes at POST /auth/reset-password: ${per(limits.resetCodeAttempts)} per email;`,
+    `  - POST /auth/forgotten-password: ${per(limits.passwordResetRequests)} per email;`,
+    `  - a wrong \`currentPassword\` (POST /me/password, POST /me/email): ${per(limits.wrongCurrentPassword)} per user;`,
+    `  - POST /me/email: ${per(limits.emailChangeCodesTo)} per new address (whoever asks) and ${per(limits.emailChangeRequests)} per user;`,
+    `  - POST /me/email/confirm: ${emailChangeAttempts} codes checked per pending change, then 429 until a new one;`,
+    `  - a coordinator's password resets and invitations to one user: ${per(limits.accountEmails)} per user, the two together.`,
+  ];
+}
 
 export const generateCommand = 'npm run generate:api';
 export const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -234,6 +251,12 @@ export function apiReference(): Artifact {
     '  → 415 `UNSUPPORTED_MEDIA_TYPE`. Bad JSON, a missing field, a field of the wrong type or',
     '  a field the route does not know → 400 `VALIDATION_FAILED`, with `errors` naming each bad',
     '  path: unknown fields are refused, never ignored.',
+    "- **Text**: every string has a bound. Text that pages and emails show (a person's or",
+    "  centre's name, a learner's `classGroup`, a result's `series`) is trimmed, must not be",
+    '  empty, and must not contain control characters (NUL, tab, line break) nor `<` `>`: else',
+    '  400 `VALIDATION_FAILED` naming the field. `&` and quotes are ordinary text. Lengths: a',
+    "  name 100, a centre's name 200, `classGroup` 50, `series` 40. A search `q` must not",
+    '  contain control characters. Passwords may hold any character (1 to 256).',
     '- **Problems**: every error is an RFC 9457 problem document (`application/problem+json`):',
     '  `{ type, title, status, detail, code, errors?: [{ path, message }] }`. Switch on `code`',
     '  (the table at the end); `title` and `detail` are for people. A 500 `INTERNAL` carries',
@@ -257,8 +280,11 @@ export function apiReference(): Artifact {
     '  gets the first answer again, with `Idempotent-Replayed: true`, and the work is done once.',
     '  The same key with another body → 409 `IDEMPOTENCY_CONFLICT`; while the first request is',
     '  still running → 409 `IDEMPOTENCY_CONFLICT` with `Retry-After`.',
-    '- **Too many attempts**: 429 `RATE_LIMITED` with `Retry-After` (seconds). In AWS the',
-    "  stage's throttling can also answer 429, with API Gateway's own body.",
+    '- **Too many attempts**: 429 `RATE_LIMITED` with `Retry-After` (the seconds left in the',
+    '  window). Fixed windows; a refused request is not counted, and however many requests',
+    '  race, no more than the limit get through. Per window:',
+    ...limitLines(),
+    "  In AWS the stage's throttling can also answer 429, with API Gateway's own body.",
     '- **CORS**: a browser page may call the API only from an allowed origin, matched exactly:',
     '  in AWS `hub:allowedOrigins` and the deployed console, locally the console',
     '  (`http://127.0.0.1:<HUB_CONSOLE_PORT>`). Credentials (cookies) are never allowed; the',

@@ -10,7 +10,7 @@ import { claimsOfFreshToken } from '../core/jwt.js';
 import { logger } from '../core/logger.js';
 import type { Clock, Identity, Mailer, SignInResult, Tokens } from '../core/ports.js';
 import { authEntries } from '../core/route-table/auth.js';
-import { tokenStillValid, weakPasswordCheck } from '../core/rules.js';
+import { tokenSessionOf, tokenStillValid, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
 
@@ -34,30 +34,22 @@ export const forgottenPasswordFloorMs = 400;
 const mayUse = (user: User | undefined): user is User => !!user && user.status !== 'suspended';
 
 const ownerOf = (tokens: Tokens) => claimsOfFreshToken(tokens.accessToken);
-const authTimeOf = (tokens: Tokens) => {
-  const claims = ownerOf(tokens);
-  return Number(claims.auth_time ?? claims.iat);
-};
+const sessionOfTokens = (tokens: Tokens) => tokenSessionOf(ownerOf(tokens));
 
-/** Counts a failure of `attempt` against `subject` before passing the failure on. */
-async function counting<T>(
+/** Runs `attempt` on one of `subject`'s attempts; only a wrong password or code counts. */
+const counting = <T>(
   limiter: RateLimiter,
   limit: Limit,
   subject: string,
   attempt: () => Promise<T>,
-) {
-  await limiter.check(limit, subject);
-  try {
-    return await attempt();
-  } catch (error) {
-    if (
-      error instanceof ProblemError &&
-      ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code)
-    )
-      await limiter.hit(limit, subject);
-    throw error;
-  }
-}
+) =>
+  limiter.counting(
+    limit,
+    subject,
+    attempt,
+    (error) =>
+      error instanceof ProblemError && ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code),
+  );
 
 const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
   const { db, identity, limiter, clock } = deps;
@@ -95,7 +87,7 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
 
   const usableSignIn = async (user: User, email: string, password: string, first: SignInResult) => {
     let result = first;
-    if (result.kind === 'tokens' && !tokenStillValid(user, authTimeOf(result.tokens))) {
+    if (result.kind === 'tokens' && !tokenStillValid(user, sessionOfTokens(result.tokens))) {
       await untilAfter(user.tokensValidAfter);
       result = await identity.signIn(email, password);
     }
@@ -105,7 +97,7 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
       await recordSession(db, clock, {
         refreshToken,
         userId: user.userId,
-        authTime: authTimeOf(result.tokens),
+        ...sessionOfTokens(result.tokens),
       });
     return result;
   };
@@ -169,24 +161,25 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
       // A refresh token from before a sign-out, suspension or reset mints nothing.
       const session = await sessionOf(db, clock, body.refreshToken);
       const user = session ? await getUser(db, session.userId) : undefined;
-      if (!session || !mayUse(user) || !tokenStillValid(user, session.authTime))
+      if (!session || !mayUse(user) || !tokenStillValid(user, session))
         throw new ProblemError('UNAUTHENTICATED');
       let tokens = await identity.refresh(body.refreshToken);
       if (ownerOf(tokens).sub !== user.userId) throw new ProblemError('UNAUTHENTICATED');
-      // In AWS a refreshed token keeps its session's auth_time; cognito-local stamps the
-      // refresh time, which is refused in the very second of a password change.
-      if (!tokenStillValid(user, authTimeOf(tokens))) {
+      // In AWS a refreshed token keeps its session's auth_time and origin_jti; cognito-local
+      // stamps the refresh time and a new event_id, refused in the very second of a
+      // password change.
+      if (!tokenStillValid(user, sessionOfTokens(tokens))) {
         await untilAfter(user.tokensValidAfter);
         tokens = await identity.refresh(body.refreshToken);
       }
-      // The session follows the auth_time its newest tokens carry (unchanged in AWS), so a
-      // password change made with them keeps this session's refresh token working too.
-      const authTime = authTimeOf(tokens);
-      if (authTime !== session.authTime)
+      // The session follows what its newest tokens carry (unchanged in AWS), so a password
+      // change made with them keeps this session's refresh token working too.
+      const newest = sessionOfTokens(tokens);
+      if (newest.authTime !== session.authTime || newest.sessionId !== session.sessionId)
         await recordSession(db, clock, {
           refreshToken: body.refreshToken,
           userId: user.userId,
-          authTime,
+          ...newest,
         });
       const { refreshToken: _notReturned, ...rest } = tokens;
       return { status: 200, body: rest };
@@ -206,7 +199,7 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
 
     forgottenPassword: async ({ body }) => {
       const started = clock().getTime();
-      await limiter.hit(limits.passwordResetRequests, body.email);
+      await limiter.take(limits.passwordResetRequests, body.email);
       try {
         const userId = await getUserIdByEmail(db, body.email);
         const user = userId ? await getUser(db, userId) : undefined;

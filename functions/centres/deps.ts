@@ -1,4 +1,5 @@
 import type { Db } from '../core/data/db.js';
+import type { RateLimiter } from '../core/data/rate-limit.js';
 import type { Clock, Identity, Mailer, Workflows } from '../core/ports.js';
 
 /** What the centre routes need; the Lambda entry builds it once, tests hand in their own. */
@@ -9,5 +10,6 @@ export interface CentresDeps {
   /** The web console's base URL, which every email links to. */
   consoleUrl: string;
   workflows: Workflows;
+  limiter: RateLimiter;
   clock: Clock;
 }

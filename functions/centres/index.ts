@@ -4,6 +4,7 @@ import {
   workflowsFromEnvironment,
 } from '../core/adapters/from-environment.js';
 import { readSettings } from '../core/config.js';
+import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
@@ -18,6 +19,7 @@ export const handler = createAreaHandler(
     mailer: mailerFromEnvironment(),
     ...readSettings(['consoleUrl']),
     workflows: workflowsFromEnvironment(),
+    limiter: rateLimiter(db, systemClock),
     clock: systemClock,
   }),
   pipelineDeps(db),

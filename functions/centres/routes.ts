@@ -42,9 +42,12 @@ const centresImplementations = (deps: CentresDeps): AreaImplementations<'centres
       };
     },
 
-    addUsers: async ({ params, body, caller }) => {
+    addUsers: async ({ params, body, caller, remainingTimeMs }) => {
       const centre = await centreOrNotFound(params.centreId);
-      return { status: 200, body: await addUsers(deps, centre, caller.userId, body.users) };
+      return {
+        status: 200,
+        body: await addUsers(deps, centre, caller.userId, body.users, { remainingTimeMs }),
+      };
     },
 
     getUser: async ({ params }) => ({

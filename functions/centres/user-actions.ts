@@ -6,6 +6,7 @@
 import { writeAudit } from '../core/data/audit.js';
 import { getCentre } from '../core/data/centre.js';
 import { progressionDataOf } from '../core/data/progression.js';
+import { limits } from '../core/data/rate-limit.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
 import { emailChangedNotice } from '../core/emails.js';
@@ -101,15 +102,33 @@ export async function restoreUser(deps: CentresDeps, { centreId, userId, actor }
   return publicUser(await restore(deps, { centreId, userId, actorId: actor.userId }));
 }
 
+/**
+ * Resets and invitations a coordinator sends land in the user's inbox: a few an hour per
+ * user (limits.accountEmails), so nobody can flood an inbox through the hub.
+ */
+const takeAccountEmail = (deps: CentresDeps, user: User) =>
+  deps.limiter.take(
+    limits.accountEmails,
+    user.userId,
+    'This user has been sent too many emails lately; try again later',
+  );
+
 export async function resendInvitation(deps: CentresDeps, { centreId, userId, actor }: Target) {
   const user = await userOfCentre(deps.db, centreId, userId);
-  await sendFreshInvitation(deps, user, actor.userId);
+  await inviteAgain(deps, user, actor.userId);
+}
+
+async function inviteAgain(deps: CentresDeps, user: User, actorId: string) {
+  // NOT_INVITED is answered before an email is counted.
+  if (user.status === 'invited') await takeAccountEmail(deps, user);
+  await sendFreshInvitation(deps, user, actorId);
 }
 
 export async function resetUserPassword(deps: CentresDeps, target: Target) {
   const user = await userOfCentre(deps.db, target.centreId, target.userId);
   // Someone who never signed in has no password to reset: a fresh invitation is their way in.
-  if (user.status === 'invited') return resendInvitation(deps, target);
+  if (user.status === 'invited') return inviteAgain(deps, user, target.actor.userId);
+  await takeAccountEmail(deps, user);
   const outcome = await deps.identity.startPasswordReset(user.email);
   if (outcome === 'not-possible')
     logger.warn('Cognito could not start a password reset', { userId: user.userId });

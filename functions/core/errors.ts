@@ -33,6 +33,10 @@ export const problemCodes = {
   LAST_ADMIN: { status: 409, title: 'A centre must keep an active coordinator' },
   NOT_INVITED: { status: 409, title: 'The user is not waiting for an invitation' },
   CONFLICT: { status: 409, title: 'Changed by someone else at the same time; try again' },
+  OPERATION_RUNNING: {
+    status: 409,
+    title: 'A removal or transfer involving that user is still running',
+  },
   IDEMPOTENCY_CONFLICT: {
     status: 409,
     title: 'That Idempotency-Key was used for a different request',
@@ -44,6 +48,11 @@ export const problemCodes = {
   SERVICE_UNAVAILABLE: {
     status: 503,
     title: 'A service we depend on is unavailable, try again shortly',
+  },
+  /** A row of a batch the request ran out of time for: nothing was done; send it again. */
+  NOT_ATTEMPTED: {
+    status: 503,
+    title: 'Not attempted: the request ran out of time before this one; send it again',
   },
 } as const satisfies Record<string, { status: number; title: string }>;
 

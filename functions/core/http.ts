@@ -20,7 +20,7 @@ import { logger } from './logger.js';
 import { flushMetrics } from './metrics.js';
 import type { RouteSpec } from './route-spec.js';
 import type { Access, Area, OperationId, RouteEntry, Routes } from './routes.js';
-import { tokenStillValid } from './rules.js';
+import { tokenSessionOf, tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -48,6 +48,11 @@ export interface RouteRequest<R> {
   claims: Record<string, unknown>;
   headers: Record<string, string | undefined>;
   requestId: string;
+  /**
+   * Milliseconds left before the function's timeout stops this request (the Lambda
+   * context's getRemainingTimeInMillis): long work stops starting new pieces well before.
+   */
+  remainingTimeMs(): number;
 }
 
 type ReplyFor<R> = R extends { success: { schema: infer S } } ? Reply<Infer<S>> : Reply<undefined>;
@@ -147,9 +152,6 @@ const zodErrors = (error: z.ZodError, prefix: string): FieldError[] =>
         : issue.message,
   }));
 
-/** API Gateway passes claims as strings (numbers and arrays too); read them tolerantly. */
-const claimNumber = (value: unknown) => (value === undefined ? Number.NaN : Number(value));
-
 async function authenticate(
   event: HttpEvent,
   deps: PipelineDeps,
@@ -162,8 +164,7 @@ async function authenticate(
     throw new ProblemError('UNAUTHENTICATED');
   const caller = await deps.loadCaller(userId);
   if (!caller || caller.status === 'suspended') throw new ProblemError('UNAUTHENTICATED');
-  if (!tokenStillValid(caller, claimNumber(claims.auth_time ?? claims.iat)))
-    throw new ProblemError('UNAUTHENTICATED');
+  if (!tokenStillValid(caller, tokenSessionOf(claims))) throw new ProblemError('UNAUTHENTICATED');
   return { caller, claims };
 }
 
@@ -274,6 +275,17 @@ async function withIdempotency(
   }
 }
 
+/**
+ * The Lambda context's clock; a caller without one (a unit test handing in a bare context)
+ * gets the default timeout's 10 s counted from now.
+ */
+function remainingTimeOf(context: Context | undefined): () => number {
+  if (typeof context?.getRemainingTimeInMillis === 'function')
+    return () => context.getRemainingTimeInMillis();
+  const deadline = performance.now() + 10_000;
+  return () => Math.max(0, deadline - performance.now());
+}
+
 export function createAreaHandler<A extends Area>(
   area: A,
   implementations: AreaImplementations<A>,
@@ -281,7 +293,7 @@ export function createAreaHandler<A extends Area>(
 ) {
   const routeByKey = new Map(routesOf(area, implementations).map((e) => [e.routeKey, e]));
 
-  const inner = async (event: HttpEvent): Promise<HttpResult> => {
+  const inner = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routeByKey.get(event.routeKey);
     if (!route) throw notFound('No such route');
     logger.appendKeys({ route: route.operationId });
@@ -304,6 +316,7 @@ export function createAreaHandler<A extends Area>(
       claims,
       headers: event.headers,
       requestId: event.requestContext.requestId,
+      remainingTimeMs: remainingTimeOf(context),
     } as RouteRequest<unknown>;
     const reply = await withIdempotency(route, event, caller?.userId ?? 'public', deps, () =>
       implementation(request),

@@ -52,17 +52,51 @@ export function changedFields(before: User, after: User) {
   };
 }
 
+/** What a token says of the sign-in it belongs to. */
+export interface TokenSession {
+  /** When the sign-in was (epoch seconds, `auth_time`). */
+  authTime: number;
+  /** Which sign-in it was, exactly (sessionIdOf). */
+  sessionId: string | undefined;
+}
+
+/**
+ * Which sign-in a token belongs to, exactly (whole seconds cannot tell two sign-ins of the
+ * same second apart). In AWS, `origin_jti`: the app client revokes tokens, so each sign-in
+ * has one, kept by every token its refresh token mints. cognito-local issues none; there,
+ * the `event_id` of the sign-in or refresh that minted the token (its access and id tokens
+ * share it), and the hub records it again at each refresh. `jti` as a last resort.
+ */
+export function sessionIdOf(claims: Record<string, unknown>): string | undefined {
+  for (const name of ['origin_jti', 'event_id', 'jti']) {
+    const value = claims[name];
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
+}
+
+/** The session of a token's claims (as Cognito issues them, or as API Gateway passes them). */
+export const tokenSessionOf = (claims: Record<string, unknown>): TokenSession => ({
+  authTime:
+    claims.auth_time === undefined && claims.iat === undefined
+      ? Number.NaN
+      : Number(claims.auth_time ?? claims.iat),
+  sessionId: sessionIdOf(claims),
+});
+
 /**
  * Whether a token still counts: Cognito cannot revoke an access token it has issued, so
  * every token signed in (auth_time) at or before `tokensValidAfter` is refused — sign-out,
- * suspension, password reset — except the one session that changed the password itself.
+ * suspension, password reset — except those of the one session that changed the password
+ * itself, told apart by its session id, never by its second.
  */
 export function tokenStillValid(
-  user: Pick<User, 'tokensValidAfter' | 'keptAuthTime'>,
-  authTime: number,
+  user: Pick<User, 'tokensValidAfter' | 'keptSession'>,
+  token: TokenSession,
 ): boolean {
-  if (!Number.isFinite(authTime)) return false;
-  return authTime > user.tokensValidAfter || authTime === user.keptAuthTime;
+  if (!Number.isFinite(token.authTime)) return false;
+  if (token.authTime > user.tokensValidAfter) return true;
+  return user.keptSession !== undefined && token.sessionId === user.keptSession;
 }
 
 /** WEAK_PASSWORD before Cognito is asked, naming each rule the password breaks. */

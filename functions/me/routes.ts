@@ -1,18 +1,18 @@
 import {
   cancelEmailChange,
   codeMatches,
-  countWrongCode,
   finishEmailChangeItem,
-  getEmailChange,
   startEmailChange,
+  takeCodeAttempt,
 } from '../core/data/email-change.js';
+import { limits, rateLimited } from '../core/data/rate-limit.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
 import { ProblemError } from '../core/errors.js';
 import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { meEntries } from '../core/route-table/me.js';
-import { weakPasswordCheck } from '../core/rules.js';
+import { tokenSessionOf, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { checkCurrentPassword } from '../core/services/current-password.js';
 import { sendNotice } from '../core/services/notify.js';
@@ -50,6 +50,19 @@ const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
       await checkCurrentPassword(deps, caller, body.currentPassword);
       if (body.newEmail === caller.email || (await getUserIdByEmail(db, body.newEmail)))
         throw new ProblemError('EMAIL_TAKEN');
+      // Each code is an email to an address the caller typed: a few an hour per address,
+      // and per caller to any addresses, so the hub cannot be used to flood an inbox.
+      const byCaller = await deps.limiter.take(limits.emailChangeRequests, caller.userId);
+      try {
+        await deps.limiter.take(
+          limits.emailChangeCodesTo,
+          body.newEmail,
+          'Too many codes were sent to this address lately; try again later',
+        );
+      } catch (error) {
+        await byCaller.giveBack();
+        throw error;
+      }
       const code = await startEmailChange(db, clock, caller.userId, body.newEmail);
       try {
         await mailer.send(
@@ -66,17 +79,13 @@ const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
     },
 
     confirmEmailChange: async ({ caller, body }) => {
-      const pending = await getEmailChange(db, clock, caller.userId);
-      if (!pending)
+      const attempt = await takeCodeAttempt(db, clock, caller.userId);
+      if (attempt.kind === 'none')
         throw new ProblemError('INVALID_CODE', 'There is no email change waiting, or it expired');
-      if (!codeMatches(pending, body.code)) {
-        const left = await countWrongCode(db, caller.userId);
-        if (left <= 0) {
-          await cancelEmailChange(db, caller.userId);
-          throw new ProblemError('RATE_LIMITED', 'Too many wrong codes: ask for a new one');
-        }
-        throw new ProblemError('INVALID_CODE');
-      }
+      if (attempt.kind === 'used-up')
+        throw rateLimited(attempt.retryAfter, 'Too many wrong codes: ask for a new one');
+      const { pending } = attempt;
+      if (!codeMatches(pending, body.code)) throw new ProblemError('INVALID_CODE');
       const { newEmail } = pending;
       if (await getUserIdByEmail(db, newEmail)) throw new ProblemError('EMAIL_TAKEN');
 
@@ -110,13 +119,14 @@ const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
       weakPasswordCheck(body.newPassword, 'newPassword');
       await checkCurrentPassword(deps, caller, body.currentPassword);
       await identity.setPassword(caller.userId, body.newPassword, true);
-      // Every other session is refused from now on; this one (its sign-in time) is kept.
-      const authTime = Number(claims.auth_time ?? claims.iat);
+      // Every other session is refused from now on, whatever second it began in; this one
+      // (its session id, exactly) is kept.
+      const { sessionId } = tokenSessionOf(claims);
       await changeSelf(caller, 'user.password_changed', (user, now) => ({
         next: {
           ...user,
           tokensValidAfter: Math.floor(Date.parse(now) / 1000),
-          keptAuthTime: authTime,
+          keptSession: sessionId,
         },
       }));
       return { status: 204 };

@@ -11,6 +11,7 @@ import { type HttpEvent, problemResponse } from '../../functions/core/http.js';
 import type { Area, RouteEntry } from '../../functions/core/routes.js';
 import { routeList } from '../../functions/core/routes.js';
 import { cors } from '../cors.js';
+import { areaFunctionTimeoutSeconds } from '../function-timeout.js';
 import type { LocalAuthorizer } from './authorizer.js';
 import { listenOnLoopback } from './emulators/process.js';
 
@@ -38,7 +39,22 @@ function compile(entry: RouteEntry): CompiledRoute {
 
 const textTypes = /^(application\/(.+\+)?json|text\/|application\/x-www-form-urlencoded)/i;
 
-function lambdaContext(functionName: string, requestId: string): Context {
+/**
+ * A test may shorten (never lengthen) one request's timeout with this header, to see what the
+ * API does when time runs out. Only this local server reads it; API Gateway and the handlers
+ * do not.
+ */
+export const localTimeoutHeader = 'x-hub-local-timeout-ms';
+
+function timeoutMsOf(headers: Record<string, string>): number {
+  const full = areaFunctionTimeoutSeconds * 1000;
+  const asked = Number(headers[localTimeoutHeader]);
+  return Number.isFinite(asked) && asked >= 0 ? Math.min(asked, full) : full;
+}
+
+function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
+  // As in Lambda: the clock starts when the function is invoked and counts down to 0.
+  const deadline = performance.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -48,7 +64,7 @@ function lambdaContext(functionName: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, Math.floor(deadline - performance.now())),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -257,11 +273,22 @@ export async function startApiServer(options: {
     } as unknown as HttpEvent;
 
     const area = route.entry.area;
-    const result = (await options.handlers[area](
-      event,
-      lambdaContext(`hub-${area}`, requestId),
-    )) as APIGatewayProxyStructuredResultV2;
-    reply(result);
+    const timeoutMs = timeoutMsOf(headers);
+    // Lambda stops a function at its timeout and API Gateway answers 500; here the handler
+    // cannot be stopped (its work goes on in the background), but the answer is the same.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), timeoutMs);
+    });
+    const result = await Promise.race([
+      options.handlers[area](event, lambdaContext(`hub-${area}`, requestId, timeoutMs)),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    if (result === 'timed out') {
+      reply(problem('INTERNAL', 'Something went wrong on our side. Try again later.'));
+      return;
+    }
+    reply(result as APIGatewayProxyStructuredResultV2);
   };
 
   const server = createServer((request, response) => {

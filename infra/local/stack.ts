@@ -19,7 +19,7 @@ import { buildConsole, startConsoleServer } from './console.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
 import { startDynamoDbLocal } from './emulators/dynamodb.js';
 import { functionNameOf, type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
-import { freePort } from './emulators/ports.js';
+import { freePort, isPortConflict } from './emulators/ports.js';
 import type { Handle, LogFn } from './emulators/process.js';
 import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
@@ -129,15 +129,36 @@ export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 
+/**
+ * Starts the whole local system. With `freePorts`, a start that loses a port to another
+ * process between choosing it and binding it (see `freePort`) is stopped and tried again on
+ * new ports, up to three times; fixed ports fail at once, naming the port.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalStackOnce(options);
+    } catch (error) {
+      if (!options.freePorts || attempt >= 3 || !retryable.has(error as object)) throw error;
+      options.log?.(`a port was taken while starting (attempt ${attempt}); trying new ports`);
+    }
+  }
+}
+
+/** Start failures that may be tried again: a port lost before any handler read its settings. */
+const retryable = new WeakSet<object>();
+
+async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalStack> {
   const started = performance.now();
   const log: LogFn = options.log ?? (() => undefined);
   const requested = { ...portsFromEnvironment({}), ...options.ports };
   if (options.freePorts) for (const name of Object.keys(requested)) requested[name as PortName] = 0;
   await assertPortsFree(requested);
   const ports = { ...requested };
+  // The API server binds port 0 itself (nothing needs its address before it listens); the
+  // others are told theirs up front.
   for (const name of Object.keys(ports) as PortName[])
-    if (ports[name] === 0) ports[name] = await freePort();
+    if (ports[name] === 0 && name !== 'api') ports[name] = await freePort();
 
   const temporary = !options.workDir;
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'hub-local-')));
@@ -149,6 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (temporary) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   };
 
+  // Handlers read their settings (the emulators' endpoints) once, at import: after that a
+  // start cannot be retried on other ports in this process.
+  let handlersImported = false;
   try {
     const mailFrom = options.mailFrom ?? defaultMailFrom;
     // Cognito's triggers, answered by the same handlers CDK attaches to the user pool.
@@ -226,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
+    handlersImported = true;
     const handlers = Object.fromEntries(
       await Promise.all(
         areas.map(async (area) => [area, (await areaModules[area]()).handler] as const),
@@ -313,6 +338,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
   } catch (error) {
     await stopAll();
+    if (!handlersImported && isPortConflict(error) && typeof error === 'object' && error !== null)
+      retryable.add(error);
     throw error;
   }
 }

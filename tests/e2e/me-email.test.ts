@@ -199,6 +199,34 @@ describe('changing my email address', () => {
     expect((await tryLogin(newEmail, password)).status).toBe(401);
   });
 
+  it('checks at most 5 of 30 parallel wrong codes: 5 answer 400 INVALID_CODE, 25 answer 429 RATE_LIMITED, none a 500; then the right code is refused too', async () => {
+    // Arrange
+    const { user, tokens, password } = await centreWithTeacher();
+    const { newEmail, code } = await startChange(tokens.accessToken, password);
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => confirm(tokens.accessToken, otherCode(code))),
+    );
+    const right = await confirm(tokens.accessToken, code);
+
+    // Assert: every answer a documented problem; exactly five codes were compared
+    const seen = answers.map(
+      (answer) => `${answer.status} ${problemOf(answer).contentType} ${answer.json?.code}`,
+    );
+    expect(seen.filter((s) => s === '400 application/problem+json INVALID_CODE')).toHaveLength(5);
+    expect(seen.filter((s) => s === '429 application/problem+json RATE_LIMITED')).toHaveLength(25);
+    for (const limited of answers.filter((answer) => answer.status === 429))
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The limit held: the right code, after it, changes nothing
+    expect(problemOf(right)).toEqual(problem(429, 'RATE_LIMITED'));
+    expect((await api('GET', '/me', { token: tokens.accessToken })).json.email).toBe(user.email);
+    expect((await tryLogin(newEmail, password)).status).toBe(401);
+    // A new request starts afresh
+    const again = await startChange(tokens.accessToken, password);
+    expect((await confirm(tokens.accessToken, again.code)).status).toBe(200);
+  });
+
   it('refuses the confirmation with 409 EMAIL_TAKEN when the address was taken meanwhile, and changes nothing', async () => {
     // Arrange: the teacher asks for an address, then the coordinator gives it to someone else
     const { centreId, coordinatorToken, user, tokens, password } = await centreWithTeacher();

@@ -49,6 +49,38 @@ describe('changing my password', () => {
     );
   });
 
+  it('signs out another session that began in the very same second as this one: sessions are told apart exactly, not by their second', async () => {
+    // Arrange: two sign-ins whose tokens carry the same auth_time (tried until they do)
+    const { user, password } = await centreWithTeacher();
+    const authTime = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).auth_time;
+    let pair: Awaited<ReturnType<typeof signIn>>[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      pair = await Promise.all([signIn(user.email, password), signIn(user.email, password)]);
+      if (authTime(pair[0]?.accessToken as string) === authTime(pair[1]?.accessToken as string))
+        break;
+    }
+    const [current, other] = pair as [(typeof pair)[0], (typeof pair)[0]];
+    expect(authTime(current.accessToken)).toBe(authTime(other.accessToken));
+
+    // Act
+    const changed = await api('POST', '/me/password', {
+      token: current.accessToken,
+      body: { currentPassword: password, newPassword: 'Same-Second-Password-79' },
+    });
+
+    // Assert: this session goes on, its refresh token too; the other is refused at once
+    expect(changed.status, changed.text).toBe(204);
+    expect((await api('GET', '/me', { token: current.accessToken })).status).toBe(200);
+    expect(problemOf(await api('GET', '/me', { token: other.accessToken }))).toEqual(
+      problem(401, 'UNAUTHENTICATED'),
+    );
+    expect(problemOf(await refresh(other.refreshToken))).toEqual(problem(401, 'UNAUTHENTICATED'));
+    const minted = await refresh(current.refreshToken);
+    expect(minted.status, minted.text).toBe(200);
+    expect((await api('GET', '/me', { token: minted.json.accessToken })).status).toBe(200);
+  });
+
   it('keeps the session that changed it: its refresh token, used at once, mints tokens that work', async () => {
     const { tokens: current, password } = await centreWithTeacher();
     await sleep(1_100);

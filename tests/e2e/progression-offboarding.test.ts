@@ -296,7 +296,7 @@ describe('offboarding guards', () => {
     expect(operation.status).toBe('succeeded');
   });
 
-  it('treats two offboardings of the same user at once as one operation (or refuses one with 409 CONFLICT), and moves every result exactly once', async () => {
+  it('treats two offboardings of the same user at once as one operation (or refuses one with 409 OPERATION_RUNNING), and moves every result exactly once', async () => {
     // Several users, so that a race really happens at least once.
     const centres = await Promise.all([leavingTeacher(3), leavingTeacher(3), leavingTeacher(3)]);
 
@@ -321,7 +321,7 @@ describe('offboarding guards', () => {
         );
         expect(accepted.length).toBeGreaterThan(0);
         for (const conflict of conflicts)
-          expect(problemOf(conflict)).toEqual(problem(409, 'CONFLICT'));
+          expect(problemOf(conflict)).toEqual(problem(409, 'OPERATION_RUNNING'));
         const operationIds = new Set(accepted.map((answer) => answer.json.operationId));
         expect(operationIds.size).toBe(1);
 

@@ -264,17 +264,7 @@ describe('adding users: a body that is not 1–100 row objects is refused whole'
     expect(await usersOf(centreId, tokens.accessToken)).toEqual(before);
     for (const email of emails.slice(0, 3)) expect(await emailsTo(email)).toEqual([]);
   });
-
-  it('accepts exactly 100 rows (the upper bound) and creates them all', async () => {
-    const { centreId, tokens } = await centreWithCoordinator();
-    const answer = await addUsers(centreId, tokens.accessToken, manyRows(100));
-    expect(answer.status).toBe(200);
-    expect(answer.json.created).toBe(100);
-    expect(answer.json.results.map((r: { index: number }) => r.index)).toEqual(
-      Array.from({ length: 100 }, (_, i) => i),
-    );
-    expect(await usersOf(centreId, tokens.accessToken, 'role=teacher')).toHaveLength(100);
-  });
+  // Exactly 100 rows (the upper bound) are accepted: tests/e2e/users-add-deadline.test.ts.
 });
 
 describe('adding users: email uniqueness under concurrency', () => {

@@ -17,7 +17,7 @@ function meHandler(users: User[]) {
     identity: fakeIdentity(),
     mailer: fakeMailer(),
     consoleUrl,
-    limiter: { check: vi.fn(), hit: vi.fn() },
+    limiter: { take: vi.fn(), counting: vi.fn() },
     clock: fixedClock(),
   };
   return { handler: createAreaHandler('me', meRoutes(deps), { loadCaller }), loadCaller };
@@ -93,6 +93,7 @@ describe('the request pipeline: who may call which route', () => {
       mailer: fakeMailer(),
       consoleUrl,
       workflows: { start: vi.fn() },
+      limiter: { take: vi.fn(), counting: vi.fn() },
       clock: fixedClock(),
     }),
     deps,

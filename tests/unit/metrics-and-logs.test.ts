@@ -65,7 +65,7 @@ describe('logs', () => {
         identity,
         mailer: fakeMailer(),
         consoleUrl,
-        limiter: { check: vi.fn(), hit: vi.fn() },
+        limiter: { take: vi.fn(), counting: vi.fn() },
         clock: fixedClock(),
       }),
       { loadCaller: async () => aUser() },

@@ -6,7 +6,9 @@ import {
   assertSitesEligible,
   changedFields,
   isActiveAdmin,
+  sessionIdOf,
   statusAfterRestore,
+  tokenSessionOf,
   tokenStillValid,
   weakPasswordCheck,
 } from '../../functions/core/rules.js';
@@ -71,13 +73,28 @@ describe('the rules', () => {
     expect(statusAfterRestore({})).toBe('invited');
   });
 
-  it('refuses tokens signed in at or before tokensValidAfter, except the kept session', () => {
-    const user = { tokensValidAfter: 1000, keptAuthTime: 900 };
-    expect(tokenStillValid(user, 1001)).toBe(true);
-    expect(tokenStillValid(user, 1000)).toBe(false);
-    expect(tokenStillValid(user, 999)).toBe(false);
-    expect(tokenStillValid(user, 900)).toBe(true);
-    expect(tokenStillValid(user, Number.NaN)).toBe(false);
+  it('refuses tokens signed in at or before tokensValidAfter, except the kept session, told apart by its id', () => {
+    const user = { tokensValidAfter: 1000, keptSession: 'kept' };
+    const token = (authTime: number, sessionId?: string) => ({ authTime, sessionId });
+    expect(tokenStillValid(user, token(1001, 'other'))).toBe(true);
+    expect(tokenStillValid(user, token(1000, 'other'))).toBe(false);
+    expect(tokenStillValid(user, token(999))).toBe(false);
+    expect(tokenStillValid(user, token(900, 'kept'))).toBe(true);
+    // Another sign-in in the very second of the kept one is refused: seconds do not decide.
+    expect(tokenStillValid(user, token(900, 'other'))).toBe(false);
+    expect(tokenStillValid({ tokensValidAfter: 1000 }, token(900))).toBe(false);
+    expect(tokenStillValid(user, token(Number.NaN, 'kept'))).toBe(false);
+  });
+
+  it("reads a token's session: origin_jti (AWS), else event_id (cognito-local), else jti", () => {
+    const claims = { auth_time: '900', origin_jti: 'o', event_id: 'e', jti: 'j' };
+    expect(tokenSessionOf(claims)).toEqual({ authTime: 900, sessionId: 'o' });
+    expect(tokenSessionOf({ ...claims, origin_jti: undefined })).toEqual({
+      authTime: 900,
+      sessionId: 'e',
+    });
+    expect(sessionIdOf({ jti: 'j' })).toBe('j');
+    expect(tokenSessionOf({}).authTime).toBeNaN();
   });
 
   it('names every password rule broken, under the field given', () => {

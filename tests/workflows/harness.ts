@@ -6,6 +6,7 @@
  * and count what a run costs: task invocations, state transitions, transactions and writes.
  */
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   PutItemCommand,
@@ -62,6 +63,14 @@ export interface DbCounter {
   transactItems: number;
   /** Items written: transaction Put/Update/Delete plus single-item writes. */
   itemWrites: number;
+  /**
+   * Items read, as DynamoDB bills them: each GetItem, each key of a BatchGetItem, each item
+   * a Query scanned (its ScannedCount); and among them, those read from an index.
+   */
+  itemsRead: number;
+  indexItemsRead: number;
+  /** Query calls. */
+  queries: number;
 }
 
 const emptyCounter = (): DbCounter => ({
@@ -70,6 +79,9 @@ const emptyCounter = (): DbCounter => ({
   cancelled: 0,
   transactItems: 0,
   itemWrites: 0,
+  itemsRead: 0,
+  indexItemsRead: 0,
+  queries: 0,
 });
 
 /** One call of the task function, as the state machine made it, and how it ended. */
@@ -98,6 +110,7 @@ export async function startHarness(options: { batchLimit: number; perTransaction
   const taskClient = localDynamoDb();
   let counter = emptyCounter();
   let commandHook: CommandHook | undefined;
+  const lag = laggingOwnerIndex();
   taskClient.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
@@ -114,9 +127,22 @@ export async function startHarness(options: { batchLimit: number; perTransaction
         for (const requests of Object.values(input.RequestItems ?? {}))
           counter.itemWrites += (requests as unknown[]).length;
       }
+      if (name === 'GetItemCommand') counter.itemsRead++;
+      else if (name === 'BatchGetItemCommand')
+        for (const request of Object.values(input.RequestItems ?? {}))
+          counter.itemsRead += ((request as { Keys?: unknown[] }).Keys ?? []).length;
       await commandHook?.(name, input);
       try {
-        return await next(args);
+        const answer = await next(args);
+        lag.after(name, input, answer.output as any);
+        if (name === 'QueryCommand') {
+          const output = answer.output as { ScannedCount?: number; Items?: unknown[] };
+          const read = output.ScannedCount ?? output.Items?.length ?? 0;
+          counter.queries++;
+          counter.itemsRead += read;
+          if (input.IndexName) counter.indexItemsRead += read;
+        }
+        return answer;
       } catch (error) {
         if ((error as Error).name === 'TransactionCanceledException') counter.cancelled++;
         throw error;
@@ -263,6 +289,8 @@ export async function startHarness(options: { batchLimit: number; perTransaction
     onTaskCommand: (hook: CommandHook | undefined) => {
       commandHook = hook;
     },
+    /** From now on the task function's owner index (GSI1) lags `ms` behind (0: off). */
+    lagOwnerIndex: (ms: number) => lag.set(ms),
     resetCounter: () => {
       counter = emptyCounter();
     },
@@ -277,6 +305,69 @@ export async function startHarness(options: { batchLimit: number; perTransaction
       sfn.destroy();
       taskClient.destroy();
       db.client.destroy();
+    },
+  };
+}
+
+/**
+ * DynamoDB's global secondary indexes are eventually consistent: right after a result moves,
+ * its old owner's index may still list it for a while. DynamoDB Local's never lag, so this
+ * makes the task function's GSI1 queries do so: a result moved within the last `ms` still
+ * shows, as last read, under its old owner (in key order, within the query's Limit).
+ */
+function laggingOwnerIndex() {
+  type Attributes = Record<string, AttributeValue>;
+  let lagMs = 0;
+  const lastRead = new Map<string, Attributes>();
+  const stale = new Map<string, { item: Attributes; until: number }[]>();
+  const keyOf = (item: Attributes) => `${item.PK?.S}|${item.SK?.S}`;
+  return {
+    set: (ms: number) => {
+      lagMs = ms;
+      lastRead.clear();
+      stale.clear();
+    },
+    after: (name: string, input: any, output: any) => {
+      if (!lagMs) return;
+      if (name === 'TransactWriteItemsCommand') {
+        for (const { Update } of (input.TransactItems ?? []) as TransactWriteItem[]) {
+          if (!Update?.UpdateExpression?.includes('GSI1PK =') || !Update.Key) continue;
+          const old = lastRead.get(keyOf(Update.Key));
+          const partition = old?.GSI1PK?.S;
+          if (!old || !partition) continue;
+          stale.set(partition, [
+            ...(stale.get(partition) ?? []),
+            { item: old, until: Date.now() + lagMs },
+          ]);
+        }
+        return;
+      }
+      if (name !== 'QueryCommand' || input.IndexName !== 'GSI1') return;
+      const partition = input.ExpressionAttributeValues?.[':partition']?.S;
+      const after = input.ExpressionAttributeValues?.[':after']?.S;
+      const items = (output.Items ?? []) as Attributes[];
+      const present = new Set(items.map(keyOf));
+      const ghosts = (stale.get(partition) ?? [])
+        .filter(({ item, until }) => until > Date.now() && !present.has(keyOf(item)))
+        .map(({ item }) => item)
+        .filter((item) => after === undefined || String(item.GSI1SK?.S) > after);
+      let merged = [...items, ...ghosts].sort((a, b) =>
+        String(a.GSI1SK?.S).localeCompare(String(b.GSI1SK?.S)),
+      );
+      if (input.Limit && merged.length > input.Limit) {
+        merged = merged.slice(0, input.Limit);
+        const last = merged.at(-1) as Attributes;
+        output.LastEvaluatedKey = {
+          PK: last.PK,
+          SK: last.SK,
+          GSI1PK: last.GSI1PK,
+          GSI1SK: last.GSI1SK,
+        };
+      }
+      output.Items = merged;
+      output.Count = merged.length;
+      output.ScannedCount = merged.length;
+      for (const item of merged) if (!ghosts.includes(item)) lastRead.set(keyOf(item), item);
     },
   };
 }

@@ -3,7 +3,8 @@
  * offboarded with a target, through the synthesized definition and the production batch
  * sizes (500 results a Transfer step, 25 a transaction). Prints what the run costs: state
  * transitions (Standard workflows are billed per transition), task invocations, DynamoDB
- * transactions and item writes, and the wall time.
+ * transactions, item writes and items read, and the wall time. Issue 11, item 3: at most
+ * about 1.2 items read per result moved (each result read once from the owner index).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getUser } from '../../functions/core/data/user.js';
@@ -108,6 +109,10 @@ describe('removal workflow at scale', () => {
             moveTransactions,
             itemsInTransactions: counter.transactItems,
             itemWrites: counter.itemWrites,
+            itemsRead: counter.itemsRead,
+            ownerIndexItemsRead: counter.indexItemsRead,
+            queries: counter.queries,
+            readsPerResult: Number((counter.itemsRead / total).toFixed(3)),
             commands: counter.commands,
           },
         },
@@ -117,5 +122,8 @@ describe('removal workflow at scale', () => {
     );
     expect(counter.cancelled).toBe(0);
     expect(counter.transactions).toBeGreaterThanOrEqual(moveTransactions);
+    // Each result read once from the owner index; the rest is a few items per step.
+    expect(counter.indexItemsRead).toBeLessThanOrEqual(total);
+    expect(counter.itemsRead / total).toBeLessThanOrEqual(1.2);
   });
 });

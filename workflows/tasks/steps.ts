@@ -17,6 +17,7 @@ import {
   moveResultItem,
   noDataLeftItems,
   ownedResults,
+  type ProgressionResult,
   progressionDataOf,
 } from '../../functions/core/data/progression.js';
 import { emailKey, getUser, userKey } from '../../functions/core/data/user.js';
@@ -89,7 +90,19 @@ export async function checkData(deps: StepDeps, operationId: string) {
   return { total: data.total };
 }
 
-/** Moves up to `batchLimit` results to the target, `perTransaction` at a time. */
+/** Results read from the owner index per Query: four transactions' worth. */
+const transactionsPerQuery = 4;
+
+/**
+ * Moves up to `batchLimit` results to the target, `perTransaction` at a time.
+ *
+ * Reads each result once: the owner index is read in id order from where the operation
+ * left off (`transferredUpTo`, written in the same transaction as the results it moved, so
+ * a retried or resumed step goes on exactly from there), never from the start again. Moved
+ * results are behind that point, so an index that has not caught up yet shows none of them.
+ * Only when the read reaches the end with results still owned on the site (recorded
+ * meanwhile with an earlier id) does it go round once from the start.
+ */
 export async function transfer(deps: StepDeps, operationId: string) {
   const { db } = deps;
   const operation = await operationOf(db, operationId);
@@ -99,35 +112,59 @@ export async function transfer(deps: StepDeps, operationId: string) {
   const data = await progressionDataOf(db, operation.userId);
   const target = await transferTarget(db, source, operation.toUserId, data).catch(refusedBy);
 
+  /** One transaction: the results, both counts, the target's check, `moved` and the cursor. */
+  const move = async (results: ProgressionResult[], site: ProgressionSite, upTo: string) => {
+    let pending = results;
+    while (pending.length) {
+      const written = await transactWrite(db, [
+        ...pending.map((result) => moveResultItem(db, result, source.userId, target.userId)),
+        countChange(db, source.userId, site, -pending.length),
+        countChange(db, target.userId, site, pending.length),
+        targetStillFit(db, target.userId, site),
+        addMovedItem(db, operationId, pending.length, { site, resultId: upTo }),
+      ]);
+      if (written.ok) return pending.length;
+      if (written.failedIndex === pending.length + 2)
+        throw new OperationRefused(
+          'The receiving teacher lost access or was suspended during the transfer',
+        );
+      // A result the source no longer owns (moved by another run of the same user, or an
+      // index entry not yet caught up): leave it out, move the others. No read again.
+      if (written.failedIndex >= pending.length)
+        throw new TransientError('The counts changed during the transfer');
+      pending = pending.filter((_, index) => index !== written.failedIndex);
+    }
+    return 0;
+  };
+
   let moved = 0;
   for (const site of progressionSites.filter((name) => data[name] > 0)) {
-    const done = new Set<string>();
-    let stale = 0;
+    let after = operation.transferredUpTo?.[site];
+    /** Results the source still owns on the site, as far as this step knows. */
+    let left = data[site];
+    let exhausted = false;
+    let wentRound = false;
     while (moved < deps.batchLimit) {
-      const wanted = Math.min(deps.perTransaction, deps.batchLimit - moved);
-      // The owner index is eventually consistent: skip what this step has just moved.
-      const results = (await ownedResults(db, source.userId, site, wanted + done.size))
-        .filter((result) => !done.has(result.resultId))
-        .slice(0, wanted);
-      if (!results.length) break;
-      const written = await transactWrite(db, [
-        ...results.map((result) => moveResultItem(db, result, source.userId, target.userId)),
-        countChange(db, source.userId, site, -results.length),
-        countChange(db, target.userId, site, results.length),
-        targetStillFit(db, target.userId, site),
-        addMovedItem(db, operationId, results.length),
-      ]);
-      if (!written.ok) {
-        if (written.failedIndex === results.length + 2)
-          throw new OperationRefused(
-            'The receiving teacher lost access or was suspended during the transfer',
-          );
-        // A result moved by someone else meanwhile: read again (bounded).
-        if (++stale > 5) throw new TransientError('Results kept changing during the transfer');
-        continue;
+      if (exhausted) {
+        if (wentRound || after === undefined || left <= 0) break;
+        after = undefined;
+        wentRound = true;
       }
-      for (const result of results) done.add(result.resultId);
-      moved += results.length;
+      const page = await ownedResults(
+        db,
+        source.userId,
+        site,
+        Math.min(deps.perTransaction * transactionsPerQuery, deps.batchLimit - moved),
+        after,
+      );
+      exhausted = page.exhausted || !page.results.length;
+      for (let start = 0; start < page.results.length; start += deps.perTransaction) {
+        const chunk = page.results.slice(start, start + deps.perTransaction);
+        const count = await move(chunk, site, (chunk.at(-1) as ProgressionResult).resultId);
+        moved += count;
+        left -= count;
+      }
+      after = page.results.at(-1)?.resultId ?? after;
     }
   }
   if (moved) {
@@ -143,6 +180,10 @@ export async function transfer(deps: StepDeps, operationId: string) {
     ]);
   }
   const left = await progressionDataOf(db, operation.userId);
+  // Results remain, yet none could be moved (the owner index has not caught up with a
+  // result just recorded): Step Functions retries this step after a pause, not at once.
+  if (!moved && left.total > 0)
+    throw new TransientError('Results remain that the owner index does not show yet');
   return { moved, remaining: left.total };
 }
 

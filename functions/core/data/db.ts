@@ -4,6 +4,8 @@
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -195,3 +197,39 @@ export const putIfAbsent = (db: Db, item: Item): TransactWriteItem =>
 export const deleteItem = (db: Db, key: Key | Record<string, string>): TransactWriteItem => ({
   Delete: { TableName: db.tableName, Key: toAttributes(key) },
 });
+
+/**
+ * Many items by key, 100 keys a request (DynamoDB's limit), strongly consistent. Keys DynamoDB
+ * leaves unprocessed (throttling) are asked again a few times; any still left are answered as
+ * `unread`, so a caller can tell "absent" from "not known".
+ */
+export async function batchGet(
+  db: Db,
+  keys: readonly Key[],
+  projection?: string,
+): Promise<{ found: Item[]; unread: Key[] }> {
+  const found: Item[] = [];
+  const unread: Key[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Key[] = keys.slice(start, start + 100);
+    for (let attempt = 0; pending.length && attempt < 3; attempt++) {
+      const answer: BatchGetItemCommandOutput = await db.client.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [db.tableName]: {
+              Keys: pending.map((key) => toAttributes(key)),
+              ConsistentRead: true,
+              ...(projection ? { ProjectionExpression: projection } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...(answer.Responses?.[db.tableName] ?? []).map(fromAttributes));
+      pending = (answer.UnprocessedKeys?.[db.tableName]?.Keys ?? []).map(
+        (key) => fromAttributes(key) as Key,
+      );
+    }
+    unread.push(...pending);
+  }
+  return { found, unread };
+}

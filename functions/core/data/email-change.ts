@@ -1,13 +1,19 @@
 /**
  * A pending change of a user's own email: the new address, and the code sent to it, kept
  * only as a salted hash. One per user (a new request replaces the old); single-use; expires
- * in 15 minutes; five wrong codes and it is gone.
+ * in 15 minutes; five codes checked and it is used up (until it expires or a new request
+ * replaces it).
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../ports.js';
-import { type Db, deleteItem, getItem, put, toAttributes } from './db.js';
+import { type Db, deleteItem, fromAttributes, put, toAttributes } from './db.js';
 
 export const emailChangeValidSeconds = 15 * 60;
 export const emailChangeAttempts = 5;
@@ -41,31 +47,52 @@ export async function startEmailChange(db: Db, clock: Clock, userId: string, new
   return code;
 }
 
-export async function getEmailChange(db: Db, clock: Clock, userId: string) {
-  const item = await getItem(db, pendingKey(userId));
-  if (!item || Number(item.expiresAt) <= Math.floor(clock().getTime() / 1000)) return undefined;
-  return item as unknown as PendingEmailChange;
+export type CodeAttempt =
+  | { kind: 'none' }
+  | { kind: 'used-up'; retryAfter: number }
+  | { kind: 'taken'; pending: PendingEmailChange };
+
+/**
+ * Takes one of the pending change's attempts before its code is compared: ONE conditional
+ * UpdateItem that counts only while attempts are left and the change has not expired, so
+ * however many confirmations race, at most `emailChangeAttempts` codes are ever checked.
+ * Answers the change to check the code against, or why there is none to check.
+ */
+export async function takeCodeAttempt(db: Db, clock: Clock, userId: string): Promise<CodeAttempt> {
+  const now = Math.floor(clock().getTime() / 1000);
+  try {
+    const { Attributes } = await db.client.send(
+      new UpdateItemCommand({
+        TableName: db.tableName,
+        Key: toAttributes(pendingKey(userId)),
+        UpdateExpression: 'ADD attempts :one',
+        ConditionExpression: 'attribute_exists(PK) AND attempts < :max AND expiresAt > :now',
+        ExpressionAttributeValues: toAttributes({
+          ':one': 1,
+          ':max': emailChangeAttempts,
+          ':now': now,
+        }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return {
+      kind: 'taken',
+      pending: fromAttributes(Attributes ?? {}) as unknown as PendingEmailChange,
+    };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const old = error.Item ? fromAttributes(error.Item) : undefined;
+    const expiresAt = Number(old?.expiresAt);
+    if (!old || !(expiresAt > now)) return { kind: 'none' };
+    return { kind: 'used-up', retryAfter: expiresAt - now };
+  }
 }
 
 export function codeMatches(pending: PendingEmailChange, code: string) {
   const expected = Buffer.from(pending.codeHash);
   const given = Buffer.from(hashOf(pending.salt, code));
   return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-/** Counts a wrong code; answers how many attempts are left. */
-export async function countWrongCode(db: Db, userId: string): Promise<number> {
-  const { Attributes } = await db.client.send(
-    new UpdateItemCommand({
-      TableName: db.tableName,
-      Key: toAttributes(pendingKey(userId)),
-      UpdateExpression: 'ADD attempts :one',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: toAttributes({ ':one': 1 }),
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return emailChangeAttempts - Number(Attributes?.attempts?.N ?? emailChangeAttempts);
 }
 
 /** Transaction item: uses the pending change up, with the change it confirms. */

@@ -1,12 +1,19 @@
 /**
  * Operations: a removal or transfer running in the workflow, readable by the coordinator
- * while it runs. At most one operation runs per user at a time (a lock item beside the
- * user), so two offboardings of the same user started together become one.
+ * while it runs. At most one operation involves a user at a time, as the user it removes or
+ * transfers from or as the teacher receiving the data: a lock item beside each, taken in the
+ * operation's first transaction and released in its last. So two offboardings of the same
+ * user started together become one, and opposite transfers (A→B while B→A) or chains (A→B
+ * while B→C) cannot move the same results back and forth: the second is refused.
  */
 
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { OperationType } from '../domain.js';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import type { OperationType, ProgressionSite } from '../domain.js';
+import { progressionSites } from '../domain.js';
 import { type Db, getItem, type Item, put, toAttributes, transactWrite } from './db.js';
 import { userKey } from './user.js';
 
@@ -27,12 +34,27 @@ export interface Operation {
   error?: string;
   startedAt: string;
   endedAt?: string;
+  /**
+   * Per site, the last result id a transfer has handled, written in the same transaction as
+   * the results it moved: the next batch (or a retried one) queries from there on.
+   */
+  transferredUpTo?: Partial<Record<ProgressionSite, string>>;
 }
 
 const operationKey = (operationId: string) => ({ PK: `OPERATION#${operationId}`, SK: 'OPERATION' });
-const lockKey = (userId: string) => ({ PK: userKey(userId).PK, SK: 'OPERATION_LOCK' });
-/** A lock left by a workflow that never finished stops counting after this long. */
-const lockSeconds = 2 * 60 * 60;
+export const lockKey = (userId: string) => ({ PK: userKey(userId).PK, SK: 'OPERATION_LOCK' });
+/**
+ * A lock left by a workflow that never finished (a crash, a failure the workflow could not
+ * record) stops counting after this long: the state machine's own timeout (2 hours) plus a
+ * margin, so it outlives every execution that could still be running under it.
+ */
+export const lockSeconds = 2 * 60 * 60 + 15 * 60;
+/** The users an operation locks: the user it acts on, and the teacher receiving the data. */
+const lockedUsers = (operation: Pick<Operation, 'userId' | 'toUserId'>) => [
+  operation.userId,
+  ...(operation.toUserId ? [operation.toUserId] : []),
+];
+const cursorAttribute = (site: ProgressionSite) => `transferredUpTo#${site}`;
 
 export const fromOperationItem = (item: Item): Operation => ({
   operationId: item.operationId as string,
@@ -47,11 +69,21 @@ export const fromOperationItem = (item: Item): Operation => ({
   ...(item.error ? { error: item.error as string } : {}),
   startedAt: item.startedAt as string,
   ...(item.endedAt ? { endedAt: item.endedAt as string } : {}),
+  transferredUpTo: Object.fromEntries(
+    progressionSites
+      .filter((site) => typeof item[cursorAttribute(site)] === 'string')
+      .map((site) => [site, item[cursorAttribute(site)] as string]),
+  ),
 });
 
 /** What the API shows of an operation. */
-export const publicOperation = ({ centreId: _c, actorId: _a, userName: _n, ...rest }: Operation) =>
-  rest;
+export const publicOperation = ({
+  centreId: _c,
+  actorId: _a,
+  userName: _n,
+  transferredUpTo: _t,
+  ...rest
+}: Operation) => rest;
 
 export async function getOperation(db: Db, operationId: string): Promise<Operation | undefined> {
   const item = await getItem(db, operationKey(operationId));
@@ -59,29 +91,34 @@ export async function getOperation(db: Db, operationId: string): Promise<Operati
 }
 
 /**
- * Records a new running operation and takes the user's lock, in one transaction with
- * `alsoWrite` (its audit entry). Answers the operation that holds the lock instead, when
- * another one is still running for the user.
+ * Records a new running operation and takes the lock of every user it involves, in one
+ * transaction with `alsoWrite` (its audit entry). When another operation still holds one
+ * of those locks, answers that operation instead (and which user it holds).
  */
 export async function beginOperation(
   db: Db,
   operation: Operation,
   alsoWrite: TransactWriteItem[],
   nowSeconds: number,
-): Promise<{ started: true } | { started: false; running: Operation | undefined }> {
-  const written = await transactWrite(db, [
-    put(
-      db,
-      {
-        ...lockKey(operation.userId),
-        type: 'operation-lock',
-        operationId: operation.operationId,
-        expiresAt: nowSeconds + lockSeconds,
-      },
-      {
-        expression: 'attribute_not_exists(PK) OR expiresAt < :now',
-        values: { ':now': nowSeconds },
-      },
+): Promise<
+  { started: true } | { started: false; heldUserId: string; running: Operation | undefined }
+> {
+  const users = lockedUsers(operation);
+  const items = [
+    ...users.map((userId) =>
+      put(
+        db,
+        {
+          ...lockKey(userId),
+          type: 'operation-lock',
+          operationId: operation.operationId,
+          expiresAt: nowSeconds + lockSeconds,
+        },
+        {
+          expression: 'attribute_not_exists(PK) OR expiresAt < :now',
+          values: { ':now': nowSeconds },
+        },
+      ),
     ),
     put(
       db,
@@ -96,32 +133,57 @@ export async function beginOperation(
       },
     ),
     ...alsoWrite,
-  ]);
-  if (written.ok) return { started: true };
-  const lock = await getItem(db, lockKey(operation.userId));
-  return {
-    started: false,
-    running: lock ? await getOperation(db, lock.operationId as string) : undefined,
-  };
+  ];
+  for (let attempt = 1; ; attempt++) {
+    const written = await transactWrite(db, items).catch((error: unknown) => {
+      // Two operations on the same users at the very same moment: DynamoDB may cancel one
+      // for the other's transaction in flight. A moment later, one of them holds the locks.
+      if (attempt < 4 && isTransactionConflict(error)) return undefined;
+      throw error;
+    });
+    if (!written) {
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+      continue;
+    }
+    if (written.ok) return { started: true };
+    const heldUserId = users[written.failedIndex];
+    if (heldUserId === undefined) throw new Error(`beginOperation: item ${written.failedIndex}`);
+    const lock = await getItem(db, lockKey(heldUserId));
+    return {
+      started: false,
+      heldUserId,
+      running: lock ? await getOperation(db, lock.operationId as string) : undefined,
+    };
+  }
 }
+
+const isTransactionConflict = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
 
 const withoutType = ({ type: _type, ...rest }: Operation) => rest;
 
 /**
- * Transaction item: counts results moved, in the same transaction that moves them, so the
- * count is exact however a step ends.
+ * Transaction item: counts results moved, and records the last result id handled on the
+ * site, in the same transaction that moves them, so both are exact however a step ends.
  */
-export const addMovedItem = (db: Db, operationId: string, moved: number): TransactWriteItem => ({
+export const addMovedItem = (
+  db: Db,
+  operationId: string,
+  moved: number,
+  upTo: { site: ProgressionSite; resultId: string },
+): TransactWriteItem => ({
   Update: {
     TableName: db.tableName,
     Key: toAttributes(operationKey(operationId)),
-    UpdateExpression: 'ADD moved :moved',
-    ExpressionAttributeValues: toAttributes({ ':moved': moved }),
+    UpdateExpression: 'ADD moved :moved SET #upTo = :upTo',
+    ExpressionAttributeNames: { '#upTo': cursorAttribute(upTo.site) },
+    ExpressionAttributeValues: toAttributes({ ':moved': moved, ':upTo': upTo.resultId }),
   },
 });
 
 /**
- * Ends a running operation and releases the user's lock, with `alsoWrite` (audit). Ending
+ * Ends a running operation and releases its locks, with `alsoWrite` (audit). Ending
  * an operation that has already ended changes nothing (a task run twice).
  */
 export async function endOperation(
@@ -150,14 +212,14 @@ export async function endOperation(
           }),
         },
       },
-      {
+      ...lockedUsers(operation).map((userId) => ({
         Delete: {
           TableName: db.tableName,
-          Key: toAttributes(lockKey(operation.userId)),
+          Key: toAttributes(lockKey(userId)),
           ConditionExpression: 'attribute_not_exists(PK) OR operationId = :operationId',
           ExpressionAttributeValues: toAttributes({ ':operationId': operation.operationId }),
         },
-      },
+      })),
       ...alsoWrite,
     ]);
     return written.ok;

@@ -399,18 +399,34 @@ export function listResults(
   );
 }
 
-/** Up to `limit` results a teacher owns on a site (the next ones to transfer). */
-export async function ownedResults(db: Db, ownerId: string, site: ProgressionSite, limit: number) {
-  const { Items } = await db.client.send(
+/**
+ * Up to `limit` results a teacher owns on a site, in id order, after the id `after` when
+ * given (where a transfer left off: it never reads again what it has already moved).
+ * One Query of the owner index; `exhausted` says it read to the end of the teacher's results.
+ */
+export async function ownedResults(
+  db: Db,
+  ownerId: string,
+  site: ProgressionSite,
+  limit: number,
+  after?: string,
+): Promise<{ results: ProgressionResult[]; exhausted: boolean }> {
+  const { Items, LastEvaluatedKey } = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
       IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :partition',
-      ExpressionAttributeValues: toAttributes({ ':partition': ownerPartition(ownerId, site) }),
+      KeyConditionExpression: `GSI1PK = :partition${after === undefined ? '' : ' AND GSI1SK > :after'}`,
+      ExpressionAttributeValues: toAttributes({
+        ':partition': ownerPartition(ownerId, site),
+        ...(after === undefined ? {} : { ':after': after }),
+      }),
       Limit: limit,
     }),
   );
-  return (Items ?? []).map((item) => fromResultItem(fromAttributes(item)));
+  return {
+    results: (Items ?? []).map((item) => fromResultItem(fromAttributes(item))),
+    exhausted: !LastEvaluatedKey,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * One record per sign-in, keyed by a hash of its refresh token: who signed in and when.
+ * One record per sign-in, keyed by a hash of its refresh token: who signed in, when, and
+ * which session it is (rules.sessionIdOf of its newest tokens).
  * A refresh is judged by when its session began, so a refresh token from before a
  * sign-out, suspension or password reset mints nothing — whatever `auth_time` the identity
  * provider stamps on the new tokens (cognito-local stamps the time of the refresh).
@@ -19,7 +20,7 @@ const sessionKey = (refreshToken: string) => ({
 export async function recordSession(
   db: Db,
   clock: Clock,
-  session: { refreshToken: string; userId: string; authTime: number },
+  session: { refreshToken: string; userId: string; authTime: number; sessionId?: string },
 ) {
   await db.client.send(
     new PutItemCommand({
@@ -29,6 +30,7 @@ export async function recordSession(
         type: 'session',
         userId: session.userId,
         authTime: session.authTime,
+        ...(session.sessionId ? { sessionId: session.sessionId } : {}),
         expiresAt: Math.floor(clock().getTime() / 1000) + sessionSeconds,
       }),
     }),
@@ -38,5 +40,9 @@ export async function recordSession(
 export async function sessionOf(db: Db, clock: Clock, refreshToken: string) {
   const item = await getItem(db, sessionKey(refreshToken));
   if (!item || Number(item.expiresAt) <= Math.floor(clock().getTime() / 1000)) return undefined;
-  return { userId: item.userId as string, authTime: Number(item.authTime) };
+  return {
+    userId: item.userId as string,
+    authTime: Number(item.authTime),
+    sessionId: typeof item.sessionId === 'string' ? item.sessionId : undefined,
+  };
 }

@@ -23,8 +23,8 @@ export interface User {
   status: UserStatus;
   /** Tokens whose auth_time is at or before this epoch second are refused… */
   tokensValidAfter: number;
-  /** …except those of this one sign-in (auth_time): the session that changed the password. */
-  keptAuthTime?: number;
+  /** …except those of this one sign-in (rules.sessionIdOf): the session that changed the password. */
+  keptSession?: string;
   /** Set at the first sign-in: a restored user goes back to `active` or to `invited`. */
   activatedAt?: string;
   /** The profile picture's type, when there is one (the bytes are in S3). */
@@ -94,7 +94,7 @@ export const fromUserItem = (item: Item): User => ({
   status: item.status as UserStatus,
   tokensValidAfter: (item.tokensValidAfter as number) ?? 0,
   ...(item.activatedAt ? { activatedAt: item.activatedAt as string } : {}),
-  ...(typeof item.keptAuthTime === 'number' ? { keptAuthTime: item.keptAuthTime } : {}),
+  ...(typeof item.keptSession === 'string' ? { keptSession: item.keptSession } : {}),
   ...(item.pictureType ? { pictureType: item.pictureType as string } : {}),
   version: (item.version as number) ?? 0,
   createdAt: item.createdAt as string,
@@ -263,7 +263,7 @@ export const refuseTokensUntilItem = (
   Update: {
     TableName: db.tableName,
     Key: toAttributes(userKey(userId)),
-    UpdateExpression: 'SET tokensValidAfter = :t REMOVE keptAuthTime ADD version :one',
+    UpdateExpression: 'SET tokensValidAfter = :t REMOVE keptSession, keptAuthTime ADD version :one',
     ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeValues: toAttributes({ ':t': epochSeconds, ':one': 1 }),
   },

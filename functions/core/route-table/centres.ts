@@ -56,7 +56,7 @@ export const centresEntries = {
     access: 'coordinator',
     summary: 'Add one or many users (1 to 100 rows); each row succeeds or fails alone',
     description:
-      'Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone.',
+      'Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone. Rows are added a few at a time; when the request runs short of time, the rows not yet started fail with `NOT_ATTEMPTED` (503): nothing was done for them, so send exactly those rows again (with a new Idempotency-Key). A row that started is either created or fails with nothing left behind.',
     params: CentreParamsSchema,
     body: AddUsersBodySchema,
     documentedBody: AddUsersBodyDocumented,
@@ -112,7 +112,7 @@ export const centresEntries = {
     summary: 'Resend the invitation, with a fresh temporary password',
     params: CentreUserParamsSchema,
     success: { status: 202, description: 'The invitation is on its way' },
-    errors: ['NOT_INVITED'],
+    errors: ['NOT_INVITED', 'RATE_LIMITED'],
   }),
   suspendUser: route({
     method: 'POST',
@@ -154,11 +154,11 @@ export const centresEntries = {
     access: 'coordinator',
     summary: 'Move every Progression Test result of the user to another teacher',
     description:
-      'The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all.',
+      "The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all, exactly once: `moved` and the notice to the receiving teacher count each result moved. While another removal or transfer involving either teacher runs (as the one giving or the one receiving the data), answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.",
     params: CentreUserParamsSchema,
     body: TransferBodySchema,
     success: { status: 202, description: 'The transfer is running', schema: OperationIdSchema },
-    errors: ['INVALID_TRANSFER_TARGET', 'CONFLICT'],
+    errors: ['INVALID_TRANSFER_TARGET', 'OPERATION_RUNNING'],
     idempotent: true,
   }),
   deleteUser: route({
@@ -169,7 +169,12 @@ export const centresEntries = {
     summary: 'Delete a suspended user who owns no Progression Test data',
     params: CentreUserParamsSchema,
     success: { status: 202, description: 'The deletion is running', schema: OperationIdSchema },
-    errors: ['USER_NOT_SUSPENDED', 'PROGRESSION_DATA_ATTACHED', 'CANNOT_MODIFY_SELF', 'CONFLICT'],
+    errors: [
+      'USER_NOT_SUSPENDED',
+      'PROGRESSION_DATA_ATTACHED',
+      'CANNOT_MODIFY_SELF',
+      'OPERATION_RUNNING',
+    ],
   }),
   offboardUser: route({
     method: 'POST',
@@ -178,11 +183,11 @@ export const centresEntries = {
     access: 'coordinator',
     summary: 'Suspend, transfer the data (if transferTo is given) and delete, in one workflow',
     description:
-      'Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`.',
+      "Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`. While another removal or transfer involving the user or the teacher named in transferTo runs, answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.",
     params: CentreUserParamsSchema,
     body: OffboardingBodySchema,
     success: { status: 202, description: 'The offboarding is running', schema: OperationIdSchema },
-    errors: ['INVALID_TRANSFER_TARGET', 'CANNOT_MODIFY_SELF', 'LAST_ADMIN', 'CONFLICT'],
+    errors: ['INVALID_TRANSFER_TARGET', 'CANNOT_MODIFY_SELF', 'LAST_ADMIN', 'OPERATION_RUNNING'],
     idempotent: true,
   }),
   getOperation: route({

@@ -1,16 +1,21 @@
 import * as z from 'zod';
-import { EmailSchema, PasswordSchema } from './common.js';
+import { EmailSchema, PasswordSchema, patterned, secretText } from './common.js';
 
 export const LoginBodySchema = z.strictObject({ email: EmailSchema, password: PasswordSchema });
 
 export const NewPasswordBodySchema = z.strictObject({
   email: EmailSchema,
-  session: z.string().min(1).max(256),
+  // The hub's own challenge session (data/challenge.ts): 32 random bytes, base64url.
+  session: patterned(/^[A-Za-z0-9_-]+$/, 'is not a valid session', {
+    max: 256,
+    example: 'q1Vh3b9kUuM4cGm0x7aE2tRZfQ8yLw5nPjDsKoHiB6c',
+  }),
   newPassword: PasswordSchema,
 });
 
 export const RefreshBodySchema = z.strictObject({
-  refreshToken: z.string().min(1).max(8192),
+  // Cognito's own token, opaque to the hub: only bounded.
+  refreshToken: secretText(8192),
 });
 
 export const TokensSchema = z

@@ -1,37 +1,104 @@
 import * as z from 'zod';
 import { sites, userStatuses } from '../domain.js';
 
+// ---------------------------------------------------------------------------------------
+// Every string a request may carry (path, query or body) is made by one of the helpers
+// below, each bounded and ruled. tests/unit/request-strings.test.ts walks every route's
+// request schemas and fails on any string that was not (a bare `z.string()`).
+
+/**
+ * The rule a request string follows. `text`: free text that pages and emails show (a name,
+ * a class, a series): no control characters (NUL, line breaks…) and no `<` `>`. `search`:
+ * a search term, never stored nor shown: no control characters. `pattern`: a shape of its
+ * own (an id, a code, an email address, a cursor), which `example` fits. `secret`: a
+ * password, never shown nor stored by the hub: any characters, bounded.
+ */
+export type StringRule =
+  | { rule: 'text'; max: number }
+  | { rule: 'search'; max: number }
+  | { rule: 'pattern'; max: number; example: string }
+  | { rule: 'secret'; max: number };
+
+/** Which helper made each request string (derived schemas, e.g. `.optional()`, inherit it). */
+export const stringRules = z.registry<StringRule>();
+
+const noControlCharacters = /^[^\p{Cc}]+$/u;
+const noControlCharactersNorBrackets = /^[^\p{Cc}<>]+$/u;
+
+/**
+ * Free text that pages and emails show: trimmed, 1 to `max` characters, no control
+ * characters and no `<` `>` (the rule names have always followed).
+ */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(noControlCharactersNorBrackets, 'must not contain control characters or < >')
+    .register(stringRules, { rule: 'text', max });
+
+/** A search term: trimmed, 1 to `max` characters, no control characters. */
+export const searchTerm = (max: number, options: { required?: string } = {}) =>
+  z
+    .string(options.required ? { error: options.required } : undefined)
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(noControlCharacters, 'must not contain control characters')
+    .register(stringRules, { rule: 'search', max });
+
+/**
+ * A string of a set shape (an anchored `pattern`) that `example` fits, at most `max`
+ * characters (checked first, with the pattern's own message).
+ */
+export const patterned = (
+  pattern: RegExp,
+  message: string,
+  options: { max: number; example: string; trim?: boolean },
+) => {
+  const text = options.trim ? z.string().trim() : z.string();
+  return text
+    .max(options.max, { message, abort: true })
+    .regex(pattern, message)
+    .register(stringRules, { rule: 'pattern', max: options.max, example: options.example });
+};
+
+/** A password: any characters (it is never shown nor stored by the hub), 1 to `max`. */
+export const secretText = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .register(stringRules, { rule: 'secret', max });
+
 export const SiteSchema = z.enum(sites).meta({ id: 'Site' });
 
-export const CentreIdSchema = z
-  .string()
-  .regex(/^[A-Z]{2}[0-9]{3,8}$/, 'must be two capital letters and 3 to 8 digits, e.g. GB001')
-  .meta({ description: 'Centre (school) id, e.g. GB001' });
+export const CentreIdSchema = patterned(
+  /^[A-Z]{2}[0-9]{3,8}$/,
+  'must be two capital letters and 3 to 8 digits, e.g. GB001',
+  { max: 10, example: 'GB001' },
+).meta({ description: 'Centre (school) id, e.g. GB001' });
 
-export const UserIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a user id')
-  .meta({ description: 'User id (the Cognito sub)' });
+export const UserIdSchema = patterned(/^[A-Za-z0-9-]{1,64}$/, 'is not a user id', {
+  max: 64,
+  example: '5f0c8e2a-63b1-4a53-9d3e-3c1c2b5a7e10',
+}).meta({ description: 'User id (the Cognito sub)' });
 
 export const EmailSchema = z
   .string()
   .trim()
-  .max(254)
+  .max(254, 'must be at most 254 characters')
   .pipe(z.email('is not a valid email address'))
   .transform((email) => email.toLowerCase())
+  .register(stringRules, { rule: 'pattern', max: 254, example: 'ada@school.example' })
   .meta({ description: 'Email address; trimmed and compared case-insensitively' });
 
-// Control characters and angle brackets are refused: a name is shown in emails and pages.
-export const PersonNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .regex(/^[^\p{Cc}<>]+$/u, 'must not contain control characters or < >');
+export const PersonNameSchema = freeText(100);
 
-export const CentreNameSchema = PersonNameSchema.max(200, 'must be at most 200 characters');
+export const CentreNameSchema = freeText(200);
 
-export const PasswordSchema = z.string().min(1, 'must not be empty').max(256);
+export const PasswordSchema = secretText(256);
 
 export const SitesSchema = z
   .array(SiteSchema)
@@ -72,7 +139,10 @@ export const ProblemSchema = z
 /** `?limit=` 1–100 (default 50) and an opaque `?cursor=`. */
 export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2048).optional(),
+  cursor: patterned(/^[A-Za-z0-9_-]+$/, 'is not a valid cursor', {
+    max: 2048,
+    example: 'eyJQSyI6IlVTRVIjMSJ9',
+  }).optional(),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>

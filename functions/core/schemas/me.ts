@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EmailSchema, PasswordSchema, PersonNameSchema } from './common.js';
+import { EmailSchema, PasswordSchema, PersonNameSchema, patterned } from './common.js';
 
 export const UpdateMeBodySchema = z.strictObject({ name: PersonNameSchema.optional() });
 
@@ -11,10 +11,11 @@ export const RequestEmailChangeBodySchema = z.strictObject({
 export const PendingEmailSchema = z.object({ pendingEmail: z.string() });
 
 export const ConfirmEmailChangeBodySchema = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[0-9]{6}$/, 'must be the 6 digits from the email'),
+  code: patterned(/^[0-9]{6}$/, 'must be the 6 digits from the email', {
+    max: 6,
+    example: '123456',
+    trim: true,
+  }),
 });
 
 export const ChangePasswordBodySchema = z.strictObject({

@@ -3,14 +3,19 @@ import * as z from 'zod';
 import { operationTypes, progressionSites, subjects, userStatuses } from '../domain.js';
 import {
   CentreIdSchema,
+  freeText,
   PageQuerySchema,
   PersonNameSchema,
+  patterned,
   UserIdSchema,
   UserSchema,
 } from './common.js';
 import { ProgressionDataSchema, UserSearchSchema } from './users.js';
 
-const IdSchema = z.string().regex(/^[0-9a-z]{10,40}$/, 'is not an id');
+const IdSchema = patterned(/^[0-9a-z]{10,40}$/, 'is not an id', {
+  max: 40,
+  example: '01jd5m8q2xc4v9b6n3k1h0',
+});
 
 export const SiteParamsSchema = z.strictObject({
   centreId: CentreIdSchema,
@@ -22,7 +27,8 @@ export const OperationParamsSchema = z.strictObject({
   operationId: IdSchema,
 });
 
-const ClassGroupSchema = z.string().trim().min(1).max(50);
+/** Shown on the learner's pages, as a name is. */
+const ClassGroupSchema = freeText(50);
 
 export const LearnerBodySchema = z.strictObject({
   name: PersonNameSchema,
@@ -58,7 +64,7 @@ export const ResultBodySchema = z
     learnerId: IdSchema,
     subject: z.enum(subjects),
     stage: z.number().int(),
-    series: z.string().trim().min(1).max(40),
+    series: freeText(40),
     score: z.number().min(0),
     maxScore: z.number().positive().max(1000),
     teacherId: UserIdSchema.optional(),

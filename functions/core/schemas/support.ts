@@ -7,6 +7,7 @@ import {
   PageQuerySchema,
   PersonNameSchema,
   SitesSchema,
+  searchTerm,
   UserSchema,
 } from './common.js';
 
@@ -25,7 +26,7 @@ export const UpdateCentreBodySchema = z.strictObject({
 });
 
 export const CentreListQuerySchema = PageQuerySchema.extend({
-  q: z.string().trim().min(1).max(100).optional().meta({
+  q: searchTerm(100).optional().meta({
     description:
       "With a digit: the start of a centre id (e.g. GB0). Otherwise: the start of the centre's name, case-insensitively",
   }),
@@ -35,11 +36,9 @@ export const CentreListQuerySchema = PageQuerySchema.extend({
 const namePrefixLength = 2;
 
 export const PeopleQuerySchema = PageQuerySchema.extend({
-  q: z
-    .string({ error: 'is required: an email address or at least 2 characters of a name' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(254, 'must be at most 254 characters')
+  q: searchTerm(254, {
+    required: 'is required: an email address or at least 2 characters of a name',
+  })
     .refine((q) => q.includes('@') || Array.from(q).length >= namePrefixLength, {
       message: `must be an email address or at least ${namePrefixLength} characters of a name`,
     })

@@ -3,14 +3,17 @@ import { sites, userStatuses } from '../domain.js';
 import {
   EmailSchema,
   PageQuerySchema,
+  PasswordSchema,
   PersonNameSchema,
   ProblemSchema,
+  patterned,
   SitesSchema,
+  searchTerm,
   UserSchema,
 } from './common.js';
 
 /** The Users list's `q` (also the site's Teachers list's). */
-export const UserSearchSchema = z.string().trim().min(1).max(100).meta({
+export const UserSearchSchema = searchTerm(100).meta({
   description: 'Matches any part of the name or email, case-insensitively',
 });
 
@@ -80,11 +83,12 @@ export const AuditEntrySchema = z
 
 export const ResetPasswordBodySchema = z.strictObject({
   email: EmailSchema,
-  code: z
-    .string()
-    .trim()
-    .regex(/^[0-9]{4,10}$/, 'must be the digits from the email'),
-  newPassword: z.string().min(1).max(256),
+  code: patterned(/^[0-9]{4,10}$/, 'must be the digits from the email', {
+    max: 10,
+    example: '123456',
+    trim: true,
+  }),
+  newPassword: PasswordSchema,
 });
 
 export const AddUsersBodyDocumented = z.strictObject({

@@ -12,12 +12,15 @@ export async function checkCurrentPassword(
   user: User,
   password: string,
 ) {
-  await deps.limiter.check(limits.wrongCurrentPassword, user.userId);
   try {
-    await deps.identity.signIn(user.email, password);
+    await deps.limiter.counting(
+      limits.wrongCurrentPassword,
+      user.userId,
+      () => deps.identity.signIn(user.email, password),
+      (error) => error instanceof ProblemError && error.code === 'INVALID_CREDENTIALS',
+    );
   } catch (error) {
     if (!(error instanceof ProblemError && error.code === 'INVALID_CREDENTIALS')) throw error;
-    await deps.limiter.hit(limits.wrongCurrentPassword, user.userId);
     throw new ProblemError('WRONG_CURRENT_PASSWORD');
   }
 }

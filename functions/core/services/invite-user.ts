@@ -42,12 +42,24 @@ export interface Invitation {
   alsoWrite?: { items: TransactWriteItem[]; undo: TransactWriteItem[]; conflict: ProblemError };
 }
 
-export async function inviteUser(deps: InviteDeps, invitation: Invitation): Promise<User> {
+export async function inviteUser(
+  deps: InviteDeps,
+  invitation: Invitation,
+  options: {
+    /**
+     * The caller has just read this email's marker (adding many users reads all their
+     * markers in one batch): the read below is skipped. Cognito's own uniqueness and the
+     * transaction's condition still refuse a taken email.
+     */
+    emailCheckedFree?: boolean;
+  } = {},
+): Promise<User> {
   const { db, identity, mailer, clock } = deps;
   const { email, centre } = invitation;
 
   // A cheap read first: most taken emails are refused before Cognito is asked.
-  if (await getUserIdByEmail(db, email)) throw new ProblemError('EMAIL_TAKEN');
+  if (!options.emailCheckedFree && (await getUserIdByEmail(db, email)))
+    throw new ProblemError('EMAIL_TAKEN');
 
   const password = temporaryPassword();
   const { userId } = await createLogin(deps, email, password);

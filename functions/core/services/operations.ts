@@ -86,13 +86,25 @@ export async function startOperation(
     Math.floor(now.getTime() / 1000),
   );
   if (!begun.started) {
-    const { running } = begun;
+    const { running, heldUserId } = begun;
     // The same request twice (a double click, two coordinators at once) is one operation.
-    if (running && running.type === input.type && running.toUserId === input.toUserId)
+    if (
+      running &&
+      running.userId === input.user.userId &&
+      running.type === input.type &&
+      running.toUserId === input.toUserId
+    )
       return running;
+    // Anything else involving either teacher waits until that operation ends: opposite
+    // transfers (A→B while B→A) and chains (A→B while B→C) would otherwise move the same
+    // results back and forth, and each notice would count them again.
     throw new ProblemError(
-      'CONFLICT',
-      'Another removal or transfer is already running for this user',
+      'OPERATION_RUNNING',
+      heldUserId === input.user.userId
+        ? 'Another removal or transfer of this user is still running; try again when it has ended'
+        : 'The receiving teacher is part of another removal or transfer still running; try again when it has ended',
+      // The operation to follow (GET …/operations/{operationId}): always of the same centre.
+      running ? { extensions: { operationId: running.operationId } } : {},
     );
   }
   try {

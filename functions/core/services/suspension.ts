@@ -39,7 +39,7 @@ export async function suspend(
           ...user,
           status: 'suspended',
           tokensValidAfter: Math.floor(Date.parse(now) / 1000),
-          keptAuthTime: undefined,
+          keptSession: undefined,
         },
       };
     },

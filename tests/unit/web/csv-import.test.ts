@@ -20,6 +20,7 @@ import {
   decodeFile,
   type ImportRow,
   importLimits,
+  notAttemptedIndexes,
   readAdmin,
   readImport,
   readSites,
@@ -288,6 +289,19 @@ describe('sending', () => {
     expect(chunks.map((chunk) => chunk.length)).toEqual([100, 100, 50]);
     expect(chunks.flat()).toEqual(items);
     expect(chunksOf([])).toEqual([]);
+  });
+
+  it('finds exactly the rows answered NOT_ATTEMPTED, to send again', () => {
+    const results = [
+      { index: 0, status: 'created' },
+      { index: 1, status: 'failed', error: { code: 'EMAIL_TAKEN' } },
+      { index: 2, status: 'failed', error: { code: 'NOT_ATTEMPTED' } },
+      { index: 3, status: 'failed', error: { code: 'SERVICE_UNAVAILABLE' } },
+      { index: 4, status: 'failed', error: { code: 'NOT_ATTEMPTED' } },
+    ];
+    expect(notAttemptedIndexes(results)).toEqual([2, 4]);
+    expect(notAttemptedIndexes(results.slice(0, 2))).toEqual([]);
+    expect(importLimits.notAttemptedResends).toBeGreaterThan(0);
   });
 
   it('gives each chunk a key of its own, the same every time', async () => {

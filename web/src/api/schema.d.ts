@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Add one or many users (1 to 100 rows); each row succeeds or fails alone
-         * @description Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone.
+         * @description Each created user is invited by email. A row with a bad email or name, an email repeated in the request or already used, or an ineligible site fails alone. Rows are added a few at a time; when the request runs short of time, the rows not yet started fail with `NOT_ATTEMPTED` (503): nothing was done for them, so send exactly those rows again (with a new Idempotency-Key). A row that started is either created or fails with nothing left behind.
          */
         post: operations["addUsers"];
         delete?: never;
@@ -418,7 +418,7 @@ export interface paths {
         put?: never;
         /**
          * Move every Progression Test result of the user to another teacher
-         * @description The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all.
+         * @description The receiving teacher must be active, of the same centre, with access to every site that holds the data. Each result moves whole or not at all, exactly once: `moved` and the notice to the receiving teacher count each result moved. While another removal or transfer involving either teacher runs (as the one giving or the one receiving the data), answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.
          */
         post: operations["transferData"];
         delete?: never;
@@ -438,7 +438,7 @@ export interface paths {
         put?: never;
         /**
          * Suspend, transfer the data (if transferTo is given) and delete, in one workflow
-         * @description Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`.
+         * @description Without transferTo, a user who owns data ends suspended with the operation `needs_transfer`. While another removal or transfer involving the user or the teacher named in transferTo runs, answers 409 `OPERATION_RUNNING` with that operation's `operationId`; the same request again answers the running operation.
          */
         post: operations["offboardUser"];
         delete?: never;
@@ -1984,7 +1984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: USER_NOT_SUSPENDED, PROGRESSION_DATA_ATTACHED, CANNOT_MODIFY_SELF, CONFLICT */
+            /** @description Problem: USER_NOT_SUSPENDED, PROGRESSION_DATA_ATTACHED, CANNOT_MODIFY_SELF, OPERATION_RUNNING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,6 +2195,15 @@ export interface operations {
             };
             /** @description Problem: NOT_INVITED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2444,7 +2453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: INVALID_TRANSFER_TARGET, CONFLICT, IDEMPOTENCY_CONFLICT */
+            /** @description Problem: INVALID_TRANSFER_TARGET, OPERATION_RUNNING, IDEMPOTENCY_CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2542,7 +2551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: INVALID_TRANSFER_TARGET, CANNOT_MODIFY_SELF, LAST_ADMIN, CONFLICT, IDEMPOTENCY_CONFLICT */
+            /** @description Problem: INVALID_TRANSFER_TARGET, CANNOT_MODIFY_SELF, LAST_ADMIN, OPERATION_RUNNING, IDEMPOTENCY_CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -79,6 +79,8 @@ export const common = {
     UNKNOWN: 'Something went wrong. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again in a moment.',
     SERVICE_UNAVAILABLE: 'The service is busy. Nothing was changed; try again in a moment.',
+    NOT_ATTEMPTED:
+      'This user was not added yet: there was no time left. Nothing was changed; send it again.',
     UNAUTHENTICATED: 'Your session has ended. Sign in again.',
     INVALID_CREDENTIALS: 'The email address or password is not right.',
     FORBIDDEN: 'You do not have permission to do that.',
@@ -98,6 +100,8 @@ export const common = {
     SITE_NOT_ELIGIBLE: 'The centre is not eligible for this support site.',
     NAME_CHANGE_FORBIDDEN: 'Only the user can change their name.',
     CONFLICT: 'Someone else changed this at the same moment. Reload and try again.',
+    OPERATION_RUNNING:
+      'A removal or transfer involving this user or the receiving teacher is still running. Try again when it has finished.',
     IDEMPOTENCY_CONFLICT: 'This was already sent with different details. Reload and try again.',
     INVALID_TRANSFER_TARGET:
       'That teacher cannot receive this data: they must be active and have access to the same sites.',

@@ -147,14 +147,6 @@ export const sites = {
     deleteTitle: (name: string) => `Delete ${name}?`,
     deleteBody: (name: string) =>
       `${name}’s account will be removed from the School Support Hub and its support sites. This cannot be undone.`,
-    deleting: (name: string) => `Deleting ${name}… This usually takes a few seconds.`,
-    progressLabel: (name: string) => `Deleting ${name}`,
-    deleted: (name: string) => `${name} has been deleted.`,
-    deletedTitle: (name: string) => `${name} has been deleted`,
-    notDeleted: (name: string) =>
-      `${name} was not deleted: they hold Progression Test data. Transfer it to another teacher first.`,
-    failed: (name: string) =>
-      `The deletion could not finish. ${name} is still suspended; try again.`,
     self: 'You cannot delete your own account.',
   },
 
@@ -196,6 +188,7 @@ export const sites = {
       nameCharacters: 'The name must not contain < or >',
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,
       classGroup: 'The class must be 50 characters or fewer',
+      classGroupCharacters: 'The class must not contain < or >, tabs or line breaks',
     },
   },
 
@@ -236,6 +229,7 @@ export const sites = {
       stage: (from: string, to: string) => `Choose a stage from ${from} to ${to}`,
       series: 'Enter the series',
       seriesTooLong: 'The series must be 40 characters or fewer',
+      seriesCharacters: 'The series must not contain < or >, tabs or line breaks',
       score: 'Enter a score of 0 or more',
       scoreTooHigh: 'The score must not be more than the max score',
       maxScore: 'Enter a max score from 1 to 1,000',

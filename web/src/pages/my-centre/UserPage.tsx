@@ -8,7 +8,7 @@
  * the data is transferred, and the page says so with the numbers.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { unwrap } from '../../api/client';
 import { ApiProblem, isProblem, problemWords } from '../../api/problem';
@@ -22,11 +22,11 @@ import { formatNumber, plural, t } from '../../i18n';
 import { rich } from '../../i18n/rich';
 import { useApi, useSession } from '../../session/session';
 import { type Centre, siteNames, useCentre, useCentreId } from './centre';
+import { DeletionProgress } from './DeletionProgress';
 import {
   type ProgressionData,
   progressionDataQueryKey,
   type User,
-  useOperation,
   useProgressionData,
   userQueryKey,
   usersChanged,
@@ -56,6 +56,9 @@ function UserPageOf({ userId }: { userId: string }) {
         userId={userId}
         operationId={deletion.operationId}
         name={deletion.name}
+        frame="user-page"
+        className="panel deletion"
+        back={<Link href={`/centres/${centreId}/users`}>{words.backToUsers}</Link>}
       />
     );
   if (user.isPending || centre.isPending) return <LoadingState label={words.loading} />;
@@ -648,80 +651,4 @@ function problemsOf(error: unknown, firstSiteId: string): FieldProblem[] {
     default:
       return [];
   }
-}
-
-/** The removal workflow, followed until it ends. */
-function DeletionProgress({
-  centreId,
-  userId,
-  operationId,
-  name,
-}: {
-  centreId: string;
-  userId: string;
-  operationId: string;
-  name: string;
-}) {
-  const queryClient = useQueryClient();
-  const operation = useOperation(centreId, operationId);
-  const status = operation.data?.status ?? 'running';
-
-  useEffect(() => {
-    if (status === 'running') return;
-    if (status === 'succeeded')
-      queryClient.removeQueries({ queryKey: userQueryKey(centreId, userId) });
-    else void queryClient.invalidateQueries({ queryKey: userQueryKey(centreId, userId) });
-    void usersChanged(queryClient, centreId, userId);
-  }, [status, queryClient, centreId, userId]);
-
-  const said = words.deletion;
-  const title =
-    status === 'running'
-      ? said.runningTitle(name)
-      : status === 'succeeded'
-        ? said.succeededTitle(name)
-        : said.failedTitle(name);
-  const usersLink = (
-    <p>
-      <Link href={`/centres/${centreId}/users`}>{words.backToUsers}</Link>
-    </p>
-  );
-
-  return (
-    <Page title={title} heading={name}>
-      <div className="user-page">
-        <section className="panel deletion" aria-labelledby="deletion-heading">
-          <h2 id="deletion-heading">{said.heading}</h2>
-          {status === 'running' ? (
-            <div className="field">
-              <label htmlFor="deletion-progress">{said.progress(name)}</label>
-              <progress id="deletion-progress" className="progress" />
-            </div>
-          ) : null}
-          <div role="status" className="deletion-status">
-            {status === 'running' ? (
-              <p>{said.running(name)}</p>
-            ) : status === 'succeeded' ? (
-              <p className="notice success">{said.succeeded(name)}</p>
-            ) : null}
-          </div>
-          {operation.isError ? (
-            <ErrorState error={operation.error} retry={() => operation.refetch()} />
-          ) : null}
-          {status === 'failed' || status === 'needs_transfer' ? (
-            <div className="notice error" role="alert">
-              <p>
-                {status === 'needs_transfer'
-                  ? said.needsTransfer(name)
-                  : operation.data?.error
-                    ? said.failedBecause(name, operation.data.error)
-                    : said.failed(name)}
-              </p>
-            </div>
-          ) : null}
-          {status === 'running' ? null : usersLink}
-        </section>
-      </div>
-    </Page>
-  );
 }

@@ -245,7 +245,7 @@ const fieldOrder = ['subject', 'stage', 'series', 'score', 'maxScore', 'teacherI
 const prefix = 'result';
 
 /** The body to send, or the problems to show, by the API's own schema and the site's stages. */
-function checkResult(
+export function checkResult(
   site: ProgressionSite,
   learnerId: string,
   values: ResultValues,
@@ -276,7 +276,14 @@ function checkResult(
       if (messages.has(field)) continue;
       if (field === 'subject') messages.set(field, words.subject);
       else if (field === 'series')
-        messages.set(field, values.series.trim() ? words.seriesTooLong : words.series);
+        messages.set(
+          field,
+          !values.series.trim()
+            ? words.series
+            : issue.code === 'too_big'
+              ? words.seriesTooLong
+              : words.seriesCharacters,
+        );
       else if (field === 'score')
         messages.set(field, issue.code === 'custom' ? words.scoreTooHigh : words.score);
       else if (field === 'maxScore') messages.set(field, words.maxScore);

@@ -18,17 +18,17 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorState, LoadingState } from '../../components/states';
 import { formatList, plural, t } from '../../i18n';
 import { useApi, useSession } from '../../session/session';
+import { DeletionProgress } from '../my-centre/DeletionProgress';
 import {
   type ProgressionData,
   progressionDataQueryKey,
   type User,
-  useOperation,
   useProgressionData,
   userQueryKey,
   usersChanged,
   useUser,
 } from '../my-centre/user-detail';
-import { userPath, usersQueryKey } from '../my-centre/users';
+import { userPath } from '../my-centre/users';
 import { BreakableEmail, Refusal, SiteTabs } from './parts';
 import {
   type ProgressionSite,
@@ -64,10 +64,12 @@ function TeacherPageOf({ userId }: { userId: string }) {
     return (
       <DeletionProgress
         centreId={centreId}
-        site={site}
         userId={userId}
         operationId={deletion.operationId}
         name={deletion.name}
+        before={<SiteTabs centreId={centreId} site={site} />}
+        className="panel site-panel"
+        back={<Link href={teachersPath(centreId, site)}>{t.sites.teacher.backToTeachers}</Link>}
       />
     );
   if (user.isPending || counts.isPending) return <LoadingState label={t.sites.teacher.loading} />;
@@ -428,70 +430,5 @@ function Removal({
         {dialog?.body}
       </ConfirmDialog>
     </section>
-  );
-}
-
-/** The removal workflow, followed until it ends. */
-function DeletionProgress({
-  centreId,
-  site,
-  userId,
-  operationId,
-  name,
-}: {
-  centreId: string;
-  site: ProgressionSite;
-  userId: string;
-  operationId: string;
-  name: string;
-}) {
-  const queryClient = useQueryClient();
-  const operation = useOperation(centreId, operationId);
-  const status = operation.data?.status ?? 'running';
-  const words = t.sites.removal;
-
-  useEffect(() => {
-    if (status === 'running') return;
-    if (status === 'succeeded')
-      queryClient.removeQueries({ queryKey: userQueryKey(centreId, userId) });
-    void queryClient.invalidateQueries({ queryKey: usersQueryKey(centreId) });
-  }, [status, queryClient, centreId, userId]);
-
-  return (
-    <Page
-      title={status === 'succeeded' ? words.deletedTitle(name) : words.progressLabel(name)}
-      heading={name}
-    >
-      <SiteTabs centreId={centreId} site={site} />
-      <section className="panel site-panel" aria-labelledby="deletion-heading">
-        <h2 id="deletion-heading">{words.heading}</h2>
-        {status === 'running' ? (
-          <div className="field">
-            <label htmlFor="deletion-progress">{words.progressLabel(name)}</label>
-            <progress id="deletion-progress" className="progress" />
-          </div>
-        ) : null}
-        <div role="status">
-          {status === 'running' ? (
-            <p>{words.deleting(name)}</p>
-          ) : status === 'succeeded' ? (
-            <p className="notice success">{words.deleted(name)}</p>
-          ) : null}
-        </div>
-        {operation.isError ? (
-          <ErrorState error={operation.error} retry={() => operation.refetch()} />
-        ) : null}
-        {status === 'failed' || status === 'needs_transfer' ? (
-          <div className="notice error" role="alert">
-            <p>{status === 'needs_transfer' ? words.notDeleted(name) : words.failed(name)}</p>
-          </div>
-        ) : null}
-        {status === 'running' ? null : (
-          <p>
-            <Link href={teachersPath(centreId, site)}>{t.sites.teacher.backToTeachers}</Link>
-          </p>
-        )}
-      </section>
-    </Page>
   );
 }

@@ -58,7 +58,10 @@ export function checkLearner(
               : words.nameCharacters,
         });
       else if (field === 'classGroup')
-        problems.push({ fieldId: `${prefix}-classGroup`, message: words.classGroup });
+        problems.push({
+          fieldId: `${prefix}-classGroup`,
+          message: issue.code === 'too_big' ? words.classGroup : words.classGroupCharacters,
+        });
     }
   }
   if (!Number.isInteger(stage) || stage < from || stage > to)

@@ -5,7 +5,9 @@
  * after another, each chunk with an Idempotency-Key made from the file and the chunk, so a
  * retry, or the same file imported again, invites nobody twice. A request that fails on the
  * way (network, 5xx, 429) is retried with backoff; after that its users are reported as not
- * sent and can be sent again. The end is a report of every line, which can be downloaded.
+ * sent and can be sent again. Rows the API answers NOT_ATTEMPTED (it ran short of time and
+ * did nothing for them) are sent again, exactly those, in a request of their own. The end is
+ * a report of every line, which can be downloaded.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
@@ -30,6 +32,7 @@ import {
   importLimits,
   isInProgress,
   type NewUser,
+  notAttemptedIndexes,
   type Outcome,
   outcomeWords,
   type ReportRow,
@@ -61,6 +64,8 @@ interface Chunk {
   /** Sent at least once from this page: a replayed answer is then this page's own work. */
   tried: boolean;
   done: boolean;
+  /** How many times these rows were answered NOT_ATTEMPTED and sent again (0: never). */
+  resends: number;
 }
 
 type Step = 'choose' | 'preview' | 'importing' | 'done';
@@ -179,9 +184,25 @@ export default function ImportUsersPage() {
         // A replay on the first try of a chunk never sent from here: an earlier import did it.
         const earlier = replayed && tryNumber === 1 && !triedBefore;
         const settled: [number, Outcome][] = [];
+        // Rows the API had no time for: nothing was done, so exactly these are sent again, in
+        // a chunk of their own (its own key) that this loop reaches after the others.
+        const notAttempted = new Set(notAttemptedIndexes(body.results));
+        if (notAttempted.size && chunk.resends < importLimits.notAttemptedResends) {
+          const positions = [...notAttempted];
+          chunks.current.push({
+            index: chunks.current.length,
+            key: '',
+            generation: 0,
+            users: positions.map((at) => chunk.users[at] as NewUser),
+            lines: positions.map((at) => chunk.lines[at] as number),
+            tried: false,
+            done: false,
+            resends: chunk.resends + 1,
+          });
+        } else notAttempted.clear();
         for (const result of body.results) {
           const line = chunk.lines[result.index];
-          if (line === undefined) continue;
+          if (line === undefined || notAttempted.has(result.index)) continue;
           if (result.status === 'created') {
             if (!earlier) createdAny = true;
             settled.push([
@@ -266,6 +287,7 @@ export default function ImportUsersPage() {
       lines: lineChunks[index] ?? [],
       tried: false,
       done: false,
+      resends: 0,
     }));
     await run();
   };

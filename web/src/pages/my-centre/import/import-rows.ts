@@ -27,12 +27,17 @@ export const importLimits = {
   /** 1 MiB: a thousand rows of the longest names and emails fit in half of it. */
   maxBytes: 1024 * 1024,
   /**
-   * Rows in one request. The API takes 100, but invites them four at a time inside a Lambda
-   * that has 10 seconds: 100 rows take 5 to 10 s, too near that edge (a request cut short
-   * leaves its Idempotency-Key "in progress"). 50 rows take half as long; 1,000 rows are 20
-   * requests.
+   * Rows in one request. The API takes 100 and answers inside its timeout however busy it is
+   * (the rows it had no time for come back NOT_ATTEMPTED and are sent again), starting at
+   * most 25 rows a second: 50 rows answer in about 2 s, so the progress moves often; 1,000
+   * rows are 20 requests.
    */
   chunkSize: 50,
+  /**
+   * How many times rows answered NOT_ATTEMPTED are sent again, each time exactly those rows
+   * in a request of their own; still not attempted after that, they are reported as not sent.
+   */
+  notAttemptedResends: 3,
 };
 
 type Column = (typeof columns)[number];
@@ -274,6 +279,18 @@ export async function chunkKey(
 ): Promise<string> {
   const chunk = generation ? `${index}:${generation}` : `${index}`;
   return `csv-${await sha256Hex(`${centreId}\n${fileDigest}\n${chunk}\n${body}`)}`;
+}
+
+/**
+ * The positions, in the request, of the rows the API did not attempt (it ran short of time;
+ * nothing was done for them): exactly these are to be sent again.
+ */
+export function notAttemptedIndexes(
+  results: readonly { index: number; status: string; error?: { code: string } }[],
+): number[] {
+  return results
+    .filter((result) => result.status === 'failed' && result.error?.code === 'NOT_ATTEMPTED')
+    .map((result) => result.index);
 }
 
 /** One try at a request, as the sender sees it. */
