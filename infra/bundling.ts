@@ -27,6 +27,36 @@ export const bundleAliases = {
   ),
 };
 
+/**
+ * Left out of a bundle: modules the bundled code only reaches through a dynamic `import()` on
+ * a path this project never takes. The SDK's HTTP protocols load their event-stream support
+ * lazily (`await import("@smithy/core/event-streams")` in
+ * HttpProtocol.loadEventStreamCapability), only for operations that stream events; none of
+ * the operations the hub calls does. Bundled, that one lazy import weighs about 20 kB in
+ * every function using the SDK.
+ */
+export const neverLoadedModules = ['@smithy/core/event-streams'];
+
+/**
+ * Entries whose bundle imports those modules statically, so they stay in: the S3 client
+ * wires event-stream support into every S3Client (for SelectObjectContent).
+ * tests/infra/bundle-externals.test.ts fails for an entry missing here.
+ */
+export const entriesLoadingEventStreams = [
+  'functions/pictures/index.ts',
+  'workflows/tasks/index.ts',
+];
+
+const repositoryRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The modules left out of one entry's bundle (entry absolute, or relative to the repository). */
+export function externalModulesOf(entry: string): string[] {
+  const relative = path.relative(repositoryRoot, path.resolve(repositoryRoot, entry));
+  return entriesLoadingEventStreams.includes(relative.split(path.sep).join('/'))
+    ? []
+    : [...neverLoadedModules];
+}
+
 /** The CDK NodejsFunction bundling options (esbuild runs locally; Docker is never used). */
 export const nodejsFunctionBundling = {
   format: OutputFormat.ESM,
@@ -43,14 +73,22 @@ export const nodejsFunctionBundling = {
   ),
 } as const satisfies BundlingOptions;
 
+/** The bundling options of one entry (relative to the repository root). */
+export const nodejsFunctionBundlingFor = (entry: string): BundlingOptions => ({
+  ...nodejsFunctionBundling,
+  mainFields: [...nodejsFunctionBundling.mainFields],
+  externalModules: externalModulesOf(entry),
+});
+
 /** The file CDK writes for ESM output (it names the handler `index.handler`). */
 export const bundledFileName = 'index.mjs';
 
 /**
- * Plain esbuild options equivalent to what CDK runs for `nodejsFunctionBundling`
+ * Plain esbuild options equivalent to what CDK runs for `nodejsFunctionBundlingFor(entry)`
  * (`esbuild --bundle <entry> --target=node22 --platform=node --format=esm --minify
- * --sourcemap --main-fields=module,main --banner:js=...`). Pass `outfile` to write, or
- * leave it out and set `outfile`/`outdir`/`write` yourself.
+ * --sourcemap --external:... --main-fields=module,main --banner:js=...`). `entry` is relative
+ * to the repository root. Pass `outfile` to write, or leave it out and set
+ * `outfile`/`outdir`/`write` yourself.
  */
 export function esbuildOptions(entry: string, outfile?: string): BuildOptions {
   const b = nodejsFunctionBundling;
@@ -65,7 +103,7 @@ export function esbuildOptions(entry: string, outfile?: string): BuildOptions {
     sourcesContent: true,
     mainFields: [...b.mainFields],
     banner: { js: b.banner },
-    external: [...b.externalModules],
+    external: externalModulesOf(entry),
     alias: bundleAliases,
     logLevel: 'warning',
     ...(outfile ? { outfile } : {}),

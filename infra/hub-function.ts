@@ -11,7 +11,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { nodejsFunctionBundling } from './bundling.js';
+import { nodejsFunctionBundlingFor } from './bundling.js';
 import { areaFunctionTimeoutSeconds } from './function-timeout.js';
 
 /** The repository root (the folder holding package.json and package-lock.json). */
@@ -71,7 +71,7 @@ export class HubFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
-      bundling: { ...nodejsFunctionBundling, mainFields: [...nodejsFunctionBundling.mainFields] },
+      bundling: nodejsFunctionBundlingFor(props.entry),
       // No --enable-source-maps: it adds 15-20 ms to every cold start (npm run bench). The
       // map ships beside the bundle, so a logged stack trace can be mapped when needed.
     });

@@ -5,10 +5,11 @@ import { type Limit, limits, type RateLimiter } from '../core/data/rate-limit.js
 import { recordSession, sessionOf } from '../core/data/session.js';
 import { getUser, getUserIdByEmail, refuseTokensUntilItem, type User } from '../core/data/user.js';
 import { ProblemError } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { claimsOfFreshToken } from '../core/jwt.js';
 import { logger } from '../core/logger.js';
 import type { Clock, Identity, Mailer, SignInResult, Tokens } from '../core/ports.js';
+import { authEntries } from '../core/route-table/auth.js';
 import { tokenSessionOf, tokenStillValid, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
@@ -50,7 +51,7 @@ const counting = <T>(
       error instanceof ProblemError && ['INVALID_CREDENTIALS', 'INVALID_CODE'].includes(error.code),
   );
 
-export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
+const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
   const { db, identity, limiter, clock } = deps;
 
   /**
@@ -226,3 +227,6 @@ export const authRoutes = (deps: AuthDeps): AreaImplementations<'auth'> => {
     },
   };
 };
+
+/** The auth area's routes: its implementations and the entries they answer. */
+export const authRoutes = areaRoutes(authEntries, authImplementations);

@@ -3,7 +3,8 @@ import { type Centre, getCentre, publicCentre } from '../core/data/centre.js';
 import { progressionDataOf } from '../core/data/progression.js';
 import { listCentreUsers, publicUser } from '../core/data/user.js';
 import { notFound } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
+import { centresEntries } from '../core/route-table/centres.js';
 import { userOfCentre } from '../core/services/change-user.js';
 import { addUsers } from './add-users.js';
 import type { CentresDeps } from './deps.js';
@@ -16,7 +17,7 @@ import {
   suspendUser,
 } from './user-actions.js';
 
-export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'> => {
+const centresImplementations = (deps: CentresDeps): AreaImplementations<'centres'> => {
   const centreOrNotFound = async (centreId: string): Promise<Centre> => {
     const centre = await getCentre(deps.db, centreId);
     if (!centre) throw notFound('No such centre');
@@ -111,3 +112,6 @@ export const centresRoutes = (deps: CentresDeps): AreaImplementations<'centres'>
     },
   };
 };
+
+/** The centres area's routes: its implementations and the entries they answer. */
+export const centresRoutes = areaRoutes(centresEntries, centresImplementations);

@@ -18,7 +18,8 @@ import { maxJsonBodyBytes } from './domain.js';
 import { type FieldError, notFound, ProblemError, validationFailed } from './errors.js';
 import { logger } from './logger.js';
 import { flushMetrics } from './metrics.js';
-import { type Access, type Area, type RouteEntry, type Routes, routesOfArea } from './routes.js';
+import type { RouteSpec } from './route-spec.js';
+import type { Access, Area, OperationId, RouteEntry, Routes } from './routes.js';
 import { tokenSessionOf, tokenStillValid } from './rules.js';
 import { EmptySchema as emptyStrict } from './schemas/common.js';
 
@@ -66,6 +67,37 @@ export type Implementation<R> = (request: RouteRequest<R>) => Promise<ReplyFor<R
 export type AreaImplementations<A extends Area> = {
   [K in keyof Routes as Routes[K]['area'] extends A ? K : never]: Implementation<Routes[K]>;
 };
+
+const routeTable = Symbol('route table');
+
+/**
+ * An area's implementations, made by `factory`, carrying the route-table entries they answer
+ * (functions/core/route-table/<area>.ts). The area's handler routes by those entries alone, so
+ * its bundle holds its own routes and schemas, not every area's (issue 11, item 14).
+ */
+export function areaRoutes<A extends Area, P extends unknown[]>(
+  entries: Record<string, RouteSpec & { area: A }>,
+  factory: (...deps: P) => AreaImplementations<A>,
+): (...deps: P) => AreaImplementations<A> {
+  const list: RouteEntry[] = Object.entries(entries).map(([operationId, spec]) => ({
+    ...(spec as RouteSpec),
+    operationId: operationId as OperationId,
+    routeKey: `${spec.method} ${spec.path}`,
+  }));
+  return (...deps) =>
+    Object.defineProperty(factory(...deps), routeTable, { value: list, enumerable: false });
+}
+
+function routesOf(area: Area, implementations: object): RouteEntry[] {
+  const entries = (implementations as { [routeTable]?: RouteEntry[] })[routeTable];
+  if (!entries)
+    throw new Error(
+      `The ${area} implementations must be made with areaRoutes(<the area's entries>, …)`,
+    );
+  const stray = entries.find((entry) => entry.area !== area);
+  if (stray) throw new Error(`${stray.operationId} is a route of ${stray.area}, not ${area}`);
+  return entries;
+}
 
 export interface PipelineDeps {
   /** The caller's record by user id (the token's sub); undefined when there is none. */
@@ -277,7 +309,7 @@ export function createAreaHandler<A extends Area>(
   implementations: AreaImplementations<A>,
   deps: PipelineDeps,
 ) {
-  const routeByKey = new Map(routesOfArea(area).map((entry) => [entry.routeKey, entry]));
+  const routeByKey = new Map(routesOf(area, implementations).map((e) => [e.routeKey, e]));
 
   const inner = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routeByKey.get(event.routeKey);

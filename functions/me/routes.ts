@@ -9,15 +9,16 @@ import { limits, rateLimited } from '../core/data/rate-limit.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
 import { ProblemError } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { logger } from '../core/logger.js';
+import { meEntries } from '../core/route-table/me.js';
 import { tokenSessionOf, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { checkCurrentPassword } from '../core/services/current-password.js';
 import { sendNotice } from '../core/services/notify.js';
 import type { MeDeps } from './deps.js';
 
-export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
+const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
   const { db, identity, mailer, clock } = deps;
   // The pipeline has just read the caller's record: it is the change's starting point.
   const changeSelf = (
@@ -132,3 +133,6 @@ export const meRoutes = (deps: MeDeps): AreaImplementations<'me'> => {
     },
   };
 };
+
+/** The me area's routes: its implementations and the entries they answer. */
+export const meRoutes = areaRoutes(meEntries, meImplementations);

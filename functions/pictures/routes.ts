@@ -5,9 +5,10 @@
 import type { Db } from '../core/data/db.js';
 import { publicUser } from '../core/data/user.js';
 import { notFound, ProblemError } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { inspectImage, type PictureStore } from '../core/images.js';
 import type { Clock } from '../core/ports.js';
+import { picturesEntries } from '../core/route-table/pictures.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
 
 export interface PicturesDeps {
@@ -16,7 +17,7 @@ export interface PicturesDeps {
   clock: Clock;
 }
 
-export const picturesRoutes = (deps: PicturesDeps): AreaImplementations<'pictures'> => {
+const picturesImplementations = (deps: PicturesDeps): AreaImplementations<'pictures'> => {
   const { db, pictures } = deps;
   const read = async (user: { userId: string; pictureType?: string }) => {
     const picture = user.pictureType ? await pictures.get(user.userId) : undefined;
@@ -69,3 +70,6 @@ export const picturesRoutes = (deps: PicturesDeps): AreaImplementations<'picture
       read(await userOfCentre(db, params.centreId, params.userId)),
   };
 };
+
+/** The pictures area's routes: its implementations and the entries they answer. */
+export const picturesRoutes = areaRoutes(picturesEntries, picturesImplementations);

@@ -20,10 +20,11 @@ import {
 import { getUser, listCentreUsers, publicUser } from '../core/data/user.js';
 import type { ProgressionSite } from '../core/domain.js';
 import { notFound, ProblemError, validationFailed } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { newId } from '../core/ids.js';
 import { countEvent } from '../core/metrics.js';
 import type { Clock } from '../core/ports.js';
+import { sitesEntries } from '../core/route-table/sites.js';
 
 export interface SitesDeps {
   db: Db;
@@ -61,7 +62,7 @@ const publicResult = (result: ProgressionResult) => ({
   createdAt: result.createdAt,
 });
 
-export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'sites'> => {
+const sitesImplementations = ({ db, clock }: SitesDeps): AreaImplementations<'sites'> => {
   /** The site is one the centre is eligible for, or it does not exist here. */
   const eligibleCentre = async (centreId: string, site: ProgressionSite) => {
     const centre = await getCentre(db, centreId);
@@ -221,3 +222,6 @@ export const sitesRoutes = ({ db, clock }: SitesDeps): AreaImplementations<'site
     },
   };
 };
+
+/** The sites area's routes: its implementations and the entries they answer. */
+export const sitesRoutes = areaRoutes(sitesEntries, sitesImplementations);

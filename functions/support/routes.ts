@@ -25,11 +25,12 @@ import {
   type User,
 } from '../core/data/user.js';
 import { notFound, ProblemError, validationFailed } from '../core/errors.js';
-import type { AreaImplementations } from '../core/http.js';
+import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { newId } from '../core/ids.js';
 import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
 import type { Workflows } from '../core/ports.js';
+import { supportEntries } from '../core/route-table/support.js';
 import { type InviteDeps, inviteUser } from '../core/services/invite-user.js';
 
 export interface SupportDeps extends InviteDeps {
@@ -37,7 +38,7 @@ export interface SupportDeps extends InviteDeps {
   siteRemovals: Workflows;
 }
 
-export const supportRoutes = (deps: SupportDeps): AreaImplementations<'support'> => ({
+const supportImplementations = (deps: SupportDeps): AreaImplementations<'support'> => ({
   createCentre: async ({ body, caller }) => {
     const { db, clock } = deps;
     // Refused before any login is made; the transaction's condition closes the race.
@@ -214,3 +215,6 @@ async function startSiteRemoval(deps: SupportDeps, operation: SiteRemoval) {
     );
   }
 }
+
+/** The support area's routes: its implementations and the entries they answer. */
+export const supportRoutes = areaRoutes(supportEntries, supportImplementations);

@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authRoutes } from '../../functions/auth/routes.js';
 import type { Db } from '../../functions/core/data/db.js';
 import { ProblemError } from '../../functions/core/errors.js';
-import { createAreaHandler } from '../../functions/core/http.js';
+import { areaRoutes, createAreaHandler } from '../../functions/core/http.js';
 import { logger } from '../../functions/core/logger.js';
 import { metrics } from '../../functions/core/metrics.js';
+import { meEntries } from '../../functions/core/route-table/me.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
 import { aUser, consoleUrl, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
 
@@ -101,7 +102,7 @@ describe('metrics', () => {
     expect(added).toHaveBeenCalledTimes(1);
     const handler = createAreaHandler(
       'me',
-      { getMe: async () => ({ status: 200, body: {} }) } as never,
+      areaRoutes(meEntries, () => ({ getMe: async () => ({ status: 200, body: {} }) }) as never)(),
       {
         loadCaller: async () => aUser(),
       },
