@@ -50,7 +50,7 @@ export const myCentre = {
     search: {
       region: 'Users',
       label: 'Search',
-      hint: 'Part of a name or email address',
+      hint: 'The start of any word of a name or email address, such as “lov” for Ada Lovelace',
       button: 'Search',
       status: 'Status',
       role: 'Role',

@@ -51,7 +51,7 @@ export const sites = {
     pagesOf: 'teachers',
     searchLandmark: 'Teachers',
     search: 'Search',
-    searchHint: 'Part of a name or email address',
+    searchHint: 'The start of any word of a name or email address, such as “lov” for Ada Lovelace',
     searchButton: 'Search',
     statusFilter: 'Status',
     allStatuses: 'All',
@@ -110,7 +110,7 @@ export const sites = {
     // The picker
     dialogTitle: 'Select a teacher to transfer data to',
     search: 'Search teachers',
-    searchHint: 'Part of a name or email address',
+    searchHint: 'The start of any word of a name or email address, such as “lov” for Ada Lovelace',
     candidates: 'Teachers who can receive the data',
     loadingCandidates: 'Loading teachers',
     noCandidates:

@@ -10,6 +10,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { useHistoryState } from 'wouter/use-browser-location';
 import { unwrap } from '../../api/client';
+import { firstFilledPage } from '../../api/paging';
 import { problemWords } from '../../api/problem';
 import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -65,11 +66,15 @@ export default function UsersPage() {
 
   const users = useQuery({
     queryKey: usersListQueryKey(centreId, filters, cursor),
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/centres/{centreId}/users', {
-          params: { path: { centreId }, query: { ...filters, cursor, limit: pageSize } },
-        }),
+    queryFn: () =>
+      firstFilledPage(
+        async (from) =>
+          unwrap(
+            await api.GET('/centres/{centreId}/users', {
+              params: { path: { centreId }, query: { ...filters, cursor: from, limit: pageSize } },
+            }),
+          ),
+        cursor,
       ),
     // While the next page or a new search loads, the table stays rather than flashing away.
     placeholderData: keepPreviousData,

@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { unwrap } from '../../api/client';
+import { firstFilledPage } from '../../api/paging';
 import { Page } from '../../app/page';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { formatNumber, t } from '../../i18n';
@@ -40,14 +41,15 @@ export default function TeachersTab() {
 
   const teachers = useQuery({
     queryKey: [...siteTeachersKey(centreId, site), 'page', { cursor: pages.cursor, ...filters }],
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/centres/{centreId}/sites/{site}/teachers', {
-          params: {
-            path: { centreId, site },
-            query: { cursor: pages.cursor, limit: pageSize, ...filters },
-          },
-        }),
+    queryFn: () =>
+      firstFilledPage(
+        async (cursor) =>
+          unwrap(
+            await api.GET('/centres/{centreId}/sites/{site}/teachers', {
+              params: { path: { centreId, site }, query: { cursor, limit: pageSize, ...filters } },
+            }),
+          ),
+        pages.cursor,
       ),
     placeholderData: keepPreviousData,
   });

@@ -20,6 +20,7 @@ import {
   Text,
 } from 'react-aria-components';
 import { unwrap } from '../../api/client';
+import { firstFilledPage } from '../../api/paging';
 import { problemWords } from '../../api/problem';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { LoadingState } from '../../components/states';
@@ -251,13 +252,17 @@ function useCandidates(
   return useQuery({
     queryKey: [...siteTeachersKey(centreId, site), 'candidates', from.userId, { q }],
     queryFn: async () => {
-      const answer = unwrap(
-        await api.GET('/centres/{centreId}/sites/{site}/teachers', {
-          params: {
-            path: { centreId, site },
-            query: { status: 'active', limit: candidateLimit, ...(q ? { q } : {}) },
-          },
-        }),
+      const answer = await firstFilledPage(
+        async (cursor) =>
+          unwrap(
+            await api.GET('/centres/{centreId}/sites/{site}/teachers', {
+              params: {
+                path: { centreId, site },
+                query: { status: 'active', limit: candidateLimit, cursor, ...(q ? { q } : {}) },
+              },
+            }),
+          ),
+        undefined,
       );
       return {
         items: answer.items.filter(
