@@ -371,6 +371,11 @@ export async function startApiServer(options: {
       else response.destroy();
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle kept-alive connections are closed by the client (undici drops one after about 4 s),
+  // never by this server first: with a 5 s timeout here, a client whose event loop lagged
+  // under load reused a socket the server had just closed ("other side closed", seen in a
+  // full test run). API Gateway, too, keeps an idle connection far longer than its clients.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return { ...(await listenOnLoopback(server, options.port)), server };
 }
