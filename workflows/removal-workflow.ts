@@ -128,28 +128,44 @@ export class RemovalWorkflow extends Construct {
           .otherwise(afterData),
       );
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      queryLanguage: QueryLanguage.JSON_PATH,
-      definitionBody: DefinitionBody.fromChainable(definition),
-      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
+    this.stateMachine = loggedStateMachine(this, {
+      definition,
+      logGroup: this.logGroup,
+      tasks: props.tasks,
       timeout: Duration.hours(2),
     });
-
-    const tasksResource = props.tasks.node.defaultChild as CfnResource;
-    const tasksLogicalId = Stack.of(this).resolve(
-      Stack.of(this).getLogicalId(tasksResource),
-    ) as string;
-    Validations.of(this.stateMachine).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tasksLogicalId}.Arn>:*]`,
-      reason:
-        'Step Functions invokes the one task function; CDK grants lambda:InvokeFunction on it and on its versions (<arn>:*), nothing else.',
-    });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions; AWS documents Resource "*".',
-    });
   }
+}
+
+/**
+ * A workflow's Standard state machine (JSONPath, every state logged with its data, traced)
+ * that invokes one task function, with the cdk-nag findings that shape always raises
+ * acknowledged and their reasons. Shared by the removal and the site-removal workflows.
+ */
+export function loggedStateMachine(
+  scope: Construct,
+  props: { definition: IChainable; logGroup: LogGroup; tasks: IFunction; timeout: Duration },
+): StateMachine {
+  const stateMachine = new StateMachine(scope, 'StateMachine', {
+    stateMachineType: StateMachineType.STANDARD,
+    queryLanguage: QueryLanguage.JSON_PATH,
+    definitionBody: DefinitionBody.fromChainable(props.definition),
+    logs: { destination: props.logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    tracingEnabled: true,
+    timeout: props.timeout,
+  });
+  const stack = Stack.of(scope);
+  const tasksResource = props.tasks.node.defaultChild as CfnResource;
+  const tasksLogicalId = stack.resolve(stack.getLogicalId(tasksResource)) as string;
+  Validations.of(stateMachine).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${tasksLogicalId}.Arn>:*]`,
+    reason:
+      'Step Functions invokes the one task function; CDK grants lambda:InvokeFunction on it and on its versions (<arn>:*), nothing else.',
+  });
+  Validations.of(stateMachine).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Step Functions logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions; AWS documents Resource "*".',
+  });
+  return stateMachine;
 }

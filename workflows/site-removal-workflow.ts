@@ -7,24 +7,20 @@
  * resumed operation, goes on from the page the operation records. JSONPath, like the
  * removal workflow, so the local runner runs this same definition.
  */
-import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
-  LogLevel,
-  QueryLanguage,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   Succeed,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { retriedErrors } from './removal-workflow.js';
+import { loggedStateMachine, retriedErrors } from './removal-workflow.js';
 
 export interface SiteRemovalWorkflowProps {
   /** The task function (workflows/site-removal/index.ts). */
@@ -81,29 +77,12 @@ export class SiteRemovalWorkflow extends Construct {
         .otherwise(take),
     );
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      queryLanguage: QueryLanguage.JSON_PATH,
-      definitionBody: DefinitionBody.fromChainable(take),
-      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
+    this.stateMachine = loggedStateMachine(this, {
+      definition: take,
+      logGroup: this.logGroup,
+      tasks: props.tasks,
       // 10,000 users take 12 steps of a few seconds; a day leaves room for throttling.
       timeout: Duration.hours(24),
-    });
-
-    const tasksResource = props.tasks.node.defaultChild as CfnResource;
-    const tasksLogicalId = Stack.of(this).resolve(
-      Stack.of(this).getLogicalId(tasksResource),
-    ) as string;
-    Validations.of(this.stateMachine).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tasksLogicalId}.Arn>:*]`,
-      reason:
-        'Step Functions invokes the one task function; CDK grants lambda:InvokeFunction on it and on its versions (<arn>:*), nothing else.',
-    });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions; AWS documents Resource "*".',
     });
   }
 }

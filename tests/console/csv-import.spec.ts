@@ -196,11 +196,22 @@ test('a coordinator imports users from a CSV file, downloads the report, and imp
   );
   await expectAccessible(page, 'Import from CSV, report');
   await screenshot(page, 'import-report');
-  // Four refused tries and the one that went through, all with the same key.
-  expect(posts).toHaveLength(5);
+  // Four refused tries and the one that went through, all with the same key. On a loaded
+  // machine the API may answer some rows NOT_ATTEMPTED (its time ran short): exactly those
+  // are sent again, in later POSTs with a key of their own.
+  expect(posts.length).toBeGreaterThanOrEqual(5);
   const firstKey = await posts[0]?.headerValue('idempotency-key');
   expect(firstKey).toMatch(/^csv-[0-9a-f]{64}$/);
-  for (const post of posts) expect(await post.headerValue('idempotency-key')).toBe(firstKey);
+  for (const post of posts.slice(0, 5))
+    expect(await post.headerValue('idempotency-key')).toBe(firstKey);
+  const emailsOf = (post: (typeof posts)[number]) =>
+    (post.postDataJSON() as { users: { email: string }[] }).users.map((user) => user.email);
+  const resent = posts.slice(5);
+  for (const post of resent) {
+    expect(await post.headerValue('idempotency-key')).not.toBe(firstKey);
+    for (const email of emailsOf(post))
+      expect(emailsOf(posts[4] as (typeof posts)[number])).toContain(email);
+  }
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download report' }).click();
