@@ -56,33 +56,7 @@ export class RemovalWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const step = (
-      name: string,
-      task: string,
-      resultPath: string | undefined,
-      extra: Record<string, unknown> = {},
-    ) =>
-      new LambdaInvoke(this, name, {
-        lambdaFunction: props.tasks,
-        payloadResponseOnly: true,
-        payload: TaskInput.fromObject({ task, 'operationId.$': '$.operationId', ...extra }),
-        resultPath: resultPath ?? '$.last',
-        retryOnServiceExceptions: false,
-      }).addRetry({
-        errors: retriedErrors,
-        interval: Duration.seconds(2),
-        backoffRate: 2,
-        maxAttempts: 4,
-      });
-
-    const recordFailure = step('Record failure', 'fail', '$.failure', {
-      'error.$': '$.error',
-    }).next(
-      new Fail(this, 'Failed', {
-        error: 'OperationFailed',
-        cause: 'The operation failed; see the operation record',
-      }),
-    );
+    const { step, recordFailure } = taskSteps(this, props.tasks);
     const guarded = <T extends TaskStateBase>(task: T): T => {
       task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
@@ -135,6 +109,42 @@ export class RemovalWorkflow extends Construct {
       timeout: Duration.hours(2),
     });
   }
+}
+
+/**
+ * The steps of a workflow whose every state is the one task function, told which task to
+ * run on the operation (`operationId` from the input), retried on `retriedErrors` with
+ * backoff; and `recordFailure`, which records the error on the operation, then fails the
+ * execution. Shared by the removal and the site-removal workflows.
+ */
+export function taskSteps(scope: Construct, tasks: IFunction) {
+  const step = (
+    name: string,
+    task: string,
+    resultPath: string,
+    extra: Record<string, unknown> = {},
+  ) =>
+    new LambdaInvoke(scope, name, {
+      lambdaFunction: tasks,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({ task, 'operationId.$': '$.operationId', ...extra }),
+      resultPath,
+      retryOnServiceExceptions: false,
+    }).addRetry({
+      errors: retriedErrors,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 4,
+    });
+  const recordFailure = step('Record failure', 'fail', '$.failure', {
+    'error.$': '$.error',
+  }).next(
+    new Fail(scope, 'Failed', {
+      error: 'OperationFailed',
+      cause: 'The operation failed; see the operation record',
+    }),
+  );
+  return { step, recordFailure };
 }
 
 /**

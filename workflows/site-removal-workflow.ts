@@ -10,17 +10,9 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  Choice,
-  Condition,
-  Fail,
-  type StateMachine,
-  Succeed,
-  TaskInput,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Choice, Condition, type StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { loggedStateMachine, retriedErrors } from './removal-workflow.js';
+import { loggedStateMachine, taskSteps } from './removal-workflow.js';
 
 export interface SiteRemovalWorkflowProps {
   /** The task function (workflows/site-removal/index.ts). */
@@ -42,28 +34,7 @@ export class SiteRemovalWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const step = (name: string, task: string, resultPath: string, extra = {}) =>
-      new LambdaInvoke(this, name, {
-        lambdaFunction: props.tasks,
-        payloadResponseOnly: true,
-        payload: TaskInput.fromObject({ task, 'operationId.$': '$.operationId', ...extra }),
-        resultPath,
-        retryOnServiceExceptions: false,
-      }).addRetry({
-        errors: retriedErrors,
-        interval: Duration.seconds(2),
-        backoffRate: 2,
-        maxAttempts: 4,
-      });
-
-    const recordFailure = step('Record failure', 'fail', '$.failure', {
-      'error.$': '$.error',
-    }).next(
-      new Fail(this, 'Failed', {
-        error: 'OperationFailed',
-        cause: 'The operation failed; see the operation record',
-      }),
-    );
+    const { step, recordFailure } = taskSteps(this, props.tasks);
 
     const take = step('Take sites', 'takeSites', '$.taken');
     take.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });

@@ -9,7 +9,11 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCentre } from '../../functions/core/data/centre.js';
 import type { Db } from '../../functions/core/data/db.js';
-import { getSiteRemoval, takeSitesPage } from '../../functions/core/data/site-removal.js';
+import {
+  endSiteRemoval,
+  getSiteRemoval,
+  takeSitesPage,
+} from '../../functions/core/data/site-removal.js';
 import { getUser, type User } from '../../functions/core/data/user.js';
 import type { Site } from '../../functions/core/domain.js';
 import { ProblemError } from '../../functions/core/errors.js';
@@ -263,6 +267,13 @@ describe('taking a site away from a centre', () => {
       usersUpdated: once.updated,
     });
     expect(afterPage?.cursor).toEqual(expect.any(String));
+
+    // Succeeding before every user was looked at is refused by the end's own condition
+    // (`complete`): the operation stays running and the centre keeps refusing the site.
+    if (!afterPage) throw new Error('no operation');
+    expect(await endSiteRemoval(db, afterPage, { status: 'succeeded', at: now() })).toBe(false);
+    expect(await getSiteRemoval(db, operationId)).toMatchObject({ status: 'running' });
+    expect((await getCentre(db, centreId))?.siteRemoval?.operationId).toBe(operationId);
 
     // The workflow goes on from the saved cursor.
     expect(await runExecution(operationId)).toBe('SUCCEEDED');

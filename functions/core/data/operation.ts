@@ -186,6 +186,38 @@ export const addMovedItem = (
 });
 
 /**
+ * The update that ends a running operation: its status, when, and why it failed. Only a
+ * running operation ends (`#status = :running`), plus `condition` when given (a site removal
+ * succeeds only once `complete`). Shared by every kind of operation.
+ */
+export function endOperationUpdate(
+  db: Db,
+  operationId: string,
+  end: { status: Exclude<OperationStatus, 'running'>; error?: string; at: string },
+  condition?: { expression: string; values: Record<string, unknown> },
+): TransactWriteItem {
+  return {
+    Update: {
+      TableName: db.tableName,
+      Key: toAttributes(operationKey(operationId)),
+      UpdateExpression: `SET #status = :status, endedAt = :at${end.error ? ', #error = :error' : ''}`,
+      ConditionExpression: `#status = :running${condition ? ` AND ${condition.expression}` : ''}`,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...(end.error ? { '#error': 'error' } : {}),
+      },
+      ExpressionAttributeValues: toAttributes({
+        ':status': end.status,
+        ':at': end.at,
+        ':running': 'running',
+        ...condition?.values,
+        ...(end.error ? { ':error': end.error } : {}),
+      }),
+    },
+  };
+}
+
+/**
  * Ends a running operation and releases its locks, with `alsoWrite` (audit). Ending
  * an operation that has already ended changes nothing (a task run twice).
  */
@@ -197,24 +229,7 @@ export async function endOperation(
 ): Promise<boolean> {
   try {
     const written = await transactWrite(db, [
-      {
-        Update: {
-          TableName: db.tableName,
-          Key: toAttributes(operationKey(operation.operationId)),
-          UpdateExpression: `SET #status = :status, endedAt = :at${end.error ? ', #error = :error' : ''}`,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...(end.error ? { '#error': 'error' } : {}),
-          },
-          ExpressionAttributeValues: toAttributes({
-            ':status': end.status,
-            ':at': end.at,
-            ':running': 'running',
-            ...(end.error ? { ':error': end.error } : {}),
-          }),
-        },
-      },
+      endOperationUpdate(db, operation.operationId, end),
       ...lockedUsers(operation).map((userId) => ({
         Delete: {
           TableName: db.tableName,

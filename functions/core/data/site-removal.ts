@@ -27,7 +27,7 @@ import {
   toAttributes,
   transactWrite,
 } from './db.js';
-import { operationKey } from './operation.js';
+import { endOperationUpdate, operationKey } from './operation.js';
 import { fromUserItem, getUser, replaceUserItem, type User } from './user.js';
 
 export const siteRemovalType = 'site_removal';
@@ -335,25 +335,12 @@ export async function endSiteRemoval(
 ): Promise<boolean> {
   const succeeded = end.status === 'succeeded';
   const written = await transactWrite(db, [
-    {
-      Update: {
-        TableName: db.tableName,
-        Key: toAttributes(operationKey(operation.operationId)),
-        UpdateExpression: `SET #status = :status, endedAt = :at${end.error ? ', #error = :error' : ''}`,
-        ConditionExpression: `#status = :running${succeeded ? ' AND complete = :true' : ''}`,
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          ...(end.error ? { '#error': 'error' } : {}),
-        },
-        ExpressionAttributeValues: toAttributes({
-          ':status': end.status,
-          ':at': end.at,
-          ':running': 'running',
-          ...(succeeded ? { ':true': true } : {}),
-          ...(end.error ? { ':error': end.error } : {}),
-        }),
-      },
-    },
+    endOperationUpdate(
+      db,
+      operation.operationId,
+      end,
+      succeeded ? { expression: 'complete = :true', values: { ':true': true } } : undefined,
+    ),
     ...(succeeded
       ? [
           {
