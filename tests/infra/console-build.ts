@@ -14,8 +14,8 @@ export interface ConsoleBuild {
   remove(): void;
 }
 
-export function fakeConsoleBuild(): ConsoleBuild {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hub-console-build-'));
+export function fakeConsoleBuild(parent = tmpdir()): ConsoleBuild {
+  const dir = mkdtempSync(path.join(parent, 'hub-console-build-'));
   mkdirSync(path.join(dir, 'assets'));
   writeFileSync(
     path.join(dir, 'index.html'),

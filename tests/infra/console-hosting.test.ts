@@ -29,6 +29,7 @@ import {
 import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
 import { readHubSettings } from '../../infra/settings.js';
 import { fakeConsoleBuild } from './console-build.js';
+import { defaultApp } from './default-app.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -43,21 +44,15 @@ let statefulJson: StackJson;
 let statelessJson: StackJson;
 
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'hub-console-'));
-  hub = createHubApp({
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
-  });
-  const assembly = hub.app.synth();
+  const app = defaultApp();
+  ({ hub, outdir } = app);
+  const assembly = app.assembly;
   consoleJson = assembly.getStackByName(stackNames.console).template;
   statefulJson = assembly.getStackByName(stackNames.stateful).template;
   statelessJson = assembly.getStackByName(stackNames.stateless).template;
 }, 120_000);
 
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-  consoleBuild.remove();
-});
+afterAll(() => consoleBuild.remove());
 
 const ofType = (template: StackJson, type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

@@ -3,30 +3,19 @@
  * plays, so what a browser is allowed on a laptop (tests/e2e/cors.test.ts) is what it is
  * allowed in AWS.
  */
-import '../../infra/cdk-home.js'; // first: keep aws-cdk-lib's fingerprint cache out of ~
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/core/routes.js';
 import { cors } from '../../infra/cors.js';
-import { createHubApp, stackNames } from '../../infra/hub-app.js';
-import { fakeConsoleBuild } from './console-build.js';
+import { stackNames } from '../../infra/hub-app.js';
+import { defaultApp } from './default-app.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
 
-const consoleBuild = fakeConsoleBuild();
-let outdir: string;
 let corsConfiguration: Json;
 
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'hub-cors-'));
-  const hub = createHubApp({
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
-  });
-  const template = hub.app.synth().getStackByName(stackNames.stateless).template as {
+  const template = defaultApp().assembly.getStackByName(stackNames.stateless).template as {
     Resources: Record<string, { Type: string; Properties: Json }>;
   };
   const apis = Object.values(template.Resources).filter(
@@ -35,11 +24,6 @@ beforeAll(() => {
   expect(apis).toHaveLength(1);
   corsConfiguration = apis[0]?.Properties.CorsConfiguration;
 }, 120_000);
-
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-  consoleBuild.remove();
-});
 
 describe('the HTTP API CORS configuration', () => {
   it('is infra/cors.ts: allowed and exposed headers, methods, max age', () => {

@@ -2,33 +2,21 @@
  * What each role may do to the stored data, action by action: the removal workflow's steps
  * may only delete pictures; only the pictures Lambda may write them; no role scans the table.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { areas } from '../../functions/core/routes.js';
-import { createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
-import { fakeConsoleBuild } from './console-build.js';
+import { type HubApp, stackNames } from '../../infra/hub-app.js';
+import { defaultApp } from './default-app.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 let hub: HubApp;
-let outdir: string;
 let resources: Record<string, { Type: string; Properties: any }>;
-const consoleBuild = fakeConsoleBuild();
 
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'hub-iam-'));
-  hub = createHubApp({
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
-  });
-  resources = hub.app.synth().getStackByName(stackNames.stateless).template.Resources;
-});
-afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
-  consoleBuild.remove();
-});
+  const app = defaultApp();
+  hub = app.hub;
+  resources = app.assembly.getStackByName(stackNames.stateless).template.Resources;
+}, 120_000);
 
 /** Every action the role of this function is allowed, from its inline policies. */
 function actionsOf(role: { node: { defaultChild?: unknown } }) {

@@ -47,6 +47,7 @@ import {
   synthesizeSiteRemovalDefinition,
 } from '../../workflows/definition.js';
 import { fakeConsoleBuild } from './console-build.js';
+import { defaultApp } from './default-app.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -67,22 +68,14 @@ let statelessJson: { Resources: Resources };
 const consoleBuild = fakeConsoleBuild();
 
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'hub-cdk-'));
   // Skips asset bundling in every stack; `cdk synth` (no such context) bundles all.
-  hub = createHubApp({
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
-  });
-  assembly = hub.app.synth();
+  ({ hub, assembly, outdir } = defaultApp());
   stateful = Template.fromJSON(assembly.getStackByName(stackNames.stateful).template);
   statelessJson = assembly.getStackByName(stackNames.stateless).template;
   stateless = Template.fromJSON(statelessJson);
 }, 60_000);
 
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-  consoleBuild.remove();
-});
+afterAll(() => consoleBuild.remove());
 
 const resourcesOf = (template: Template, type: string) =>
   Object.entries(template.findResources(type)) as [string, Resources[string]][];
