@@ -3,10 +3,12 @@
  * support or a coordinator would through HTTP), the inbox, and checks every page gets:
  * axe finds no WCAG 2.2 AA violation, and a screenshot is kept as a test artefact.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
 import axe from 'axe-core';
-import { readInbox } from '../../infra/local/emulators/ses.js';
+import { inboxOf, uniqueEmail } from '../support/inbox.js';
+
+export { uniqueEmail };
 
 export const stack = {
   get consoleUrl() {
@@ -31,8 +33,6 @@ function required(name: string): string {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export const uniqueEmail = (label = 'user') =>
-  `${label}.${randomBytes(5).toString('hex')}@school.example`;
 export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(7, '0')}`;
 export const defaultPassword = 'Chosen-Password-42';
 
@@ -61,11 +61,7 @@ export async function api<T = any>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function emailsTo(address: string) {
-  return (await readInbox(stack.mailUrl)).filter((email) =>
-    email.to.includes(address.toLowerCase()),
-  );
-}
+export const emailsTo = (address: string) => inboxOf(stack.mailUrl, address);
 
 /** Waits until an address has received more than `seen` emails, and answers the newest. */
 export async function nextEmailTo(address: string, seen = 0, timeoutMs = 10_000) {

@@ -1,7 +1,9 @@
 /** Talking to the local stack the way a web client would: over HTTP, and through the inbox. */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { expect, inject } from 'vitest';
-import { readInbox } from '../../infra/local/emulators/ses.js';
+import { inboxOf, uniqueEmail } from './inbox.js';
+
+export { uniqueEmail };
 
 export const hub = () => inject('hub');
 
@@ -43,16 +45,10 @@ export async function api<T = any>(
   return { status: response.status, headers: response.headers, json, text };
 }
 
-export const uniqueEmail = (label = 'user') =>
-  `${label}.${randomBytes(5).toString('hex')}@school.example`;
 export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(7, '0')}`;
 
 /** Every email a person received, oldest first. */
-export async function emailsTo(address: string) {
-  return (await readInbox(hub().mailEndpoint)).filter((email) =>
-    email.to.includes(address.toLowerCase()),
-  );
-}
+export const emailsTo = (address: string) => inboxOf(hub().mailEndpoint, address);
 
 /** Waits for the next email to an address (emails are sent before the answer, but be kind). */
 export async function lastEmailTo(address: string) {

@@ -2,6 +2,23 @@
 // user pool sends (password reset codes); in AWS Cognito sends them through SES. This
 // forwards each one to the local SES, so it lands in the one local inbox like every other.
 const path = require('node:path');
+
+// cognito-local keeps each user pool in memory and, on every change (a sign-in stores its
+// refresh token), writes the whole pool to a pretty-printed JSON file: each sign-in costs
+// time in proportion to the number of users, and a test run makes thousands of them. The
+// local stack's data lives as long as the stack (DynamoDB Local runs -inMemory; the folder
+// is temporary), so each file is written once, when made (cognito-local lists the pools
+// in its folder at start), and the pools stay in memory after that.
+const StormDB = require(require.resolve('stormdb', {
+  paths: [path.dirname(require.resolve('cognito-local/package.json'))],
+}));
+const written = new WeakSet();
+const save = StormDB.prototype.save;
+StormDB.prototype.save = function saveOnce() {
+  if (written.has(this)) return Promise.resolve();
+  written.add(this);
+  return save.call(this);
+};
 const senderPath = path.join(
   path.dirname(require.resolve('cognito-local/package.json')),
   'lib/services/messageDelivery/consoleMessageSender.js',

@@ -70,13 +70,33 @@ export async function startSesLocal(opts: {
 }
 
 /** Every email sent so far, oldest first. `to` holds To, Cc and Bcc: everyone who got it. */
-export async function readInbox(endpoint: string): Promise<InboxEmail[]> {
-  const res = await fetch(`${endpoint.replace(/\/$/, '')}/store`);
+export async function readInbox(
+  endpoint: string,
+  options: {
+    /** Only emails stored at or after this time (epoch seconds): the emulator's `since`. */
+    since?: number;
+    /** Only emails to (or Cc, Bcc) exactly this address, as the email was sent. */
+    to?: string;
+  } = {},
+): Promise<InboxEmail[]> {
+  // The store grows with every email the stack sends; a test suite reads it thousands of
+  // times, so the emulator filters by time and only the emails asked for are converted.
+  const query = options.since === undefined ? '' : `?since=${Math.floor(options.since)}`;
+  const res = await fetch(`${endpoint.replace(/\/$/, '')}/store${query}`);
   if (!res.ok) throw new Error(`GET /store answered ${res.status}`);
   const store = (await res.json()) as { emails?: StoredEmail[] };
-  return (store.emails ?? []).map((e) => ({
+  const to = options.to;
+  const recipients = (e: StoredEmail) => [
+    ...(e.destination?.to ?? []),
+    ...(e.destination?.cc ?? []),
+    ...(e.destination?.bcc ?? []),
+  ];
+  const wanted = to
+    ? (store.emails ?? []).filter((e) => recipients(e).includes(to))
+    : (store.emails ?? []);
+  return wanted.map((e) => ({
     from: e.from ?? '',
-    to: [...(e.destination?.to ?? []), ...(e.destination?.cc ?? []), ...(e.destination?.bcc ?? [])],
+    to: recipients(e),
     subject: e.subject ?? '',
     text: e.body?.text ?? (e.body?.html ? htmlToText(e.body.html) : ''),
     ...(e.body?.html ? { html: e.body.html } : {}),
