@@ -9,9 +9,11 @@ const path = require('node:path');
 // local stack's data lives as long as the stack (DynamoDB Local runs -inMemory; the folder
 // is temporary), so each file is written once, when made (cognito-local lists the pools
 // in its folder at start), and the pools stay in memory after that.
-const StormDB = require(require.resolve('stormdb', {
-  paths: [path.dirname(require.resolve('cognito-local/package.json'))],
-}));
+const StormDB = require(
+  require.resolve('stormdb', {
+    paths: [path.dirname(require.resolve('cognito-local/package.json'))],
+  }),
+);
 const written = new WeakSet();
 const save = StormDB.prototype.save;
 StormDB.prototype.save = function saveOnce() {
