@@ -19,11 +19,6 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
-          // One worker, one module cache: the files share one synthesized app
-          // (tests/infra/default-app.ts) instead of synthesizing it four times.
-          isolate: false,
-          fileParallelism: false,
-          globalSetup: ['tests/infra/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,16 +1,14 @@
 /**
  * The default app (cdk.json's context, asset bundling skipped, a stand-in console build),
- * synthesized once and read by every infra test file that needs it: one synthesis costs
- * about 15 CPU-seconds, and four files used to make their own. vitest.config.ts runs the
- * infra files one after another in one worker without isolation, so this module (and the
- * app in it) is loaded once. The files only read the app and its assembly: nothing may add
- * to the app after it is synthesized.
+ * synthesized once for the suites of tests/infra/synthesized-app.test.ts: one synthesis
+ * costs about 15 CPU-seconds, and four files used to make their own. The suites only read
+ * the app and its assembly: nothing may add to the app after it is synthesized.
  */
 import '../../infra/cdk-home.js'; // first: keep aws-cdk-lib's fingerprint cache out of ~
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { inject } from 'vitest';
 import { createHubApp, type HubApp } from '../../infra/hub-app.js';
 import { type ConsoleBuild, fakeConsoleBuild } from './console-build.js';
 
@@ -22,12 +20,13 @@ export interface DefaultApp {
   consoleBuild: ConsoleBuild;
 }
 
+let folder: string | undefined;
 let synthesized: DefaultApp | undefined;
 
-/** The app, synthesized on the first call; tests/infra/global-setup.ts removes its folders. */
+/** The app, synthesized on the first call. */
 export function defaultApp(): DefaultApp {
   if (!synthesized) {
-    const folder = inject('infraTmp');
+    folder = mkdtempSync(path.join(tmpdir(), 'hub-infra-'));
     const consoleBuild = fakeConsoleBuild(folder);
     const outdir = mkdtempSync(path.join(folder, 'cdk-'));
     const hub = createHubApp({
@@ -37,4 +36,11 @@ export function defaultApp(): DefaultApp {
     synthesized = { hub, assembly: hub.app.synth(), outdir, consoleBuild };
   }
   return synthesized;
+}
+
+/** Removes the synthesized app's folders (the cloud assembly and the stand-in build). */
+export function removeDefaultApp() {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+  folder = undefined;
+  synthesized = undefined;
 }

@@ -374,7 +374,7 @@ describe('stateless stack', () => {
   it('allows CORS only from the configured origins, throttles and logs the default stage', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      // And the console's own origin, last (tests/infra/console-hosting.test.ts).
+      // And the console's own origin, last (tests/infra/console-hosting.suite.ts).
       CorsConfiguration: { AllowOrigins: [...hub.settings.allowedOrigins, Match.anyValue()] },
     });
     expect(hub.settings.allowedOrigins).toEqual(['https://hub.example.org']);
@@ -686,7 +686,7 @@ describe('CORS', () => {
   };
 
   it('allows only the origins from context, never "*", and no credentials', () => {
-    // Then the deployed console's origin (tests/infra/console-hosting.test.ts).
+    // Then the deployed console's origin (tests/infra/console-hosting.suite.ts).
     const configured = (template: Template) => corsOf(template).AllowOrigins.slice(0, -1);
     expect(configured(stateless)).toEqual(cdkJsonContext()['hub:allowedOrigins']);
     expect(configured(variantTemplate)).toEqual(variantContext['hub:allowedOrigins']);

@@ -1,0 +1,13 @@
+/**
+ * The CDK app as `cdk synth` makes it (asset bundling skipped), checked by four suites that
+ * read one synthesis (tests/infra/default-app.ts): each synthesis costs about 15
+ * CPU-seconds, and one file is what lets the suites share it.
+ */
+import { afterAll } from 'vitest';
+import { removeDefaultApp } from './default-app.js';
+import './stacks.suite.js';
+import './console-hosting.suite.js';
+import './cors.suite.js';
+import './least-privilege.suite.js';
+
+afterAll(removeDefaultApp);
