@@ -14,6 +14,7 @@ import {
   DefinitionBody,
   Fail,
   type IChainable,
+  JitterType,
   LogLevel,
   QueryLanguage,
   StateMachine,
@@ -56,11 +57,7 @@ export class RemovalWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const { step, recordFailure } = taskSteps(this, props.tasks);
-    const guarded = <T extends TaskStateBase>(task: T): T => {
-      task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-      return task;
-    };
+    const { step, guarded } = taskSteps(this, props.tasks);
 
     const prepare = guarded(step('Suspend', 'prepare', '$.prepared'));
     const checkData = guarded(step('Check data', 'checkData', '$.data'));
@@ -111,11 +108,22 @@ export class RemovalWorkflow extends Construct {
   }
 }
 
+/** What a task throws when no retry can change the answer (workflows/tasks/errors.ts). */
+export const refusalError = 'OperationRefused';
+
 /**
  * The steps of a workflow whose every state is the one task function, told which task to
  * run on the operation (`operationId` from the input), retried on `retriedErrors` with
- * backoff; and `recordFailure`, which records the error on the operation, then fails the
- * execution. Shared by the removal and the site-removal workflows.
+ * backoff and full jitter (executions retrying together spread out); and `guarded`, which
+ * catches what a step leaves with:
+ *
+ * - a refusal (`OperationRefused`: the user was restored meanwhile, the colleague lost the
+ *   site) is the answer of the operation, not a fault: it is recorded on the operation and
+ *   the execution ends SUCCEEDED, so it pages nobody and reaches no dead-letter queue;
+ * - anything else is recorded too, then the execution ends FAILED (the dead-letter queue
+ *   and the alarms: someone must look).
+ *
+ * Shared by the removal and the site-removal workflows.
  */
 export function taskSteps(scope: Construct, tasks: IFunction) {
   const step = (
@@ -135,7 +143,11 @@ export function taskSteps(scope: Construct, tasks: IFunction) {
       interval: Duration.seconds(2),
       backoffRate: 2,
       maxAttempts: 4,
+      jitterStrategy: JitterType.FULL,
     });
+  const recordRefusal = step('Record refusal', 'fail', '$.failure', {
+    'error.$': '$.error',
+  }).next(new Succeed(scope, 'Refused'));
   const recordFailure = step('Record failure', 'fail', '$.failure', {
     'error.$': '$.error',
   }).next(
@@ -144,7 +156,12 @@ export function taskSteps(scope: Construct, tasks: IFunction) {
       cause: 'The operation failed; see the operation record',
     }),
   );
-  return { step, recordFailure };
+  const guarded = <T extends TaskStateBase>(task: T): T => {
+    task.addCatch(recordRefusal, { errors: [refusalError], resultPath: '$.error' });
+    task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    return task;
+  };
+  return { step, guarded };
 }
 
 /**

@@ -34,12 +34,10 @@ export class SiteRemovalWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const { step, recordFailure } = taskSteps(this, props.tasks);
+    const { step, guarded } = taskSteps(this, props.tasks);
 
-    const take = step('Take sites', 'takeSites', '$.taken');
-    take.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    const finish = step('Succeeded', 'finish', '$.finished');
-    finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    const take = guarded(step('Take sites', 'takeSites', '$.taken'));
+    const finish = guarded(step('Succeeded', 'finish', '$.finished'));
     finish.next(new Succeed(this, 'Done'));
 
     take.next(

@@ -392,6 +392,43 @@ describe('stateless stack', () => {
     });
   });
 
+  it('ends a refusal SUCCEEDED (recorded on the operation) and only a real failure FAILED; retries have full jitter', () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      Parameters?: { task?: string };
+      Catch?: { ErrorEquals: string[]; Next: string }[];
+      Retry?: { ErrorEquals: string[]; JitterStrategy?: string }[];
+    };
+    for (const machine of [
+      hub.stateless.removalWorkflow.stateMachine,
+      hub.stateless.siteRemovalWorkflow.stateMachine,
+    ]) {
+      const definition = definitionFromTemplate(statelessJson, logicalIdOf(machine)) as {
+        States: Record<string, State>;
+      };
+      const states = definition.States;
+      const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+      const [recording, working] = partition(
+        tasks,
+        ([, state]) => state.Parameters?.task === 'fail',
+      );
+      expect(recording.map(([name]) => name).sort()).toEqual(['Record failure', 'Record refusal']);
+      expect(working.length).toBeGreaterThan(1);
+      for (const [name, state] of working) {
+        expect(state.Catch, name).toEqual([
+          expect.objectContaining({ ErrorEquals: ['OperationRefused'], Next: 'Record refusal' }),
+          expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Record failure' }),
+        ]);
+        expect(state.Retry?.[0], name).toMatchObject({ JitterStrategy: 'FULL' });
+      }
+      expect(states['Record refusal']?.Next).toBe('Refused');
+      expect(states.Refused?.Type).toBe('Succeed');
+      expect(states['Record failure']?.Next).toBe('Failed');
+      expect(states.Failed?.Type).toBe('Fail');
+    }
+  });
+
   it('runs the removal workflow as a logged, traced Standard state machine in JSONPath', () => {
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',

@@ -243,7 +243,7 @@ describe('removal workflow on the synthesized definition', () => {
     });
   });
 
-  it('4. a target that loses site access between batches: failed with a clear error, nothing lost', async () => {
+  it('4. a target that loses site access between batches: the operation fails with a clear error, the execution succeeds (a refusal pages nobody), nothing lost', async () => {
     const { centreId, token, source, target, before, operation } = await offboardingScenario(h, {
       results: [{ site: 'primary', count: 30 }],
     });
@@ -260,8 +260,11 @@ describe('removal workflow on the synthesized definition', () => {
       return result;
     });
     const execution = await h.runWorkflow(operation.operationId);
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('OperationFailed');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({
+      error: { Error: 'OperationRefused' },
+      failure: { status: 'failed' },
+    });
 
     const { ownedBy } = await assertWhole(h.db, centreId, before, [
       source.user.userId,
@@ -289,7 +292,7 @@ describe('removal workflow on the synthesized definition', () => {
     ).toBe(ended.error);
   });
 
-  it('4b. a target that loses site access inside a batch: the transaction refuses, failed, moved is what moved', async () => {
+  it('4b. a target that loses site access inside a batch: the transaction refuses, the operation fails (the execution succeeds), moved is what moved', async () => {
     const { centreId, source, target, before, operation } = await offboardingScenario(h, {
       results: [{ site: 'primary', count: 30 }],
     });
@@ -309,7 +312,11 @@ describe('removal workflow on the synthesized definition', () => {
         );
       },
     );
-    expect(execution.status).toBe('FAILED');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({
+      error: { Error: 'OperationRefused' },
+      failure: { status: 'failed' },
+    });
 
     const { ownedBy } = await assertWhole(h.db, centreId, before, [
       source.user.userId,
@@ -420,7 +427,9 @@ describe('removal workflow on the synthesized definition', () => {
       return run();
     });
     const crashed = await h.runWorkflow(first.operation.operationId);
+    // A real failure, unlike a refusal (4, 4b), fails the execution: someone must look.
     expect(crashed.status).toBe('FAILED');
+    expect(crashed.error).toBe('OperationFailed');
     // Not retried: a crash is not a transient error.
     expect(transferCalls(first.operation.operationId)).toHaveLength(3);
     const middle = await assertWhole(h.db, centreId, before, [
