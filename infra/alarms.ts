@@ -38,6 +38,8 @@ export interface HubAlarmsProps {
   functions: Record<string, IFunction>;
   stateMachine: IStateMachine;
   deadLetterQueue: IQueue;
+  /** Where EventBridge puts what it could not deliver to `deadLetterQueue`. */
+  deliveryFailures: IQueue;
 }
 
 export class HubAlarms extends Construct {
@@ -121,6 +123,15 @@ export class HubAlarms extends Construct {
       threshold: 0,
       description:
         'A removal workflow execution did not succeed and waits in the dead-letter queue: redrive it or clear it',
+    });
+    this.add('DeliveryFailuresNotEmpty', {
+      metric: props.deliveryFailures.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        'EventBridge could not deliver a failed workflow execution to the dead-letter queue: the event waits in the delivery-failures queue',
     });
   }
 

@@ -3,6 +3,8 @@
  * that ends FAILED, TIMED_OUT or ABORTED is delivered (the whole Step Functions status-change
  * event: execution ARN, input, error, cause) to an SQS queue, where operators find it and
  * redrive it (`aws stepfunctions redrive-execution`, Standard workflows, within 14 days).
+ * An event EventBridge could not deliver there (after 185 tries over 24 hours) goes to a
+ * second queue, `deliveryFailures`, rather than being dropped: both are alarmed.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -24,6 +26,8 @@ export interface FailedExecutionsProps {
 
 export class FailedExecutions extends Construct {
   readonly queue: Queue;
+  /** The rule target's dead-letter queue: events EventBridge failed to deliver to `queue`. */
+  readonly deliveryFailures: Queue;
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: FailedExecutionsProps) {
@@ -42,6 +46,17 @@ export class FailedExecutions extends Construct {
         'This queue IS the dead-letter queue of the removal workflow (failed, timed-out and aborted executions, from EventBridge); nothing consumes it automatically, so a DLQ of its own would never receive anything. An alarm fires when it holds a message.',
     });
 
+    this.deliveryFailures = new Queue(this, 'DeliveryFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: failedExecutionRetention,
+    });
+    Validations.of(this.deliveryFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue IS a dead-letter queue: that of the EventBridge target delivering failed workflow executions (events it could not deliver after 185 tries in 24 hours). Nothing consumes it; an alarm fires when it holds a message.',
+    });
+
     this.rule = new Rule(this, 'Rule', {
       description: 'Workflow executions that did not succeed, to the dead-letter queue',
       eventPattern: {
@@ -52,7 +67,13 @@ export class FailedExecutions extends Construct {
           status: [...failedExecutionStatuses],
         },
       },
-      targets: [new SqsQueue(this.queue, { retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new SqsQueue(this.queue, {
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.deliveryFailures,
+        }),
+      ],
     });
   }
 }

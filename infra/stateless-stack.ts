@@ -313,6 +313,7 @@ export class StatelessStack extends Stack {
         },
         stateMachine: this.removalWorkflow.stateMachine,
         deadLetterQueue: this.failedExecutions.queue,
+        deliveryFailures: this.failedExecutions.deliveryFailures,
       });
     }
 
@@ -338,6 +339,9 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'FailedExecutionsQueueUrl', {
       value: this.failedExecutions.queue.queueUrl,
+    });
+    new CfnOutput(this, 'FailedExecutionsDeliveryFailuresQueueUrl', {
+      value: this.failedExecutions.deliveryFailures.queueUrl,
     });
   }
 }

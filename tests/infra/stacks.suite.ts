@@ -620,15 +620,17 @@ describe('failure containment', () => {
     }
   });
 
-  it('delivers failed, timed-out and aborted executions to an encrypted, TLS-only, 14-day queue', () => {
+  it('delivers failed, timed-out and aborted executions to an encrypted, TLS-only, 14-day queue, and what cannot be delivered to a second one', () => {
     const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(1);
-    const [[queueId, queue]] = queues as [[string, Resources[string]]];
-    expect(queueId).toBe(logicalIdOf(hub.stateless.failedExecutions.queue));
-    expect(queue.Properties).toEqual({
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 24 * 60 * 60,
-    });
+    expect(queues).toHaveLength(2);
+    const queueId = logicalIdOf(hub.stateless.failedExecutions.queue);
+    const deliveryFailuresId = logicalIdOf(hub.stateless.failedExecutions.deliveryFailures);
+    expect(queues.map(([id]) => id).sort()).toEqual([queueId, deliveryFailuresId].sort());
+    for (const [, queue] of queues)
+      expect(queue.Properties).toEqual({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 60 * 60,
+      });
 
     const rules = resourcesOf(stateless, 'AWS::Events::Rule');
     expect(rules).toHaveLength(1);
@@ -646,29 +648,49 @@ describe('failure containment', () => {
           status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
         },
       },
-      Targets: [{ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }],
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deliveryFailuresId, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 60 * 60 },
+        },
+      ],
     });
     expect(rule.Properties.Targets).toHaveLength(1);
-
-    const [[, policy]] = resourcesOf(stateless, 'AWS::SQS::QueuePolicy') as [
-      [string, Resources[string]],
-    ];
-    expect(policy.Properties.Queues).toEqual([{ Ref: queueId }]);
-    expect(policy.Properties.PolicyDocument.Statement).toEqual(
+    // Operators find both queues in the stack's outputs.
+    expect(Object.keys(stateless.findOutputs('*'))).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }),
-        expect.objectContaining({
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: expect.arrayContaining(['sqs:SendMessage']),
-          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
-        }),
+        'FailedExecutionsQueueUrl',
+        'FailedExecutionsDeliveryFailuresQueueUrl',
       ]),
     );
+
+    // Each queue: TLS only, and only this rule's events may be sent to it.
+    const policies = resourcesOf(stateless, 'AWS::SQS::QueuePolicy');
+    expect(
+      policies.map(([, policy]) => (policy.Properties.Queues as { Ref: string }[])[0]?.Ref).sort(),
+    ).toEqual([queueId, deliveryFailuresId].sort());
+    for (const [, policy] of policies)
+      expect(
+        (policy.Properties.PolicyDocument.Statement as { Action: unknown }[]).map((statement) => ({
+          ...statement,
+          Action: [statement.Action].flat(),
+        })),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: expect.arrayContaining(['sqs:SendMessage']),
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+          }),
+        ]),
+      );
   });
 });
 
@@ -768,8 +790,21 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
     expect(alarmsOf(stateless)).toHaveLength(0);
     const alarms = alarmsOf(variantTemplate);
     // 5xx rate; errors and throttles of every function (both workflows' task functions
-    // included); 3 removal workflow; 2 SES; dead letters (both workflows' failed executions).
-    expect(alarms).toHaveLength(1 + 2 * (areas.length + 2) + 3 + 2 + 1);
+    // included); 3 removal workflow; 2 SES; dead letters (both workflows' failed executions)
+    // and what EventBridge failed to deliver there.
+    expect(alarms).toHaveLength(1 + 2 * (areas.length + 2) + 3 + 2 + 2);
+    const variantJson = variantTemplate.toJSON() as { Resources: Resources };
+    const queueNames = alarms
+      .filter((alarm) => alarm.Namespace === 'AWS/SQS')
+      .map((alarm) => JSON.stringify(alarm.Dimensions));
+    for (const queue of [
+      variant.stateless.failedExecutions.queue,
+      variant.stateless.failedExecutions.deliveryFailures,
+    ]) {
+      const id = variant.stateless.getLogicalId(queue.node.defaultChild as CfnElement);
+      expect(variantJson.Resources[id]?.Type).toBe('AWS::SQS::Queue');
+      expect(queueNames.filter((dimensions) => dimensions.includes(`"${id}"`))).toHaveLength(1);
+    }
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topicArn]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
