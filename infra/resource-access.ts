@@ -15,8 +15,10 @@ import type { HubFunction } from './hub-function.js';
 export type TableAccess = 'read' | 'readWrite';
 
 /**
- * The DynamoDB actions behind each access level. No Scan (no request path scans, see
- * ARCHITECTURE.md); TransactWriteItems is authorised through Put/Update/Delete/ConditionCheck.
+ * The DynamoDB actions behind each access level: what the code sends, nothing more (no
+ * BatchWriteItem, no DescribeTable: no function sends them). No Scan (no request path
+ * scans, see ARCHITECTURE.md); TransactWriteItems is authorised through the actions of its
+ * items, Put/Update/Delete/ConditionCheck.
  */
 export const tableActions: Record<TableAccess, readonly string[]> = {
   read: [
@@ -24,18 +26,15 @@ export const tableActions: Record<TableAccess, readonly string[]> = {
     'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
   ],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
   ],
 };
 
@@ -149,8 +148,17 @@ export function usePictures(fn: HubFunction, access: PictureAccess): void {
     readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     delete: ['s3:DeleteObject'],
   }[access];
-  const objects = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}/pictures/*`;
-  fn.function.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}`;
+  fn.function.addToRolePolicy(
+    new PolicyStatement({ actions, resources: [`${bucket}/pictures/*`] }),
+  );
+  // Without s3:ListBucket, S3 answers a GetObject of a missing key 403 AccessDenied rather
+  // than 404 NoSuchKey, so "no picture yet" would look like a fault. It cannot be limited
+  // to the pictures/ prefix: a GetObject request carries no s3:prefix for a condition.
+  if (access !== 'delete')
+    fn.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }),
+    );
   fn.setEnvironment(settingNames.pictureBucket, pictureBucketName());
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-<AWS::AccountId>-<AWS::Region>/pictures/*]',

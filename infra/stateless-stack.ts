@@ -89,15 +89,11 @@ export const areaResources = {
     removalWorkflow: true,
   },
   sites: { table: 'readWrite' },
+  // Creating a centre invites its coordinator (inviteUser: find, delete a stale login,
+  // create). The support account's group is set by whoever creates support staff, not here.
   support: {
     table: 'readWrite',
-    userPool: [
-      'AdminCreateUser',
-      'AdminDeleteUser',
-      'AdminGetUser',
-      'AdminAddUserToGroup',
-      'AdminSetUserPassword',
-    ],
+    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
     mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
     siteRemovalWorkflow: true,

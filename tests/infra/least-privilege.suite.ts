@@ -56,6 +56,38 @@ describe('least privilege on the stored data', () => {
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'xray']);
   });
 
+  it('gives support only the Cognito actions creating a centre sends (find, delete, create)', () => {
+    const cognito = [...actionsOf(hub.stateless.functions.support.role)].filter((action) =>
+      action.startsWith('cognito-idp:'),
+    );
+    expect(cognito.sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminGetUser',
+    ]);
+  });
+
+  it('grants no table action that no function sends (BatchWriteItem, DescribeTable)', () => {
+    for (const fn of [
+      ...Object.values(hub.stateless.functions),
+      hub.stateless.removalTasks,
+      hub.stateless.siteRemovalTasks,
+    ]) {
+      const actions = actionsOf(fn.role);
+      expect(actions.has('dynamodb:BatchWriteItem')).toBe(false);
+      expect(actions.has('dynamodb:DescribeTable')).toBe(false);
+    }
+  });
+
+  it('lets the functions that read pictures list the bucket, so a missing picture is 404, not 403', () => {
+    for (const area of areas)
+      expect(actionsOf(hub.stateless.functions[area].role).has('s3:ListBucket'), area).toBe(
+        area === 'pictures',
+      );
+    // Deleting needs no listing: a delete of a missing object succeeds either way.
+    expect(actionsOf(hub.stateless.removalTasks.role).has('s3:ListBucket')).toBe(false);
+  });
+
   it('grants no Scan and no table-wide wildcard to any function', () => {
     for (const fn of [
       ...Object.values(hub.stateless.functions),
