@@ -41,6 +41,9 @@ export interface StatefulStackProps extends StackProps {
   consoleUrl: string;
 }
 
+/** Cognito gives a trigger 5 s to answer. */
+export const customMessageTimeout = Duration.seconds(5);
+
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly userPool: UserPool;
@@ -118,6 +121,8 @@ export class StatefulStack extends Stack {
       entry: 'functions/triggers/custom-message.ts',
       description: "School Support Hub: Cognito's email wording",
       logRetention: settings.logRetention,
+      // Cognito waits 5 s for a trigger (then retries): a longer timeout is never used.
+      timeout: customMessageTimeout,
     });
     useConsoleUrl(customMessage, props.consoleUrl);
     this.customMessageTrigger = customMessage;

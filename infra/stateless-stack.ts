@@ -100,10 +100,14 @@ export const areaResources = {
   },
 } as const satisfies Record<Area, AreaResources>;
 
-/** One JSON line per request, with HTTP API ($context) variables. */
-const accessLogFields = {
+/**
+ * One JSON line per request, with HTTP API ($context) variables: who called (the token's
+ * `sub`, empty on public routes) and API Gateway's own error message beside the status.
+ */
+export const accessLogFields = {
   requestId: '$context.requestId',
   ip: '$context.identity.sourceIp',
+  sub: '$context.authorizer.claims.sub',
   requestTime: '$context.requestTime',
   routeKey: '$context.routeKey',
   status: '$context.status',
@@ -112,6 +116,7 @@ const accessLogFields = {
   responseLatency: '$context.responseLatency',
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
   authorizerError: '$context.authorizer.error',
   userAgent: '$context.identity.userAgent',
 };

@@ -31,6 +31,7 @@ import { HubFunction, projectRoot } from '../../infra/hub-function.js';
 import { contextKeys } from '../../infra/settings.js';
 import {
   type AreaResources,
+  accessLogFields,
   accountRecoveryRoutes,
   apiIntegrationTimeoutSeconds,
   apiThrottle,
@@ -387,9 +388,22 @@ describe('stateless stack', () => {
       },
       AccessLogSettings: {
         DestinationArn: Match.anyValue(),
-        Format: Match.stringLikeRegexp('requestId'),
+        Format: JSON.stringify(accessLogFields),
       },
     });
+    // Who called and why API Gateway refused, beside the status.
+    expect(accessLogFields).toMatchObject({
+      sub: '$context.authorizer.claims.sub',
+      error: '$context.error.message',
+      status: '$context.status',
+    });
+  });
+
+  it("gives the CustomMessage trigger Cognito's 5 s, not the default 10 s", () => {
+    const id = hub.stateful.getLogicalId(
+      hub.stateful.customMessageTrigger.function.node.defaultChild as CfnElement,
+    );
+    expect(stateful.toJSON().Resources[id]?.Properties.Timeout).toBe(5);
   });
 
   it('ends a refusal SUCCEEDED (recorded on the operation) and only a real failure FAILED; retries have full jitter', () => {
