@@ -130,10 +130,22 @@ export class ConsoleDeployment extends Construct {
     for (const provider of stack.node.children.filter((child) =>
       child.node.id.startsWith('Custom::CDKBucketDeployment'),
     ))
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          "The runtime of CDK's BucketDeployment upload function (Python) is chosen by aws-cdk-lib and cannot be set; it moves with aws-cdk-lib upgrades. It runs only during a deploy.",
-      });
+      Validations.of(provider).acknowledge(
+        ...['AwsSolutions-L1', 'Serverless-LambdaLatestVersion'].map((id) => ({
+          id,
+          reason:
+            "The runtime of CDK's BucketDeployment upload function (Python) is chosen by aws-cdk-lib and cannot be set; it moves with aws-cdk-lib upgrades. It runs only during a deploy.",
+        })),
+        {
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            "CDK's BucketDeployment upload function is invoked synchronously by CloudFormation (a custom resource); a dead-letter queue only ever receives asynchronous invocations.",
+        },
+        {
+          id: 'Serverless-LambdaTracing',
+          reason:
+            "CDK's BucketDeployment upload function takes no tracing setting; it runs only during a deploy, whose own record is the CloudFormation events.",
+        },
+      );
   }
 }

@@ -40,22 +40,24 @@ export class FailedExecutions extends Construct {
       enforceSSL: true,
       retentionPeriod: failedExecutionRetention,
     });
-    Validations.of(this.queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue IS the dead-letter queue of the removal workflow (failed, timed-out and aborted executions, from EventBridge); nothing consumes it automatically, so a DLQ of its own would never receive anything. An alarm fires when it holds a message.',
-    });
+    const isDeadLetterQueue =
+      'This queue IS the dead-letter queue of the removal workflow (failed, timed-out and aborted executions, from EventBridge); nothing consumes it automatically, so a DLQ of its own would never receive anything. An alarm fires when it holds a message.';
+    Validations.of(this.queue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
+    );
 
     this.deliveryFailures = new Queue(this, 'DeliveryFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: failedExecutionRetention,
     });
-    Validations.of(this.deliveryFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue IS a dead-letter queue: that of the EventBridge target delivering failed workflow executions (events it could not deliver after 185 tries in 24 hours). Nothing consumes it; an alarm fires when it holds a message.',
-    });
+    const isTargetDeadLetterQueue =
+      'This queue IS a dead-letter queue: that of the EventBridge target delivering failed workflow executions (events it could not deliver after 185 tries in 24 hours). Nothing consumes it; an alarm fires when it holds a message.';
+    Validations.of(this.deliveryFailures).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: isTargetDeadLetterQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: isTargetDeadLetterQueue },
+    );
 
     this.rule = new Rule(this, 'Rule', {
       description: 'Workflow executions that did not succeed, to the dead-letter queue',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
 import { projectRoot } from './hub-function.js';
@@ -86,6 +86,7 @@ export function createHubApp(props: AppProps = {}): HubApp {
     },
   });
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Two cdk-nag packs: AWS Solutions, and the serverless one (DLQs, runtimes, tracing).
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, settings, console: consoleStack, stateful, stateless };
 }

@@ -55,6 +55,18 @@ export class HubFunction extends Construct {
       description: `Runs ${Stack.of(this).stackName}/${id}`,
     });
     this.logGroup.grantWrite(this.role);
+    Validations.of(this).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Every hub function is invoked synchronously (API Gateway, Cognito, Step Functions, which retries and catches each step); a dead-letter queue only ever receives asynchronous invocations. A failed workflow execution goes to the dead-letter queue of infra/failed-executions.ts.',
+      },
+      {
+        id: 'Serverless-LambdaLatestVersion',
+        reason:
+          'nodejs22.x, the Node major the local stack and the tests are closest to; the move to nodejs24.x is made together with the local runtime (issue 12, runtime parity), so that what is tested is what runs.',
+      },
+    );
 
     this.function = new NodejsFunction(this, 'Function', {
       ...hubFunctionDefaults,

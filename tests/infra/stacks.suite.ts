@@ -11,7 +11,7 @@ import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
@@ -931,7 +931,7 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
   });
 });
 
-describe('cdk-nag (AwsSolutions, a v3 validation plugin)', () => {
+describe('cdk-nag (AwsSolutions and Serverless, v3 validation plugins)', () => {
   it('reports no unacknowledged finding and no annotation', () => {
     // Errors would already have thrown in app.synth(); warnings only reach this report.
     const report = JSON.parse(
@@ -946,15 +946,19 @@ describe('cdk-nag (AwsSolutions, a v3 validation plugin)', () => {
   });
 
   it('acknowledges only findings that really occur, each with a reason', () => {
-    // Run the same pack with acknowledgements ignored, then match every acknowledgement.
-    const raw = new AwsSolutionsChecks();
-    (raw as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-    const findings = raw
-      .validateScope(hub.app)
-      .violations.flatMap((v) =>
-        v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '' })),
-      );
+    // Run the same packs with acknowledgements ignored, then match every acknowledgement.
+    const findings = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((raw) => {
+      (raw as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+      return raw
+        .validateScope(hub.app)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '' })),
+        );
+    });
     expect(findings.length).toBeGreaterThan(0);
+    // Both packs ran, and each has findings that are acknowledged.
+    expect(findings.some((finding) => finding.rule.startsWith('Serverless-'))).toBe(true);
+    expect(findings.some((finding) => finding.rule.startsWith('AwsSolutions-'))).toBe(true);
 
     const acknowledgements = hub.app.node.findAll().flatMap((construct) =>
       construct.node.metadata
