@@ -1,7 +1,7 @@
 /**
- * The CloudWatch alarms of the stateless stack, each routed to the SNS topic named by
- * `hub:alarmTopicArn` (created only when that is set). Missing data never breaches: a quiet
- * hour is not an incident.
+ * The CloudWatch alarms of the stateless stack, always there: each is routed to the SNS topic
+ * named by `hub:alarmTopicArn`, or else to the stack's own topic (with an email subscription
+ * when `hub:alarmEmail` is set). Missing data never breaches: a quiet hour is not an incident.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -15,8 +15,11 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -29,14 +32,22 @@ export const alarmThresholds = {
   sesBounceRate: 0.05,
   /** SES reputation: AWS reviews an account at a 0.1 % complaint rate (pauses at 0.5 %). */
   sesComplaintRate: 0.001,
+  /** The API's p99 latency, in ms, three 5-minute periods running (routes time out at 10 s). */
+  apiP99LatencyMs: 3000,
+  /** 4xx answers in 5 minutes: a burst of refusals (429 floods, a client gone wrong, probing). */
+  api4xxCount: 1000,
 } as const;
 
 export interface HubAlarmsProps {
-  topicArn: string;
+  topic: ITopic;
   stage: IHttpStage;
-  /** Every Lambda function, by a readable name (areas and the workflow's task function). */
+  /** Every Lambda function, by a readable name (areas, the workflows' task functions, the trigger). */
   functions: Record<string, IFunction>;
-  stateMachine: IStateMachine;
+  /** The workflows, by a readable name. */
+  stateMachines: Record<string, IStateMachine>;
+  /** The rule delivering failed executions to `deadLetterQueue`. */
+  failedExecutionsRule: IRule;
+  table: ITableV2;
   deadLetterQueue: IQueue;
   /** Where EventBridge puts what it could not deliver to `deadLetterQueue`. */
   deliveryFailures: IQueue;
@@ -48,7 +59,7 @@ export class HubAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: HubAlarmsProps) {
     super(scope, id);
-    this.action = new SnsAction(Topic.fromTopicArn(this, 'Topic', props.topicArn));
+    this.action = new SnsAction(props.topic);
     const period = Duration.minutes(5);
 
     // 5xx as a share of all requests: a count would page on a busy day and sleep on a quiet one.
@@ -79,21 +90,67 @@ export class HubAlarms extends Construct {
       });
     }
 
-    const machine = props.stateMachine;
-    this.add('WorkflowExecutionsFailed', {
-      metric: machine.metricFailed({ period, statistic: Stats.SUM }),
-      threshold: 0,
-      description: 'A removal workflow execution failed (see the dead-letter queue)',
+    this.add('ApiP99Latency', {
+      metric: props.stage.metricLatency({ period, statistic: Stats.p(99) }),
+      threshold: alarmThresholds.apiP99LatencyMs,
+      evaluationPeriods: 3,
+      description: `The API's p99 latency above ${alarmThresholds.apiP99LatencyMs} ms for 15 minutes`,
     });
-    this.add('WorkflowExecutionsTimedOut', {
-      metric: machine.metricTimedOut({ period, statistic: Stats.SUM }),
-      threshold: 0,
-      description: 'A removal workflow execution timed out (see the dead-letter queue)',
+    this.add('Api4xxBurst', {
+      metric: props.stage.metricClientError({ period, statistic: Stats.SUM }),
+      threshold: alarmThresholds.api4xxCount,
+      description: `More than ${alarmThresholds.api4xxCount} API answers 4xx in 5 minutes (429 floods, a broken client, probing)`,
     });
-    this.add('WorkflowExecutionsAborted', {
-      metric: machine.metricAborted({ period, statistic: Stats.SUM }),
+
+    for (const [name, machine] of Object.entries(props.stateMachines)) {
+      this.add(`${name}ExecutionsFailed`, {
+        metric: machine.metricFailed({ period, statistic: Stats.SUM }),
+        threshold: 0,
+        description: `A ${name} workflow execution failed (see the dead-letter queue)`,
+      });
+      this.add(`${name}ExecutionsTimedOut`, {
+        metric: machine.metricTimedOut({ period, statistic: Stats.SUM }),
+        threshold: 0,
+        description: `A ${name} workflow execution timed out (see the dead-letter queue)`,
+      });
+      this.add(`${name}ExecutionsAborted`, {
+        metric: machine.metricAborted({ period, statistic: Stats.SUM }),
+        threshold: 0,
+        description: `A ${name} workflow execution was aborted (see the dead-letter queue)`,
+      });
+    }
+    this.add('FailedExecutionsRuleFailedInvocations', {
+      metric: new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: props.failedExecutionsRule.ruleName },
+        period,
+        statistic: Stats.SUM,
+      }),
       threshold: 0,
-      description: 'A removal workflow execution was aborted (see the dead-letter queue)',
+      description:
+        'EventBridge failed to deliver a failed workflow execution to the dead-letter queue (it retries, then the delivery-failures queue)',
+    });
+
+    // The table: requests throttled or failed by DynamoDB itself, for the operations the code sends.
+    const operations = [
+      Operation.GET_ITEM,
+      Operation.BATCH_GET_ITEM,
+      Operation.QUERY,
+      Operation.PUT_ITEM,
+      Operation.UPDATE_ITEM,
+      Operation.DELETE_ITEM,
+      Operation.TRANSACT_WRITE_ITEMS,
+    ];
+    this.add('TableThrottledRequests', {
+      metric: props.table.metricThrottledRequestsForOperations({ operations, period }),
+      threshold: 0,
+      description: 'DynamoDB throttled requests to the table',
+    });
+    this.add('TableSystemErrors', {
+      metric: props.table.metricSystemErrorsForOperations({ operations, period }),
+      threshold: 0,
+      description: 'DynamoDB answered requests to the table with a system error (500)',
     });
 
     // Account-wide reputation of this region's SES; published about hourly as a ratio (0..1).
@@ -138,12 +195,17 @@ export class HubAlarms extends Construct {
   /** One alarm: above the threshold in one period; missing data is not breaching. */
   private add(
     id: string,
-    options: { metric: IMetric; threshold: number; description: string },
+    options: {
+      metric: IMetric;
+      threshold: number;
+      description: string;
+      evaluationPeriods?: number;
+    },
   ): void {
     const alarm = new Alarm(this, id, {
       metric: options.metric,
       threshold: options.threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,

@@ -80,6 +80,7 @@ export function createHubApp(props: AppProps = {}): HubApp {
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    customMessageTrigger: stateful.customMessageTrigger.function,
     console: {
       distribution: consoleStack.distribution,
       url: consoleStack.url,

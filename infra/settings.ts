@@ -13,6 +13,8 @@ export interface HubSettings {
   accessTokenMinutes: number;
   logRetention: RetentionDays;
   alarmTopicArn?: string;
+  /** Subscribed to the stack's own alarm topic (when no alarmTopicArn is given). */
+  alarmEmail?: string;
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
@@ -33,6 +35,7 @@ export const contextKeys = [
   'hub:accessTokenMinutes',
   'hub:logRetentionDays',
   'hub:alarmTopicArn',
+  'hub:alarmEmail',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
@@ -104,6 +107,10 @@ export function readHubSettings(node: Node): HubSettings {
   if (alarmTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/.test(alarmTopicArn))
     throw new Error(`hub:alarmTopicArn ${alarmTopicArn} is not an SNS topic ARN`);
 
+  const alarmEmail = text(node, 'hub:alarmEmail');
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+    throw new Error(`hub:alarmEmail ${alarmEmail} is not an email address`);
+
   const consoleAssets = text(node, 'hub:consoleAssets');
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
@@ -116,6 +123,7 @@ export function readHubSettings(node: Node): HubSettings {
     accessTokenMinutes,
     logRetention: retentionDays as RetentionDays,
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),

@@ -21,7 +21,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { type Area, areas, type OperationId, routeList } from '../functions/core/routes.js';
 import { removalTasksId, siteRemovalTasksId } from '../workflows/names.js';
@@ -145,6 +148,8 @@ export interface StatelessStackProps extends StackProps {
   userPoolClient: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
   console: { distribution: IDistribution; url: string };
+  /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
+  customMessageTrigger: IFunction;
 }
 
 export class StatelessStack extends Stack {
@@ -156,8 +161,9 @@ export class StatelessStack extends Stack {
   readonly siteRemovalWorkflow: SiteRemovalWorkflow;
   readonly siteRemovalTasks: HubFunction;
   readonly failedExecutions: FailedExecutions;
-  /** Only when hub:alarmTopicArn is set. */
-  readonly alarms?: HubAlarms;
+  readonly alarms: HubAlarms;
+  /** Where the alarms go: hub:alarmTopicArn's topic, or this stack's own. */
+  readonly alarmTopic: ITopic;
   readonly consoleDeployment: ConsoleDeployment;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -303,20 +309,28 @@ export class StatelessStack extends Stack {
     );
     for (const entry of publicAuthRoutes) this.stage.node.addDependency(routes[entry.operationId]);
 
-    if (settings.alarmTopicArn) {
-      this.alarms = new HubAlarms(this, 'Alarms', {
-        topicArn: settings.alarmTopicArn,
-        stage: this.stage,
-        functions: {
-          ...Object.fromEntries(areas.map((area) => [capitalize(area), functions[area].function])),
-          [removalTasksId]: tasks.function,
-          [siteRemovalTasksId]: siteTasks.function,
-        },
-        stateMachine: this.removalWorkflow.stateMachine,
-        deadLetterQueue: this.failedExecutions.queue,
-        deliveryFailures: this.failedExecutions.deliveryFailures,
-      });
-    }
+    this.alarmTopic = settings.alarmTopicArn
+      ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)
+      : ownAlarmTopic(this, settings.alarmEmail);
+    this.alarms = new HubAlarms(this, 'Alarms', {
+      topic: this.alarmTopic,
+      stage: this.stage,
+      functions: {
+        ...Object.fromEntries(areas.map((area) => [capitalize(area), functions[area].function])),
+        [removalTasksId]: tasks.function,
+        [siteRemovalTasksId]: siteTasks.function,
+        CustomMessageTrigger: props.customMessageTrigger,
+      },
+      stateMachines: {
+        Removal: this.removalWorkflow.stateMachine,
+        SiteRemoval: this.siteRemovalWorkflow.stateMachine,
+      },
+      failedExecutionsRule: this.failedExecutions.rule,
+      table: props.table,
+      deadLetterQueue: this.failedExecutions.queue,
+      deliveryFailures: this.failedExecutions.deliveryFailures,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
 
     this.consoleDeployment = new ConsoleDeployment(this, 'Console', {
       distribution: props.console.distribution,
@@ -367,3 +381,23 @@ export function checkAuthLimits(settings: HubSettings): void {
 }
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * The stack's own alarm topic, when no hub:alarmTopicArn is given: alarms exist in every
+ * deployment, and hub:alarmEmail subscribes an address (which must confirm by email).
+ */
+function ownAlarmTopic(scope: Construct, email: string | undefined): Topic {
+  const topic = new Topic(scope, 'AlarmTopic', {
+    displayName: 'School Support Hub alarms',
+    enforceSSL: true,
+  });
+  if (email) {
+    const subscription = topic.addSubscription(new EmailSubscription(email));
+    Validations.of(subscription).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason:
+        'An email subscription to the alarm topic: SNS retries an email delivery itself, and an alarm that fails to reach the inbox is still in CloudWatch (the alarm state and its history), where a dead-letter queue would add nothing.',
+    });
+  }
+  return topic;
+}

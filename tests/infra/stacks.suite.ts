@@ -13,7 +13,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { tableSchema } from '../../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../../functions/core/domain.js';
@@ -787,7 +787,7 @@ describe('mail', () => {
   });
 });
 
-describe('alarms (only when hub:alarmTopicArn is set)', () => {
+describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)', () => {
   const topicArn = variantContext['hub:alarmTopicArn'];
   const alarmsOf = (template: Template) =>
     resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
@@ -799,14 +799,49 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
           JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension))),
     );
 
-  it('creates none without a topic, and sends every alarm to the topic, missing data not breaching', () => {
+  it('creates every alarm with the default context, to a topic of its own', () => {
     expect(hub.settings.alarmTopicArn).toBeUndefined();
-    expect(alarmsOf(stateless)).toHaveLength(0);
+    const topics = resourcesOf(stateless, 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(1);
+    const [[topicId]] = topics as [[string, Resources[string]]];
+    // No address in cdk.json: no subscription until hub:alarmEmail names one.
+    expect(resourcesOf(stateless, 'AWS::SNS::Subscription')).toHaveLength(0);
+    const alarms = alarmsOf(stateless);
+    expect(alarms).toHaveLength(alarmsOf(variantTemplate).length);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(Object.keys(stateless.findOutputs('*'))).toContain('AlarmTopicArn');
+
+    const emailDir = mkdtempSync(path.join(tmpdir(), 'hub-alarm-email-'));
+    onTestFinished(() => rmSync(emailDir, { recursive: true, force: true }));
+    const withEmail = createHubApp({
+      outdir: emailDir,
+      context: {
+        ...variantContext,
+        'hub:alarmTopicArn': '',
+        'hub:alarmEmail': 'oncall@school.example',
+      },
+    });
+    const subscriptions = resourcesOf(
+      Template.fromJSON(withEmail.app.synth().getStackByName(stackNames.stateless).template),
+      'AWS::SNS::Subscription',
+    );
+    expect(subscriptions.map(([, subscription]) => subscription.Properties)).toEqual([
+      expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@school.example' }),
+    ]);
+    expect(() =>
+      createHubApp({ outdir: variantDir, context: { 'hub:alarmEmail': 'oncall' } }),
+    ).toThrow(/not an email address/);
+  });
+
+  it('sends every alarm to hub:alarmTopicArn when set, missing data not breaching', () => {
+    expect(resourcesOf(variantTemplate, 'AWS::SNS::Topic')).toHaveLength(0);
     const alarms = alarmsOf(variantTemplate);
-    // 5xx rate; errors and throttles of every function (both workflows' task functions
-    // included); 3 removal workflow; 2 SES; dead letters (both workflows' failed executions)
-    // and what EventBridge failed to deliver there.
-    expect(alarms).toHaveLength(1 + 2 * (areas.length + 2) + 3 + 2 + 2);
+    // 5xx rate, p99 latency, 4xx burst; errors and throttles of every function (both
+    // workflows' task functions and the CustomMessage trigger included); 3 for each of the
+    // two workflows; EventBridge's failed deliveries; the table's throttles and system
+    // errors; 2 SES; dead letters (failed executions) and what EventBridge failed to
+    // deliver there.
+    expect(alarms).toHaveLength(3 + 2 * (areas.length + 3) + 3 * 2 + 1 + 2 + 2 + 2);
     const variantJson = variantTemplate.toJSON() as { Resources: Resources };
     const queueNames = alarms
       .filter((alarm) => alarm.Namespace === 'AWS/SQS')
@@ -835,7 +870,9 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
   });
 
   it('alarms on the API 5xx rate as a percentage of requests (metric math), not a count', () => {
-    const rate = alarmsOf(variantTemplate).filter((alarm) => alarm.Metrics);
+    const rate = alarmsOf(variantTemplate).filter((alarm) =>
+      JSON.stringify(alarm.Metrics ?? []).includes('AWS/ApiGateway'),
+    );
     expect(rate).toHaveLength(1);
     const [alarm] = rate as [Json];
     expect(alarm.MetricName).toBeUndefined();
@@ -886,6 +923,45 @@ describe('alarms (only when hub:alarmTopicArn is set)', () => {
       }
     }
     expect(variantLogicalIdOf(variant.stateless.removalTasks.function)).toContain(removalTasksId);
+  });
+
+  it('alarms on the paths not watched before: latency, 4xx bursts, the site-removal workflow, EventBridge, the table, the trigger', () => {
+    expect(find('Latency')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        ExtendedStatistic: 'p99',
+        Threshold: alarmThresholds.apiP99LatencyMs,
+        EvaluationPeriods: 3,
+      }),
+    ]);
+    expect(find('4xx')).toEqual([
+      expect.objectContaining({ Statistic: 'Sum', Threshold: alarmThresholds.api4xxCount }),
+    ]);
+    const siteMachine = {
+      Name: 'StateMachineArn',
+      Value: { Ref: variantLogicalIdOf(variant.stateless.siteRemovalWorkflow.stateMachine) },
+    };
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])
+      expect(find(metric, siteMachine), metric).toHaveLength(1);
+    expect(find('FailedInvocations')).toEqual([
+      expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0 }),
+    ]);
+    const tableAlarms = alarmsOf(variantTemplate).filter((alarm) =>
+      JSON.stringify(alarm.Metrics ?? []).includes('AWS/DynamoDB'),
+    );
+    expect(
+      tableAlarms
+        .map(
+          (alarm) =>
+            (JSON.stringify(alarm.Metrics).match(/ThrottledRequests|SystemErrors/) ?? [])[0],
+        )
+        .sort(),
+    ).toEqual(['SystemErrors', 'ThrottledRequests']);
+    // The trigger lives in the stateful stack; its alarm names it through an export.
+    const triggerErrors = find('Errors').filter((alarm) =>
+      JSON.stringify(alarm.Dimensions).includes('CustomMessageTrigger'),
+    );
+    expect(triggerErrors).toHaveLength(1);
   });
 
   it('alarms on failed, timed-out and aborted workflow executions, SES reputation and dead letters', () => {
