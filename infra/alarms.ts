@@ -119,6 +119,18 @@ export class HubAlarms extends Construct {
         description: `A ${name} workflow execution was aborted (see the dead-letter queue)`,
       });
     }
+    this.add('EmailsNotSent', {
+      metric: new Metric({
+        namespace: 'SchoolSupportHub',
+        metricName: 'EmailsNotSent',
+        dimensionsMap: { service: 'school-support-hub' },
+        period,
+        statistic: Stats.SUM,
+      }),
+      threshold: 0,
+      description:
+        'SES refused an email the hub sent (a notice to a user or a coordinator); the change it told of stands (see the functions\' "notice not sent" log lines)',
+    });
     this.add('FailedExecutionsRuleFailedInvocations', {
       metric: new Metric({
         namespace: 'AWS/Events',

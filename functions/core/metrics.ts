@@ -18,7 +18,9 @@ export type BusinessEvent =
   | 'ResultsRecorded'
   | 'ResultsTransferred'
   | 'SiteRemovalsStarted'
-  | 'SiteAccessRemoved';
+  | 'SiteAccessRemoved'
+  /** A notice the mailer refused (the change it tells of stands): alarmed. */
+  | 'EmailsNotSent';
 
 export function countEvent(event: BusinessEvent, count = 1) {
   if (count > 0) metrics.addMetric(event, MetricUnit.Count, count);

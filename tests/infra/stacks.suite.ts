@@ -841,7 +841,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     // two workflows; EventBridge's failed deliveries; the table's throttles and system
     // errors; 2 SES; dead letters (failed executions) and what EventBridge failed to
     // deliver there.
-    expect(alarms).toHaveLength(3 + 2 * (areas.length + 3) + 3 * 2 + 1 + 2 + 2 + 2);
+    expect(alarms).toHaveLength(3 + 2 * (areas.length + 3) + 3 * 2 + 1 + 2 + 2 + 2 + 1);
     const variantJson = variantTemplate.toJSON() as { Resources: Resources };
     const queueNames = alarms
       .filter((alarm) => alarm.Namespace === 'AWS/SQS')
@@ -945,6 +945,14 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
       expect(find(metric, siteMachine), metric).toHaveLength(1);
     expect(find('FailedInvocations')).toEqual([
       expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0 }),
+    ]);
+    // An email SES refused (functions/core/services/notify.ts counts it).
+    expect(find('EmailsNotSent')).toEqual([
+      expect.objectContaining({
+        Namespace: 'SchoolSupportHub',
+        Dimensions: [{ Name: 'service', Value: 'school-support-hub' }],
+        Threshold: 0,
+      }),
     ]);
     const tableAlarms = alarmsOf(variantTemplate).filter((alarm) =>
       JSON.stringify(alarm.Metrics ?? []).includes('AWS/DynamoDB'),

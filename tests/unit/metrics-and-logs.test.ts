@@ -113,4 +113,21 @@ describe('metrics', () => {
     );
     expect(published).toHaveBeenCalledTimes(1);
   });
+
+  it('counts a notice the mailer refused as EmailsNotSent, and the change stands', async () => {
+    const added = vi.spyOn(metrics, 'addMetric');
+    const { sendNotice } = await import('../../functions/core/services/notify.js');
+    const refusing = {
+      send: async () => {
+        throw Object.assign(new Error('Daily message quota exceeded'), { name: 'Throttling' });
+      },
+    };
+    await expect(
+      sendNotice(refusing as never, { to: 'a@school.example' } as never, 'test notice'),
+    ).resolves.toBeUndefined();
+    expect(added).toHaveBeenCalledWith('EmailsNotSent', 'Count', 1);
+    added.mockClear();
+    await sendNotice(fakeMailer() as never, { to: 'a@school.example' } as never, 'test notice');
+    expect(added).not.toHaveBeenCalled();
+  });
 });
