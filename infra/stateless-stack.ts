@@ -33,6 +33,7 @@ import { SiteRemovalWorkflow } from '../workflows/site-removal-workflow.js';
 import { HubAlarms } from './alarms.js';
 import { ConsoleDeployment } from './console-deployment.js';
 import { cors } from './cors.js';
+import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
 import {
@@ -162,6 +163,7 @@ export class StatelessStack extends Stack {
   readonly siteRemovalTasks: HubFunction;
   readonly failedExecutions: FailedExecutions;
   readonly alarms: HubAlarms;
+  readonly dashboard: HubDashboard;
   /** Where the alarms go: hub:alarmTopicArn's topic, or this stack's own. */
   readonly alarmTopic: ITopic;
   readonly consoleDeployment: ConsoleDeployment;
@@ -312,8 +314,7 @@ export class StatelessStack extends Stack {
     this.alarmTopic = settings.alarmTopicArn
       ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)
       : ownAlarmTopic(this, settings.alarmEmail);
-    this.alarms = new HubAlarms(this, 'Alarms', {
-      topic: this.alarmTopic,
+    const watched = {
       stage: this.stage,
       functions: {
         ...Object.fromEntries(areas.map((area) => [capitalize(area), functions[area].function])),
@@ -325,8 +326,19 @@ export class StatelessStack extends Stack {
         Removal: this.removalWorkflow.stateMachine,
         SiteRemoval: this.siteRemovalWorkflow.stateMachine,
       },
-      failedExecutionsRule: this.failedExecutions.rule,
       table: props.table,
+    };
+    this.dashboard = new HubDashboard(this, 'Dashboard', {
+      ...watched,
+      queues: {
+        'failed executions': this.failedExecutions.queue,
+        'undelivered failures': this.failedExecutions.deliveryFailures,
+      },
+    });
+    this.alarms = new HubAlarms(this, 'Alarms', {
+      ...watched,
+      topic: this.alarmTopic,
+      failedExecutionsRule: this.failedExecutions.rule,
       deadLetterQueue: this.failedExecutions.queue,
       deliveryFailures: this.failedExecutions.deliveryFailures,
     });

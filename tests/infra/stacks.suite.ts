@@ -25,6 +25,7 @@ import {
   esmRequireBanner,
   nodejsFunctionBundling,
 } from '../../infra/bundling.js';
+import { dashboardEvents } from '../../infra/dashboard.js';
 import { failedExecutionStatuses } from '../../infra/failed-executions.js';
 import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
 import { HubFunction, projectRoot } from '../../infra/hub-function.js';
@@ -970,6 +971,34 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
       JSON.stringify(alarm.Dimensions).includes('CustomMessageTrigger'),
     );
     expect(triggerErrors).toHaveLength(1);
+  });
+
+  it('draws one dashboard of the service: API, every function, both workflows, the table, dead letters, SES, business events', () => {
+    const dashboards = resourcesOf(stateless, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+    for (const namespace of [
+      'AWS/ApiGateway',
+      'AWS/Lambda',
+      'AWS/States',
+      'AWS/DynamoDB',
+      'AWS/SQS',
+      'AWS/SES',
+      'SchoolSupportHub',
+    ])
+      expect(body, namespace).toContain(namespace);
+    for (const fn of [
+      ...areas.map((area) => hub.stateless.functions[area].function),
+      hub.stateless.removalTasks.function,
+      hub.stateless.siteRemovalTasks.function,
+    ])
+      expect(body, fn.node.path).toContain(logicalIdOf(fn));
+    for (const machine of [
+      hub.stateless.removalWorkflow.stateMachine,
+      hub.stateless.siteRemovalWorkflow.stateMachine,
+    ])
+      expect(body, machine.node.path).toContain(logicalIdOf(machine));
+    for (const event of dashboardEvents) expect(body, event).toContain(event);
   });
 
   it('alarms on failed, timed-out and aborted workflow executions, SES reputation and dead letters', () => {
