@@ -59,10 +59,11 @@ export class ConsoleDeployment extends Construct {
     const bucket = Bucket.fromBucketName(this, 'Bucket', consoleBucketName());
 
     // As HubFunction does: our own role (no AWSLambdaBasicExecutionRole, which may write to
-    // every log group) and a log group with the project's retention.
+    // every log group) and a log group with the project's retention, kept with the stack's
+    // deletion like every function's.
     const logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

@@ -43,9 +43,11 @@ export class HubFunction extends Construct {
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     super(scope, id);
 
+    // Kept when the stack is deleted: what the functions did stays readable afterwards (the
+    // group's name is generated, so a later deployment never collides with it).
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // Our own role instead of AWSLambdaBasicExecutionRole (a managed policy granting

@@ -15,6 +15,8 @@ export interface HubSettings {
   alarmTopicArn?: string;
   /** Subscribed to the stack's own alarm topic (when no alarmTopicArn is given). */
   alarmEmail?: string;
+  /** The table's AWS Backup plan: when (a cron expression, UTC), how long kept, copied where. */
+  backup: { schedule: string; retentionDays: number; copyToVaultArn?: string };
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
@@ -36,6 +38,9 @@ export const contextKeys = [
   'hub:logRetentionDays',
   'hub:alarmTopicArn',
   'hub:alarmEmail',
+  'hub:backupSchedule',
+  'hub:backupRetentionDays',
+  'hub:backupCopyToVaultArn',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
@@ -111,6 +116,20 @@ export function readHubSettings(node: Node): HubSettings {
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
     throw new Error(`hub:alarmEmail ${alarmEmail} is not an email address`);
 
+  const backupSchedule = text(node, 'hub:backupSchedule');
+  if (backupSchedule.trim().split(/\s+/).length !== 6)
+    throw new Error(
+      `hub:backupSchedule ${backupSchedule} is not a six-field cron expression (minutes hours day month weekday year)`,
+    );
+  const backupRetentionDays = integer(node, 'hub:backupRetentionDays');
+  if (backupRetentionDays < 1) throw new Error('hub:backupRetentionDays must be at least 1');
+  const backupCopyToVaultArn = text(node, 'hub:backupCopyToVaultArn');
+  if (
+    backupCopyToVaultArn &&
+    !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w.-]+$/.test(backupCopyToVaultArn)
+  )
+    throw new Error(`hub:backupCopyToVaultArn ${backupCopyToVaultArn} is not a backup vault ARN`);
+
   const consoleAssets = text(node, 'hub:consoleAssets');
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
@@ -124,6 +143,11 @@ export function readHubSettings(node: Node): HubSettings {
     logRetention: retentionDays as RetentionDays,
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    backup: {
+      schedule: backupSchedule,
+      retentionDays: backupRetentionDays,
+      ...(backupCopyToVaultArn ? { copyToVaultArn: backupCopyToVaultArn } : {}),
+    },
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),

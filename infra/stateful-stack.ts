@@ -34,6 +34,7 @@ import { HubFunction } from './hub-function.js';
 import { privateBucket } from './private-bucket.js';
 import { pictureBucketName, useConsoleUrl } from './resource-access.js';
 import type { HubSettings } from './settings.js';
+import { TableBackup } from './table-backup.js';
 
 export interface StatefulStackProps extends StackProps {
   settings: HubSettings;
@@ -46,6 +47,7 @@ export const customMessageTimeout = Duration.seconds(5);
 
 export class StatefulStack extends Stack {
   readonly table: TableV2;
+  readonly tableBackup: TableBackup;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly pictureBucket: Bucket;
@@ -70,6 +72,10 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       encryption: TableEncryptionV2.awsManagedKey(),
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.tableBackup = new TableBackup(this, 'TableBackup', {
+      table: this.table,
+      backup: settings.backup,
     });
 
     this.userPool = new UserPool(this, 'UserPool', {

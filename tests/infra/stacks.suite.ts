@@ -322,9 +322,77 @@ describe('stateless stack', () => {
           for (const action of actions) expect(action).not.toMatch(wildcard);
         }
       }
-      for (const [, role] of resourcesOf(template, 'AWS::IAM::Role')) {
-        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      // No managed policy, except AWS Backup's own service-role policy on the role that
+      // backs the table up (assumed by backup.amazonaws.com alone).
+      for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+        if (id.startsWith('TableBackup')) {
+          expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
+            'service-role/AWSBackupServiceRolePolicyForBackup',
+          );
+          expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+          expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+            expect.objectContaining({ Principal: { Service: 'backup.amazonaws.com' } }),
+          ]);
+          continue;
+        }
+        expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
       }
+    }
+  });
+
+  it('backs the table up with AWS Backup on hub:backupSchedule, kept hub:backupRetentionDays, in a retained vault', () => {
+    const [[, plan]] = resourcesOf(stateful, 'AWS::Backup::BackupPlan') as [
+      [string, Resources[string]],
+    ];
+    expect(plan.Properties.BackupPlan.BackupPlanRule).toEqual([
+      expect.objectContaining({
+        RuleName: 'Daily',
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        Lifecycle: { DeleteAfterDays: 35 },
+      }),
+    ]);
+    expect(plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions).toBeUndefined();
+    const [[, vault]] = resourcesOf(stateful, 'AWS::Backup::BackupVault') as [
+      [string, Resources[string]],
+    ];
+    expect(vault.DeletionPolicy).toBe('Retain');
+    const [[, selection]] = resourcesOf(stateful, 'AWS::Backup::BackupSelection') as [
+      [string, Resources[string]],
+    ];
+    expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(
+      hub.stateful.getLogicalId(hub.stateful.table.node.defaultChild as CfnElement),
+    );
+    // A copy to another account's vault when one is named; bad values stop the synth.
+    const copyTo = 'arn:aws:backup:eu-west-1:210987654321:backup-vault:hub-copies';
+    const copied = createHubApp({
+      outdir: mkdtempSync(path.join(tmpdir(), 'hub-backup-')),
+      context: { ...variantContext, 'hub:backupCopyToVaultArn': copyTo },
+    });
+    onTestFinished(() => rmSync(copied.app.outdir, { recursive: true, force: true }));
+    const copiedPlan = resourcesOf(
+      Template.fromJSON(copied.app.synth().getStackByName(stackNames.stateful).template),
+      'AWS::Backup::BackupPlan',
+    )[0]?.[1];
+    expect(copiedPlan?.Properties.BackupPlan.BackupPlanRule[0].CopyActions).toEqual([
+      { DestinationBackupVaultArn: copyTo, Lifecycle: { DeleteAfterDays: 35 } },
+    ]);
+    for (const [key, value, message] of [
+      ['hub:backupSchedule', 'daily', /six-field cron/],
+      ['hub:backupCopyToVaultArn', 'hub-copies', /not a backup vault ARN/],
+    ] as const)
+      expect(() => createHubApp({ outdir: variantDir, context: { [key]: value } })).toThrow(
+        message,
+      );
+  });
+
+  it('keeps every Lambda log group when the stack is deleted', () => {
+    for (const template of [stateful, stateless]) {
+      const functionGroups = resourcesOf(template, 'AWS::Lambda::Function')
+        .map(([, fn]) => fn.Properties.LoggingConfig?.LogGroup?.Ref)
+        .filter((ref): ref is string => typeof ref === 'string');
+      expect(functionGroups.length).toBeGreaterThan(0);
+      const groups = Object.fromEntries(resourcesOf(template, 'AWS::Logs::LogGroup'));
+      for (const id of functionGroups) expect(groups[id]?.DeletionPolicy, id).toBe('Retain');
     }
   });
 
@@ -1109,6 +1177,10 @@ describe('cdk.json', () => {
       'hub:accessTokenMinutes': 15,
       'hub:logRetentionDays': 90,
       'hub:alarmTopicArn': '',
+      'hub:alarmEmail': '',
+      'hub:backupSchedule': '0 3 * * ? *',
+      'hub:backupRetentionDays': 35,
+      'hub:backupCopyToVaultArn': '',
       'hub:authBurstLimit': 20,
       'hub:authRateLimit': 10,
       'hub:authConcurrency': 20,
