@@ -33,30 +33,15 @@ export class FailedExecutions extends Construct {
   constructor(scope: Construct, id: string, props: FailedExecutionsProps) {
     super(scope, id);
 
-    // SSE-SQS, not a KMS key: EventBridge may send to it without a key policy, and the
-    // messages hold only ids and error text (the workflow's input is ids).
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: failedExecutionRetention,
-    });
-    const isDeadLetterQueue =
-      'This queue IS the dead-letter queue of the removal workflow (failed, timed-out and aborted executions, from EventBridge); nothing consumes it automatically, so a DLQ of its own would never receive anything. An alarm fires when it holds a message.';
-    Validations.of(this.queue).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
-      { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
+    this.queue = deadLetterQueue(
+      this,
+      'Queue',
+      'This queue IS the dead-letter queue of the removal workflow (failed, timed-out and aborted executions, from EventBridge); nothing consumes it automatically, so a DLQ of its own would never receive anything. An alarm fires when it holds a message.',
     );
-
-    this.deliveryFailures = new Queue(this, 'DeliveryFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: failedExecutionRetention,
-    });
-    const isTargetDeadLetterQueue =
-      'This queue IS a dead-letter queue: that of the EventBridge target delivering failed workflow executions (events it could not deliver after 185 tries in 24 hours). Nothing consumes it; an alarm fires when it holds a message.';
-    Validations.of(this.deliveryFailures).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: isTargetDeadLetterQueue },
-      { id: 'Serverless-SQSRedrivePolicy', reason: isTargetDeadLetterQueue },
+    this.deliveryFailures = deadLetterQueue(
+      this,
+      'DeliveryFailures',
+      'This queue IS a dead-letter queue: that of the EventBridge target delivering failed workflow executions (events it could not deliver after 185 tries in 24 hours). Nothing consumes it; an alarm fires when it holds a message.',
     );
 
     this.rule = new Rule(this, 'Rule', {
@@ -78,4 +63,22 @@ export class FailedExecutions extends Construct {
       ],
     });
   }
+}
+
+/**
+ * A dead-letter queue: SSE-SQS, not a KMS key (EventBridge may send to it without a key
+ * policy, and the messages hold only ids and error text), TLS only, kept 14 days; the
+ * findings asking a DLQ for a DLQ of its own acknowledged with `isDeadLetterQueue`.
+ */
+function deadLetterQueue(scope: Construct, id: string, isDeadLetterQueue: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: failedExecutionRetention,
+  });
+  Validations.of(queue).acknowledge(
+    { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
+    { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
+  );
+  return queue;
 }
