@@ -49,13 +49,7 @@ export class RemovalWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: RemovalWorkflowProps) {
     super(scope, id);
 
-    // Step Functions log delivery: a /aws/vendedlogs/ name keeps CloudWatch Logs' resource
-    // policy small (AWS's advice for vended logs).
-    this.logGroup = new LogGroup(this, 'LogGroup', {
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}`,
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = workflowLogGroup(this, id, props.logRetention);
 
     const { step, guarded } = taskSteps(this, props.tasks);
 
@@ -106,6 +100,23 @@ export class RemovalWorkflow extends Construct {
       timeout: Duration.hours(2),
     });
   }
+}
+
+/**
+ * A workflow's log group. Step Functions log delivery: a /aws/vendedlogs/ name keeps
+ * CloudWatch Logs' resource policy small (AWS's advice for vended logs). Shared by the
+ * removal and the site-removal workflows.
+ */
+export function workflowLogGroup(
+  scope: Construct,
+  id: string,
+  retention = RetentionDays.THREE_MONTHS,
+): LogGroup {
+  return new LogGroup(scope, 'LogGroup', {
+    logGroupName: `/aws/vendedlogs/states/${Stack.of(scope).stackName}-${id}`,
+    retention,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 }
 
 /** What a task throws when no retry can change the answer (workflows/tasks/errors.ts). */

@@ -7,12 +7,12 @@
  * resumed operation, goes on from the page the operation records. JSONPath, like the
  * removal workflow, so the local runner runs this same definition.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Choice, Condition, type StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { loggedStateMachine, taskSteps } from './removal-workflow.js';
+import { loggedStateMachine, taskSteps, workflowLogGroup } from './removal-workflow.js';
 
 export interface SiteRemovalWorkflowProps {
   /** The task function (workflows/site-removal/index.ts). */
@@ -28,11 +28,7 @@ export class SiteRemovalWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: SiteRemovalWorkflowProps) {
     super(scope, id);
 
-    this.logGroup = new LogGroup(this, 'LogGroup', {
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}`,
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = workflowLogGroup(this, id, props.logRetention);
 
     const { step, guarded } = taskSteps(this, props.tasks);
 
