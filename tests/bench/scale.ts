@@ -13,13 +13,7 @@
  */
 
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  DynamoDBClient,
-  UpdateItemCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Db } from '../../functions/core/data/db.js';
 import { transactWrite } from '../../functions/core/data/db.js';
 import { getOperation } from '../../functions/core/data/operation.js';
@@ -34,6 +28,7 @@ import type { ProgressionSite } from '../../functions/core/domain.js';
 import { newId } from '../../functions/core/ids.js';
 import { hubFunctionDefaults } from '../../infra/hub-function.js';
 import type { LocalStack } from '../../infra/local/stack.js';
+import { batchWriteAll } from '../support/batch-write.js';
 import { ms, table } from './stats.js';
 
 export const scaleGoals = {
@@ -163,33 +158,11 @@ async function counting<T>(work: () => Promise<T>): Promise<{ result: T; counted
 // ---------------------------------------------------------------------------------------
 // Seeding.
 
-async function inPool<T>(work: T[], concurrency: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, work.length) }, async () => {
-      while (next < work.length) await run(work[next++] as T);
-    }),
-  );
-}
-
 async function batchPut(db: Db, items: Record<string, unknown>[]) {
-  const batches: WriteRequest[][] = [];
-  for (let start = 0; start < items.length; start += 25)
-    batches.push(
-      items
-        .slice(start, start + 25)
-        .map((Item) => ({ PutRequest: { Item } }) as unknown as WriteRequest),
-    );
-  await inPool(batches, 8, async (batch) => {
-    let pending: WriteRequest[] | undefined = batch;
-    for (let attempt = 0; pending?.length; attempt++) {
-      if (attempt > 20) throw new Error('BatchWriteItem kept leaving items unprocessed');
-      const answer: BatchWriteItemCommandOutput = await db.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [db.tableName]: pending } }),
-      );
-      pending = answer.UnprocessedItems?.[db.tableName];
-    }
-  });
+  await batchWriteAll(
+    db,
+    items.map((Item) => ({ PutRequest: { Item } }) as unknown as WriteRequest),
+  );
 }
 
 const firstNames = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John'];

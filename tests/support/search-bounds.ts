@@ -6,15 +6,12 @@
  * the requests, the items each one read (a Query's ScannedCount, a BatchGetItem's items)
  * and the read capacity DynamoDB reports.
  */
-import {
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  type DynamoDBClient,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+
+import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { type Db, put } from '../../functions/core/data/db.js';
 import { listCentreUsers, toUserItem, type User } from '../../functions/core/data/user.js';
 import { searchIndexItems } from '../../functions/core/data/user-search.js';
+import { batchWriteAll } from './batch-write.js';
 
 const firsts = [
   'Olivia',
@@ -147,24 +144,7 @@ export async function seedCentreUsers(db: Db, users: User[]) {
       PutRequest: { Item: item.Put?.Item ?? {} },
     })),
   ]);
-  const batches: WriteRequest[][] = [];
-  for (let start = 0; start < requests.length; start += 25)
-    batches.push(requests.slice(start, start + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < batches.length) {
-        let pending: WriteRequest[] | undefined = batches[next++];
-        for (let attempt = 0; pending?.length; attempt++) {
-          if (attempt > 20) throw new Error('BatchWriteItem kept leaving items unprocessed');
-          const answer: BatchWriteItemCommandOutput = await db.client.send(
-            new BatchWriteItemCommand({ RequestItems: { [db.tableName]: pending } }),
-          );
-          pending = answer.UnprocessedItems?.[db.tableName];
-        }
-      }
-    }),
-  );
+  await batchWriteAll(db, requests);
   return requests.length;
 }
 

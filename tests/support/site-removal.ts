@@ -2,12 +2,14 @@
  * Site removals in tests: users of a centre put straight into the table (a 10,000-user
  * centre cannot be invited through Cognito in a test), and the operation followed over HTTP.
  */
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Db } from '../../functions/core/data/db.js';
 import { toAttributes } from '../../functions/core/data/db.js';
 import { emailKey, toUserItem, type User } from '../../functions/core/data/user.js';
 import type { Site } from '../../functions/core/domain.js';
 import { newId } from '../../functions/core/ids.js';
+import { batchWriteAll } from './batch-write.js';
 import { api, sleep } from './hub.js';
 
 /** `count` active users of the centre with `sites`, each with its email marker, as invited. */
@@ -44,24 +46,7 @@ export async function seedUsers(
       },
     },
   ]);
-  const batches: WriteRequest[][] = [];
-  for (let start = 0; start < requests.length; start += 25)
-    batches.push(requests.slice(start, start + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < batches.length) {
-        let pending: WriteRequest[] | undefined = batches[next++];
-        for (let attempt = 0; pending?.length; attempt++) {
-          if (attempt > 20) throw new Error('BatchWriteItem kept leaving items unprocessed');
-          const answer = await db.client.send(
-            new BatchWriteItemCommand({ RequestItems: { [db.tableName]: pending } }),
-          );
-          pending = answer.UnprocessedItems?.[db.tableName];
-        }
-      }
-    }),
-  );
+  await batchWriteAll(db, requests);
   return users;
 }
 

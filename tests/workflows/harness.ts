@@ -5,14 +5,12 @@
  * call (to inject faults, or act between steps) and each DynamoDB command the tasks send,
  * and count what a run costs: task invocations, state transitions, transactions and writes.
  */
+
 import {
   type AttributeValue,
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
   PutItemCommand,
   type TransactWriteItem,
   UpdateItemCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { expect } from 'vitest';
@@ -41,6 +39,7 @@ import { freePort } from '../../infra/local/emulators/ports.js';
 import { startStepFunctionsLocal } from '../../infra/local/emulators/stepfunctions.js';
 import { removalTasksId, synthesizeRemovalDefinition } from '../../workflows/definition.js';
 import { createTaskHandler, type TaskEvent } from '../../workflows/tasks/handler.js';
+import { batchWriteAll } from '../support/batch-write.js';
 import {
   credentials,
   localCognito,
@@ -412,15 +411,6 @@ export function newResult(
   };
 }
 
-async function inPool<T>(work: T[], concurrency: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, work.length) }, async () => {
-      while (next < work.length) await run(work[next++] as T);
-    }),
-  );
-}
-
 /**
  * `count` results owned by `ownerId` on `site`. The first goes through recordResultItems
  * as the route writes it (owner checked); the rest are batch-written with the very same
@@ -438,23 +428,12 @@ export async function seedResults(
   const [first, ...rest] = results as [ProgressionResult, ...ProgressionResult[]];
   const recorded = await transactWrite(db, recordResultItems(db, first));
   if (!recorded.ok) throw new Error(`Could not record a result: item ${recorded.failedIndex}`);
-  const batches: WriteRequest[][] = [];
-  for (let start = 0; start < rest.length; start += 25)
-    batches.push(
-      rest.slice(start, start + 25).map((result) => ({
-        PutRequest: { Item: recordResultItems(db, result)[0]?.Put?.Item ?? {} },
-      })),
-    );
-  await inPool(batches, 8, async (batch) => {
-    let pending: WriteRequest[] | undefined = batch;
-    for (let attempt = 0; pending?.length; attempt++) {
-      if (attempt > 20) throw new Error('BatchWriteItem kept leaving items unprocessed');
-      const answer: BatchWriteItemCommandOutput = await db.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [db.tableName]: pending } }),
-      );
-      pending = answer.UnprocessedItems?.[db.tableName];
-    }
-  });
+  await batchWriteAll(
+    db,
+    rest.map((result) => ({
+      PutRequest: { Item: recordResultItems(db, result)[0]?.Put?.Item ?? {} },
+    })),
+  );
   if (rest.length) {
     const update = countChange(db, input.ownerId, input.site, rest.length).Update;
     if (!update) throw new Error('countChange is not an Update');
