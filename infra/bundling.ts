@@ -60,7 +60,7 @@ export function externalModulesOf(entry: string): string[] {
 /** The CDK NodejsFunction bundling options (esbuild runs locally; Docker is never used). */
 export const nodejsFunctionBundling = {
   format: OutputFormat.ESM,
-  target: 'node22',
+  target: 'node24',
   bundleAwsSDK: true,
   minify: true,
   sourceMap: true,
@@ -85,7 +85,7 @@ export const bundledFileName = 'index.mjs';
 
 /**
  * Plain esbuild options equivalent to what CDK runs for `nodejsFunctionBundlingFor(entry)`
- * (`esbuild --bundle <entry> --target=node22 --platform=node --format=esm --minify
+ * (`esbuild --bundle <entry> --target=node24 --platform=node --format=esm --minify
  * --sourcemap --external:... --main-fields=module,main --banner:js=...`). `entry` is relative
  * to the repository root. Pass `outfile` to write, or leave it out and set
  * `outfile`/`outdir`/`write` yourself.

@@ -85,7 +85,7 @@ function synthesize(
     // A stand-in for the task function: only its ARN reaches the definition, and the local
     // runtime answers every name starting with tasksId with the real task handler.
     const tasks = new LambdaFunction(stack, tasksId, {
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: Code.fromInline('export const handler = async () => ({});'),
     });

@@ -5,7 +5,7 @@
  *   infra/bundling.ts): ESM, minified, AWS SDK bundled in. Copied to an OS temp folder with
  *   no node_modules above it, so an import that escaped the bundle fails here as in Lambda.
  * - `default`: a plain `new NodejsFunction(stack, id, { entry, handler, runtime })`, nothing
- *   else, under this app's cdk.json feature flags. On a nodejs22.x runtime that is CommonJS,
+ *   else, under this app's cdk.json feature flags. On a nodejs24.x runtime that is CommonJS,
  *   not minified, no source map, with `@aws-sdk/*` and `@smithy/*` left external
  *   (`@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages` is on in cdk.json): the function
  *   loads the SDK the runtime ships from its node_modules at import time. Copied under
@@ -256,7 +256,7 @@ function synthesize(outdir: string): Record<Area, Record<Variant, string>> {
     functions.push([area, 'ours', ours.function]);
     // CDK's default, given only what it cannot guess: the entry, the handler's export and
     // the runtime the hub deploys on (the default runtime would be the "latest" one, which
-    // makes CDK bundle the SDK; nodejs22.x is what the comparison is about).
+    // makes CDK bundle the SDK; nodejs24.x is what the comparison is about).
     const byDefault = new NodejsFunction(stack, `Default-${area}`, {
       entry: join(projectRoot, entry),
       handler: 'handler',
@@ -393,7 +393,7 @@ export async function runBundleBench(options: BundleBenchOptions): Promise<Bundl
       runsPerBundle: runs,
       node: process.version,
       defaultFunction:
-        'new NodejsFunction(stack, id, { entry, handler, runtime: nodejs22.x }) under cdk.json: ' +
+        'new NodejsFunction(stack, id, { entry, handler, runtime: nodejs24.x }) under cdk.json: ' +
         'CommonJS, not minified, no source map, --external:@aws-sdk/* --external:@smithy/*',
       note:
         'Bytes: the bundle file only (no source map). Import: fresh `node` per sample, timing only ' +

@@ -28,7 +28,7 @@ import {
 import { dashboardEvents } from '../../infra/dashboard.js';
 import { failedExecutionStatuses } from '../../infra/failed-executions.js';
 import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
-import { HubFunction, projectRoot } from '../../infra/hub-function.js';
+import { HubFunction, hubFunctionDefaults, projectRoot } from '../../infra/hub-function.js';
 import { contextKeys } from '../../infra/settings.js';
 import {
   type AreaResources,
@@ -229,7 +229,7 @@ describe('stateless stack', () => {
     );
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
         // API routes stay under API Gateway's 30 s; a workflow step may take a minute.
@@ -1196,12 +1196,39 @@ describe('cdk.json', () => {
   });
 });
 
+describe('runtime parity', () => {
+  it('runs the tests and the local stack on the Node major the Lambdas run on, from package.json', () => {
+    const major = process.versions.node.split('.')[0];
+    // The Lambda runtime, esbuild's target and the `node` package that npm scripts put first
+    // on PATH (node_modules/.bin) name one major, and this very test runs on it.
+    expect(hubFunctionDefaults.runtime.name).toBe(`nodejs${major}.x`);
+    expect(nodejsFunctionBundling.target).toBe(`node${major}`);
+    const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8'));
+    expect(pkg.devDependencies.node.split('.')[0]).toBe(major);
+    expect(pkg.devDependencies['@types/node'].split('.')[0]).toBe(major);
+    // Every AWS SDK client on one release, so they share one @aws-sdk/core and smithy.
+    const clients = Object.entries<string>(pkg.dependencies).filter(([name]) =>
+      name.startsWith('@aws-sdk/client-'),
+    );
+    expect(clients.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(clients.map(([, version]) => version)).size).toBe(1);
+    for (const fn of [
+      ...resourcesOf(stateless, 'AWS::Lambda::Function'),
+      ...resourcesOf(stateful, 'AWS::Lambda::Function'),
+    ]) {
+      const runtime = (fn[1].Properties as { Runtime?: string }).Runtime;
+      // CDK's BucketDeployment function is Python, chosen by aws-cdk-lib.
+      if (runtime?.startsWith('nodejs')) expect(runtime).toBe(`nodejs${major}.x`);
+    }
+  });
+});
+
 describe('bundling', () => {
   it('bundles an area with esbuild as CDK does: ESM, minified, source map, byte-identical JS', async () => {
     expect(nodejsFunctionBundling).toMatchObject({
       format: 'esm',
       bundleAwsSDK: true,
-      target: 'node22',
+      target: 'node24',
     });
     const dir = mkdtempSync(path.join(tmpdir(), 'hub-bundle-'));
     try {
