@@ -191,7 +191,7 @@ export class HubAlarms extends Construct {
       }),
       threshold: 0,
       description:
-        'A removal workflow execution did not succeed and waits in the dead-letter queue: redrive it or clear it',
+        'A removal or site-removal workflow execution did not succeed and waits in the dead-letter queue: redrive it or clear it',
     });
     this.add('DeliveryFailuresNotEmpty', {
       metric: props.deliveryFailures.metricApproximateNumberOfMessagesVisible({
