@@ -14,6 +14,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { consoleBucketName, hashedAssetsPattern } from './console-stack.js';
+import { stageOf } from './environment.js';
 import { projectRoot } from './hub-function.js';
 
 /** What the console reads at start from /config.json (web/src/config.ts). */
@@ -56,7 +57,7 @@ export class ConsoleDeployment extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleDeploymentProps) {
     super(scope, id);
     const files = Source.asset(consoleAssetsFolder(props.assets));
-    const bucket = Bucket.fromBucketName(this, 'Bucket', consoleBucketName());
+    const bucket = Bucket.fromBucketName(this, 'Bucket', consoleBucketName(this));
 
     // As HubFunction does: our own role (no AWSLambdaBasicExecutionRole, which may write to
     // every log group) and a log group with the project's retention, kept with the stack's
@@ -115,7 +116,7 @@ export class ConsoleDeployment extends Construct {
         }),
       ),
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::hub-console-<AWS::AccountId>-<AWS::Region>/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::hub-console-${stageOf(this)}-<AWS::AccountId>-<AWS::Region>/*]`,
         reason: `Every object of the console bucket, ${grantedByCdk}: the build's file names change with every build.`,
       },
       {

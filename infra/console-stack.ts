@@ -35,8 +35,9 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { consoleSecurityHeaders } from './console-security-headers.js';
+import { stageOf } from './environment.js';
 import { privateBucket } from './private-bucket.js';
 import type { HubSettings } from './settings.js';
 
@@ -56,7 +57,8 @@ export const spaRewriteCode = `function handler(event) {
  * The console bucket's name, known to the stateless stack without a cross-stack reference
  * (as the picture bucket's): one console per account and region.
  */
-export const consoleBucketName = () => `hub-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export const consoleBucketName = (scope: IConstruct) =>
+  `hub-console-${stageOf(scope)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 /** Vite names every file under assets/ by its content hash: a new build never reuses a name. */
 export const hashedAssetsPattern = 'assets/*';
@@ -97,7 +99,7 @@ export class ConsoleStack extends Stack {
 
     // No versioning: every file is rebuilt from git, and a rollback is a redeploy.
     this.bucket = new Bucket(this, 'ConsoleBucket', {
-      bucketName: consoleBucketName(),
+      bucketName: consoleBucketName(this),
       ...privateBucket,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logBucket,

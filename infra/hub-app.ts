@@ -1,7 +1,8 @@
 /**
- * Builds the whole CDK app: settings from context, the mail, console, stateful and stateless
- * stacks, and cdk-nag (AwsSolutions) as a validation plugin. infra/app.ts and the tests both
- * call this.
+ * Builds the whole CDK app of one environment: settings from its file (config/<hub:env>.json)
+ * and context, the mail, console, stateful and stateless stacks named after the environment,
+ * and cdk-nag (AwsSolutions) as a validation plugin. infra/app.ts and the tests both call
+ * this (the tests with a configuration folder of their own).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,28 +10,32 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
+import { applyEnvironment, environmentKey, type StackNames, stackNamesFor } from './environment.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
 import { type HubSettings, readHubSettings } from './settings.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
-export const stackNames = {
-  mail: 'HubMail',
-  console: 'HubConsole',
-  stateful: 'HubStateful',
-  stateless: 'HubStateless',
-} as const;
+/** The repository's per-environment files: config/dev.json, config/staging.json, … */
+export const configFolder = path.join(projectRoot, 'config');
+
+export interface HubAppProps extends AppProps {
+  /** Where `<environment>.json` is read from. @default config/ of the repository */
+  configFolder?: string;
+}
 
 export interface HubApp {
   app: App;
   settings: HubSettings;
+  /** The environment's stack names (`HubStaging-Stateful`, …). */
+  stackNames: StackNames;
   console: ConsoleStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
 }
 
-/** cdk.json's `context`: feature flags and the hub:* defaults. */
+/** cdk.json's `context`: feature flags and the default environment (`hub:env`). */
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
@@ -39,22 +44,46 @@ export function cdkJsonContext(): Record<string, unknown> {
 }
 
 /**
- * The app. cdk.json's context is the base, so a test or script that builds the app gets the
- * same feature flags and defaults as `cdk synth`; `props.context` and then the CLI's
- * context (`-c`, which also carries cdk.json) override it.
+ * The CLI passes cdk.json's context along with `-c`, and it beats the app's own: a hub:*
+ * setting in cdk.json would silently override every environment's file. Only `hub:env`.
  */
-export function createHubApp(props: AppProps = {}): HubApp {
-  const app = new App({ ...props, context: { ...cdkJsonContext(), ...props.context } });
+export function checkCdkJsonContext(context: Record<string, unknown>): void {
+  const misplaced = Object.keys(context).filter(
+    (key) => key.startsWith('hub:') && key !== environmentKey,
+  );
+  if (misplaced.length > 0)
+    throw new Error(
+      `cdk.json sets ${misplaced.join(', ')}: environment settings belong in config/<environment>.json (cdk.json would override every environment's)`,
+    );
+}
+
+/**
+ * The app. cdk.json's context is the base, so a test or script that builds the app gets the
+ * same feature flags as `cdk synth`; `props.context` and then the CLI's context (`-c`, which
+ * also carries cdk.json) override it; the environment's file fills in every hub:* setting
+ * that neither gave.
+ */
+export function createHubApp(props: HubAppProps = {}): HubApp {
+  const { configFolder: folder = configFolder, ...appProps } = props;
+  const base = cdkJsonContext();
+  checkCdkJsonContext(base);
+  const app = new App({ ...appProps, context: { ...base, ...appProps.context } });
+  const environment = applyEnvironment(app.node, folder);
+  const stackNames = stackNamesFor(environment);
   const settings = readHubSettings(app.node);
   // Before any Lambda is bundled: a missing build should fail in a second, not in a minute.
   consoleAssetsFolder(settings.consoleAssets);
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
+  // hub:account pins the environment to its account: CDK refuses credentials of another.
+  const env = {
+    account: settings.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+    region: settings.region,
+  };
+  const label = `School Support Hub (${environment})`;
 
   const mail = new MailStack(app, stackNames.mail, {
     env,
     settings,
-    description:
-      'School Support Hub: the SES identity of the noreply domain (deploy and verify first)',
+    description: `${label}: the SES identity of the noreply domain (deploy and verify first)`,
   });
   // Only the bucket and the distribution, first: the user pool's emails link to the console
   // and the API's CORS allows it, so both stacks need its address before they deploy. The
@@ -62,13 +91,13 @@ export function createHubApp(props: AppProps = {}): HubApp {
   const consoleStack = new ConsoleStack(app, stackNames.console, {
     env,
     settings,
-    description: 'School Support Hub: web console bucket and CloudFront distribution',
+    description: `${label}: web console bucket and CloudFront distribution`,
   });
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
     settings,
     consoleUrl: consoleStack.url,
-    description: 'School Support Hub: table, user pool, picture bucket (retained)',
+    description: `${label}: table, user pool, picture bucket (retained)`,
     terminationProtection: true,
   });
   // The user pool sends from the mail identity, which must exist (and be verified) first.
@@ -76,7 +105,7 @@ export function createHubApp(props: AppProps = {}): HubApp {
   const stateless = new StatelessStack(app, stackNames.stateless, {
     env,
     settings,
-    description: 'School Support Hub: Lambdas, HTTP API, removal workflow',
+    description: `${label}: Lambdas, HTTP API, removal workflow`,
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
@@ -89,5 +118,5 @@ export function createHubApp(props: AppProps = {}): HubApp {
 
   // Two cdk-nag packs: AWS Solutions, and the serverless one (DLQs, runtimes, tracing).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { app, settings, console: consoleStack, stateful, stateless };
+  return { app, settings, stackNames, console: consoleStack, stateful, stateless };
 }

@@ -8,8 +8,10 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import { settingNames } from '../functions/core/config.js';
 import { tableSchema } from '../functions/core/data/table-schema.js';
+import { stageOf } from './environment.js';
 import type { HubFunction } from './hub-function.js';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -134,9 +136,10 @@ export type PictureAccess = 'read' | 'readWrite' | 'delete';
 
 /**
  * The picture bucket's name, the same in both stacks without a cross-stack reference: one
- * bucket per account and region.
+ * bucket per environment, account and region.
  */
-export const pictureBucketName = () => `hub-pictures-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export const pictureBucketName = (scope: IConstruct) =>
+  `hub-pictures-${stageOf(scope)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 /**
  * Profile pictures live under `pictures/<userId>` in the picture bucket: grants only object
@@ -148,7 +151,7 @@ export function usePictures(fn: HubFunction, access: PictureAccess): void {
     readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     delete: ['s3:DeleteObject'],
   }[access];
-  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}`;
+  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucketName(fn)}`;
   fn.function.addToRolePolicy(
     new PolicyStatement({ actions, resources: [`${bucket}/pictures/*`] }),
   );
@@ -159,9 +162,9 @@ export function usePictures(fn: HubFunction, access: PictureAccess): void {
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }),
     );
-  fn.setEnvironment(settingNames.pictureBucket, pictureBucketName());
+  fn.setEnvironment(settingNames.pictureBucket, pictureBucketName(fn));
   Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-<AWS::AccountId>-<AWS::Region>/pictures/*]',
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-${stageOf(fn)}-<AWS::AccountId>-<AWS::Region>/pictures/*]`,
     reason:
       'Profile pictures are one object per user under pictures/<userId>; the user id is known only per request, so the grant names the pictures/ prefix of the one picture bucket and no other object or bucket.',
   });

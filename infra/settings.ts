@@ -1,11 +1,17 @@
 /**
- * Deployment settings read from CDK context (defaults in cdk.json's `context`, override with
- * `cdk synth -c hub:mailFrom=...`). Parsed once, failing fast on a bad value.
+ * Deployment settings read from CDK context: the environment's file (config/<hub:env>.json,
+ * infra/environment.ts) fills it, `cdk synth -c hub:mailFrom=...` overrides a value. Parsed
+ * once, failing fast on a bad value.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { readEnvironmentName } from './environment.js';
 
 export interface HubSettings {
+  /** The environment (stage): `hub:env`, whose file in config/ gave the values below. */
+  environment: string;
+  /** The account every stack of the environment must deploy to; else the CLI's credentials'. */
+  account?: string;
   region: string;
   mailFrom: string;
   mailDomain: string;
@@ -28,8 +34,9 @@ export interface HubSettings {
   consoleDomain?: { name: string; certificateArn: string };
 }
 
-/** The context keys this app reads; their defaults live in cdk.json (`context`). */
+/** The context keys this app reads; every config/<environment>.json names each of them. */
 export const contextKeys = [
+  'hub:account',
   'hub:region',
   'hub:mailFrom',
   'hub:mailDomain',
@@ -54,7 +61,7 @@ type ContextKey = (typeof contextKeys)[number];
 function read(node: Node, key: ContextKey): unknown {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null)
-    throw new Error(`Missing context ${key} (see cdk.json)`);
+    throw new Error(`Missing context ${key} (see config/<environment>.json)`);
   return value;
 }
 
@@ -134,7 +141,12 @@ export function readHubSettings(node: Node): HubSettings {
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
   const consoleDomain = readConsoleDomain(node);
+  const account = text(node, 'hub:account');
+  if (account && !/^\d{12}$/.test(account))
+    throw new Error(`hub:account ${account} is not an AWS account id (12 digits)`);
   return {
+    environment: readEnvironmentName(node),
+    ...(account ? { account } : {}),
     region: text(node, 'hub:region'),
     mailFrom,
     mailDomain,

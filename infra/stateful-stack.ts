@@ -160,7 +160,7 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.pictureBucket = new Bucket(this, 'PictureBucket', {
-      bucketName: pictureBucketName(),
+      bucketName: pictureBucketName(this),
       ...privateBucket,
       versioned: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -26,10 +26,11 @@ import {
   hashedAssetsPattern,
   spaRewriteCode,
 } from '../../infra/console-stack.js';
-import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
+import type { HubApp } from '../../infra/hub-app.js';
 import { readHubSettings } from '../../infra/settings.js';
 import { fakeConsoleBuild } from './console-build.js';
 import { defaultApp } from './default-app.js';
+import { fixtureApp, fixtureContext, stackNames } from './fixture.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -363,7 +364,7 @@ describe('configuration at deploy', () => {
     try {
       expect(() => consoleAssetsFolder(empty)).toThrow(/npm run build:console/);
       expect(() =>
-        createHubApp({
+        fixtureApp({
           outdir: empty,
           context: { 'aws:cdk:bundling-stacks': [], 'hub:consoleAssets': empty },
         }),
@@ -424,7 +425,7 @@ describe("the console's address", () => {
     };
     const app = new App({
       outdir: mkdtempSync(path.join(tmpdir(), 'hub-console-domain-')),
-      context: { ...cdkJsonContext(), ...consoleBuild.context, ...domain },
+      context: { ...fixtureContext(), ...consoleBuild.context, ...domain },
     });
     const settings = readHubSettings(app.node);
     const stack = new ConsoleStack(app, 'Console', { settings, env: { region: settings.region } });
@@ -444,7 +445,7 @@ describe("the console's address", () => {
     }
 
     const settingsOf = (context: Record<string, string>) =>
-      readHubSettings(new App({ context: { ...cdkJsonContext(), ...context } }).node);
+      readHubSettings(new App({ context: { ...fixtureContext(), ...context } }).node);
     expect(() => settingsOf({ 'hub:consoleDomain': 'hub.school.example' })).toThrow(/go together/);
     expect(() =>
       settingsOf({
@@ -471,19 +472,22 @@ describe('cdk-nag', () => {
         v.violatingResources.map((r) => `${r.constructPath} ${v.ruleName}`),
       )
       .filter((finding) =>
-        /^HubConsole\/|^HubStateless\/(Console\/|Custom::CDKBucketDeployment)/.test(finding),
+        new RegExp(
+          `^${stackNames.console}/|^${stackNames.stateless}/(Console/|Custom::CDKBucketDeployment)`,
+        ).test(finding),
       )
       .map((finding) =>
         finding.replace(/Custom::CDKBucketDeployment[0-9A-F]+/, 'Custom::CDKBucketDeployment'),
       )
       .sort();
-    const role = 'HubStateless/Console/Role/DefaultPolicy/Resource';
+    const role = `${stackNames.stateless}/Console/Role/DefaultPolicy/Resource`;
+    const distribution = `${stackNames.console}/Distribution/Resource`;
     expect(consoleFindings).toEqual(
       [
-        'HubConsole/Distribution/Resource AwsSolutions-CFR1', // geo restriction: edge protection
-        'HubConsole/Distribution/Resource AwsSolutions-CFR2', // WAF: edge protection
-        'HubConsole/Distribution/Resource AwsSolutions-CFR4', // default certificate's TLS
-        'HubStateless/Custom::CDKBucketDeployment/Resource AwsSolutions-L1',
+        `${distribution} AwsSolutions-CFR1`, // geo restriction: edge protection
+        `${distribution} AwsSolutions-CFR2`, // WAF: edge protection
+        `${distribution} AwsSolutions-CFR4`, // default certificate's TLS
+        `${stackNames.stateless}/Custom::CDKBucketDeployment/Resource AwsSolutions-L1`,
         ...[
           'Action::s3:Abort*',
           'Action::s3:DeleteObject*',
@@ -492,7 +496,7 @@ describe('cdk-nag', () => {
           'Action::s3:List*',
           'Resource::*',
           'Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-west-2/*',
-          'Resource::arn:aws:s3:::hub-console-<AWS::AccountId>-<AWS::Region>/*',
+          'Resource::arn:aws:s3:::hub-console-fixture-<AWS::AccountId>-<AWS::Region>/*',
         ].map((finding) => `${role} AwsSolutions-IAM5[${finding}]`),
       ].sort(),
     );

@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/core/routes.js';
 import { cors } from '../../infra/cors.js';
-import { stackNames } from '../../infra/hub-app.js';
 import { defaultApp } from './default-app.js';
+import { stackNames } from './fixture.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;

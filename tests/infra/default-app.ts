@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { createHubApp, type HubApp } from '../../infra/hub-app.js';
+import type { HubApp } from '../../infra/hub-app.js';
 import { type ConsoleBuild, fakeConsoleBuild } from './console-build.js';
+import { fixtureApp } from './fixture.js';
 
 export interface DefaultApp {
   hub: HubApp;
@@ -29,7 +30,7 @@ export function defaultApp(): DefaultApp {
     folder = mkdtempSync(path.join(tmpdir(), 'hub-infra-'));
     const consoleBuild = fakeConsoleBuild(folder);
     const outdir = mkdtempSync(path.join(folder, 'cdk-'));
-    const hub = createHubApp({
+    const hub = fixtureApp({
       outdir,
       context: { 'aws:cdk:bundling-stacks': [], ...consoleBuild.context },
     });

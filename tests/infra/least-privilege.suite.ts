@@ -5,8 +5,9 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { areas } from '../../functions/core/routes.js';
-import { type HubApp, stackNames } from '../../infra/hub-app.js';
+import type { HubApp } from '../../infra/hub-app.js';
 import { defaultApp } from './default-app.js';
+import { stackNames } from './fixture.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 let hub: HubApp;

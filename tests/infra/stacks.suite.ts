@@ -27,9 +27,8 @@ import {
 } from '../../infra/bundling.js';
 import { dashboardEvents } from '../../infra/dashboard.js';
 import { failedExecutionStatuses } from '../../infra/failed-executions.js';
-import { cdkJsonContext, createHubApp, type HubApp, stackNames } from '../../infra/hub-app.js';
+import type { HubApp } from '../../infra/hub-app.js';
 import { HubFunction, hubFunctionDefaults, projectRoot } from '../../infra/hub-function.js';
-import { contextKeys } from '../../infra/settings.js';
 import {
   type AreaResources,
   accessLogFields,
@@ -50,6 +49,7 @@ import {
 } from '../../workflows/definition.js';
 import { fakeConsoleBuild } from './console-build.js';
 import { defaultApp } from './default-app.js';
+import { fixtureApp, fixtureContext, fixtureSettings, stackNames } from './fixture.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 type Json = any;
@@ -75,7 +75,7 @@ beforeAll(() => {
   stateful = Template.fromJSON(assembly.getStackByName(stackNames.stateful).template);
   statelessJson = assembly.getStackByName(stackNames.stateless).template;
   stateless = Template.fromJSON(statelessJson);
-}, 60_000);
+}, 180_000);
 
 afterAll(() => consoleBuild.remove());
 
@@ -364,7 +364,7 @@ describe('stateless stack', () => {
     );
     // A copy to another account's vault when one is named; bad values stop the synth.
     const copyTo = 'arn:aws:backup:eu-west-1:210987654321:backup-vault:hub-copies';
-    const copied = createHubApp({
+    const copied = fixtureApp({
       outdir: mkdtempSync(path.join(tmpdir(), 'hub-backup-')),
       context: { ...variantContext, 'hub:backupCopyToVaultArn': copyTo },
     });
@@ -380,9 +380,7 @@ describe('stateless stack', () => {
       ['hub:backupSchedule', 'daily', /six-field cron/],
       ['hub:backupCopyToVaultArn', 'hub-copies', /not a backup vault ARN/],
     ] as const)
-      expect(() => createHubApp({ outdir: variantDir, context: { [key]: value } })).toThrow(
-        message,
-      );
+      expect(() => fixtureApp({ outdir: variantDir, context: { [key]: value } })).toThrow(message);
   });
 
   it('keeps every Lambda log group when the stack is deleted', () => {
@@ -447,7 +445,7 @@ describe('stateless stack', () => {
       // And the console's own origin, last (tests/infra/console-hosting.suite.ts).
       CorsConfiguration: { AllowOrigins: [...hub.settings.allowedOrigins, Match.anyValue()] },
     });
-    expect(hub.settings.allowedOrigins).toEqual(['https://hub.example.org']);
+    expect(hub.settings.allowedOrigins).toEqual(fixtureSettings['hub:allowedOrigins']);
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -611,11 +609,11 @@ let variantTemplate: Template;
 beforeAll(() => {
   variantDir = mkdtempSync(path.join(tmpdir(), 'hub-variant-'));
   // Synth runs cdk-nag too: alarms and the changed settings must be finding-free as well.
-  variant = createHubApp({ outdir: variantDir, context: variantContext });
+  variant = fixtureApp({ outdir: variantDir, context: variantContext });
   variantTemplate = Template.fromJSON(
     variant.app.synth().getStackByName(stackNames.stateless).template,
   );
-}, 60_000);
+}, 180_000);
 
 afterAll(() => {
   if (variantDir) rmSync(variantDir, { recursive: true, force: true });
@@ -680,7 +678,7 @@ describe('API limits (stage throttling, tighter on the public /auth/* routes)', 
     expect(() => checkAuthLimits({ ...hub.settings, authRateLimit: 16 })).toThrow(/quota is 30/);
     expect(() => checkAuthLimits({ ...hub.settings, authBurstLimit: 500 })).toThrow(/stage/);
     expect(() =>
-      createHubApp({ outdir: variantDir, context: { 'hub:authConcurrency': 'lots' } }),
+      fixtureApp({ outdir: variantDir, context: { 'hub:authConcurrency': 'lots' } }),
     ).toThrow(/hub:authConcurrency must be a positive integer/);
   });
 });
@@ -830,7 +828,7 @@ describe('CORS', () => {
   it('allows only the origins from context, never "*", and no credentials', () => {
     // Then the deployed console's origin (tests/infra/console-hosting.suite.ts).
     const configured = (template: Template) => corsOf(template).AllowOrigins.slice(0, -1);
-    expect(configured(stateless)).toEqual(cdkJsonContext()['hub:allowedOrigins']);
+    expect(configured(stateless)).toEqual(fixtureContext()['hub:allowedOrigins']);
     expect(configured(variantTemplate)).toEqual(variantContext['hub:allowedOrigins']);
     for (const cors of [corsOf(stateless), corsOf(variantTemplate)]) {
       expect(cors.AllowOrigins).not.toContain('*');
@@ -838,7 +836,7 @@ describe('CORS', () => {
     }
     for (const origins of [['*'], ['https://*.example.org'], ['https://hub.example.org/app']])
       expect(() =>
-        createHubApp({ outdir: variantDir, context: { 'hub:allowedOrigins': origins } }),
+        fixtureApp({ outdir: variantDir, context: { 'hub:allowedOrigins': origins } }),
       ).toThrow(/not an exact origin/);
   });
 });
@@ -882,7 +880,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
 
     const emailDir = mkdtempSync(path.join(tmpdir(), 'hub-alarm-email-'));
     onTestFinished(() => rmSync(emailDir, { recursive: true, force: true }));
-    const withEmail = createHubApp({
+    const withEmail = fixtureApp({
       outdir: emailDir,
       context: {
         ...variantContext,
@@ -898,7 +896,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
       expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@school.example' }),
     ]);
     expect(() =>
-      createHubApp({ outdir: variantDir, context: { 'hub:alarmEmail': 'oncall' } }),
+      fixtureApp({ outdir: variantDir, context: { 'hub:alarmEmail': 'oncall' } }),
     ).toThrow(/not an email address/);
   });
 
@@ -929,7 +927,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
       expect(alarm.AlarmDescription).toEqual(expect.any(String));
     }
     expect(() =>
-      createHubApp({ outdir: variantDir, context: { 'hub:alarmTopicArn': 'hub-alarms' } }),
+      fixtureApp({ outdir: variantDir, context: { 'hub:alarmTopicArn': 'hub-alarms' } }),
     ).toThrow(/not an SNS topic ARN/);
     // cdk-nag passed over the alarms too (errors throw in synth; warnings land here).
     const report = JSON.parse(
@@ -1166,31 +1164,12 @@ describe('cdk-nag (AwsSolutions and Serverless, v3 validation plugins)', () => {
 });
 
 describe('cdk.json', () => {
-  it('documents every hub:* default and keeps nothing in the home folder', () => {
+  it('names the default environment and no hub:* setting, and keeps nothing in the home folder', () => {
     const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8'));
     expect(cdkJson.app).toBe('npx tsx infra/app.ts');
-    expect(cdkJson.context).toMatchObject({
-      'hub:region': 'eu-west-2',
-      'hub:mailFrom': 'noreply@cambridgeinternational.org',
-      'hub:mailDomain': 'cambridgeinternational.org',
-      'hub:allowedOrigins': ['https://hub.example.org'],
-      'hub:accessTokenMinutes': 15,
-      'hub:logRetentionDays': 90,
-      'hub:alarmTopicArn': '',
-      'hub:alarmEmail': '',
-      'hub:backupSchedule': '0 3 * * ? *',
-      'hub:backupRetentionDays': 35,
-      'hub:backupCopyToVaultArn': '',
-      'hub:authBurstLimit': 20,
-      'hub:authRateLimit': 10,
-      'hub:authConcurrency': 20,
-      'hub:consoleAssets': 'web/dist',
-      'hub:consoleDomain': '',
-      'hub:consoleCertificateArn': '',
-    });
-    // Every key the app reads has its default in cdk.json, and nothing else is hub:*.
+    // The settings live in config/<environment>.json (tests/infra/environments.suite.ts).
     expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('hub:'))).toEqual([
-      ...contextKeys,
+      'hub:env',
     ]);
     expect(process.env.HOME).toBe(process.env.CDK_HOME);
   });
@@ -1247,7 +1226,7 @@ describe('bundling', () => {
       expect(check.status).toBe(0);
 
       // The production path: CDK bundles the same entry through HubFunction (real bundling).
-      const app = new App({ outdir: path.join(dir, 'cdk.out'), context: cdkJsonContext() });
+      const app = new App({ outdir: path.join(dir, 'cdk.out'), context: fixtureContext() });
       const stack = new Stack(app, 'BundleCheck');
       const fn = new HubFunction(stack, 'System', { entry, logRetention: RetentionDays.ONE_DAY });
       const template = app.synth().getStackByName(stack.stackName).template;
