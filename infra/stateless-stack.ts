@@ -19,6 +19,7 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
+import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -35,6 +36,7 @@ import { ConsoleDeployment } from './console-deployment.js';
 import { cors } from './cors.js';
 import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
+import { GradualDeployment } from './gradual-deployment.js';
 import { HubFunction } from './hub-function.js';
 import {
   type CognitoAction,
@@ -155,6 +157,8 @@ export interface StatelessStackProps extends StackProps {
 
 export class StatelessStack extends Stack {
   readonly functions: Record<Area, HubFunction>;
+  /** Each API function's `live` alias and its CodeDeploy deployment group (what the API calls). */
+  readonly deployments: Record<Area, GradualDeployment>;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly removalWorkflow: RemovalWorkflow;
@@ -215,6 +219,8 @@ export class StatelessStack extends Stack {
     });
 
     const functions = {} as Record<Area, HubFunction>;
+    const deployments = {} as Record<Area, GradualDeployment>;
+    const application = new LambdaApplication(this, 'Deployments');
     for (const area of areas) {
       const fn = new HubFunction(this, `${capitalize(area)}Function`, {
         entry: `functions/${area}/index.ts`,
@@ -234,8 +240,13 @@ export class StatelessStack extends Stack {
       if (needs.siteRemovalWorkflow)
         useSiteRemovalWorkflow(fn, this.siteRemovalWorkflow.stateMachine);
       functions[area] = fn;
+      deployments[area] = new GradualDeployment(this, `${capitalize(area)}Deployment`, {
+        fn,
+        application,
+      });
     }
     this.functions = functions;
+    this.deployments = deployments;
 
     // The deployed console's origin, and any other the operator allows (hub:allowedOrigins).
     const allowOrigins = [...settings.allowedOrigins, props.console.url];
@@ -274,7 +285,8 @@ export class StatelessStack extends Stack {
     const integrations = Object.fromEntries(
       areas.map((area) => [
         area,
-        new HttpLambdaIntegration(`${capitalize(area)}Integration`, functions[area].function, {
+        // The live alias: a new version takes requests gradually, and rolls back on alarm.
+        new HttpLambdaIntegration(`${capitalize(area)}Integration`, deployments[area].alias, {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         }),
       ]),

@@ -1,19 +1,22 @@
 /**
- * Environments (issue 12 item 8): stage-named stacks from config/<environment>.json, and
- * tests on a fixture of their own.
+ * Environments (issue 12 item 8): stage-named stacks from config/<environment>.json, tests
+ * on a fixture of their own, and each API function behind a `live` alias that CodeDeploy
+ * moves gradually and rolls back on alarm.
  */
 import '../../infra/cdk-home.js'; // first: keep aws-cdk-lib's fingerprint cache out of ~
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areas } from '../../functions/core/routes.js';
 import {
   applyEnvironment,
   committedEnvironments,
   readEnvironmentFile,
   stackNamesFor,
 } from '../../infra/environment.js';
+import { gradualDeployment, liveAliasName } from '../../infra/gradual-deployment.js';
 import {
   checkCdkJsonContext,
   configFolder,
@@ -46,6 +49,11 @@ beforeAll(() => {
 }, 180_000);
 
 afterAll(() => consoleBuild.remove());
+
+const ofType = (template: { Resources: Resources }, type: string) =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
 /** The settings an App gets from `folder`/<environment>.json and `context`, no stack built. */
 function settingsOf(folder: string, context: Record<string, unknown>) {
@@ -204,6 +212,130 @@ describe("the tests' own configuration", () => {
     } finally {
       rmSync(production, { recursive: true, force: true });
     }
+  });
+});
+
+describe('gradual deployment of the API functions', () => {
+  const resources = () => statelessJson.Resources;
+
+  it('puts each area function behind a live alias of its current version, which the API invokes', () => {
+    const aliases = ofType(statelessJson, 'AWS::Lambda::Alias');
+    expect(aliases).toHaveLength(areas.length);
+    const integrations = ofType(statelessJson, 'AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(areas.length);
+    const permissions = ofType(statelessJson, 'AWS::Lambda::Permission').map(([, p]) => p);
+    for (const area of areas) {
+      const { alias } = hub.stateless.deployments[area];
+      const aliasId = idOf(hub.stateless, alias);
+      const functionId = idOf(hub.stateless, hub.stateless.functions[area].function);
+      const properties = resources()[aliasId]?.Properties;
+      expect(properties.Name).toBe(liveAliasName);
+      expect(properties.FunctionName).toEqual({ Ref: functionId });
+      const versionId = properties.FunctionVersion['Fn::GetAtt'][0];
+      expect(resources()[versionId]?.Type).toBe('AWS::Lambda::Version');
+      expect(resources()[versionId]?.Properties.FunctionName).toEqual({ Ref: functionId });
+      // The integration targets the alias, and API Gateway may invoke the alias and nothing else.
+      expect(
+        integrations.filter(
+          ([, i]) =>
+            JSON.stringify(i.Properties.IntegrationUri) === JSON.stringify({ Ref: aliasId }),
+        ),
+        area,
+      ).toHaveLength(1);
+      const byApi = permissions.filter(
+        (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
+      );
+      expect(byApi.some((p) => JSON.stringify(p.Properties.FunctionName).includes(aliasId))).toBe(
+        true,
+      );
+      for (const p of byApi)
+        expect(p.Properties.FunctionName, area).not.toEqual({
+          'Fn::GetAtt': [functionId, 'Arn'],
+        });
+    }
+  });
+
+  it('deploys a new version to 10 % for 5 minutes through CodeDeploy, rolled back by the alias alarms', () => {
+    const groups = ofType(statelessJson, 'AWS::CodeDeploy::DeploymentGroup');
+    expect(groups).toHaveLength(areas.length);
+    const applications = ofType(statelessJson, 'AWS::CodeDeploy::Application');
+    expect(applications).toEqual([
+      [expect.any(String), expect.objectContaining({ Properties: { ComputePlatform: 'Lambda' } })],
+    ]);
+    const [[applicationId]] = applications as [[string, unknown]];
+    for (const area of areas) {
+      const deployment = hub.stateless.deployments[area];
+      const group = resources()[idOf(hub.stateless, deployment.deploymentGroup)]?.Properties;
+      expect(group).toMatchObject({
+        ApplicationName: { Ref: applicationId },
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining([
+            'DEPLOYMENT_FAILURE',
+            'DEPLOYMENT_STOP_ON_REQUEST',
+            'DEPLOYMENT_STOP_ON_ALARM',
+          ]),
+        },
+      });
+      const errorsId = idOf(hub.stateless, deployment.errorsAlarm);
+      const durationId = idOf(hub.stateless, deployment.durationAlarm);
+      expect(group.AlarmConfiguration).toMatchObject({
+        Enabled: true,
+        Alarms: [{ Name: { Ref: errorsId } }, { Name: { Ref: durationId } }],
+      });
+      // CloudFormation hands the alias's updates to that deployment group.
+      const aliasId = idOf(hub.stateless, deployment.alias);
+      expect(resources()[aliasId]?.UpdatePolicy).toEqual({
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: { Ref: applicationId },
+          DeploymentGroupName: { Ref: idOf(hub.stateless, deployment.deploymentGroup) },
+        },
+      });
+
+      // The alarms watch the alias (what the API sends), per minute, missing data not breaching.
+      const resource = {
+        Name: 'Resource',
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              { Ref: idOf(hub.stateless, hub.stateless.functions[area].function) },
+              `:${liveAliasName}`,
+            ],
+          ],
+        },
+      };
+      const errors = resources()[errorsId]?.Properties;
+      expect(errors).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: gradualDeployment.errorsThreshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(errors.Dimensions).toContainEqual(resource);
+      const duration = resources()[durationId]?.Properties;
+      expect(duration).toMatchObject({
+        MetricName: 'Duration',
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        Threshold: gradualDeployment.p99DurationMs,
+        EvaluationPeriods: gradualDeployment.p99DurationPeriods,
+      });
+      expect(duration.Dimensions).toContainEqual(resource);
+    }
+  });
+
+  it('leaves the workflow steps and the Cognito trigger unversioned (nothing calls them by alias)', () => {
+    const aliased = new Set(
+      ofType(statelessJson, 'AWS::Lambda::Alias').map(([, a]) => a.Properties.FunctionName.Ref),
+    );
+    expect(aliased.has(idOf(hub.stateless, hub.stateless.removalTasks.function))).toBe(false);
+    expect(aliased.has(idOf(hub.stateless, hub.stateless.siteRemovalTasks.function))).toBe(false);
   });
 });
 

@@ -325,6 +325,17 @@ describe('stateless stack', () => {
       // No managed policy, except AWS Backup's own service-role policy on the role that
       // backs the table up (assumed by backup.amazonaws.com alone).
       for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+        // CodeDeploy's role for the API functions' gradual deployments (infra/gradual-deployment.ts).
+        if (id.includes('DeploymentGroupServiceRole')) {
+          expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+          expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
+            'service-role/AWSCodeDeployRoleForLambdaLimited',
+          );
+          expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+            expect.objectContaining({ Principal: { Service: 'codedeploy.amazonaws.com' } }),
+          ]);
+          continue;
+        }
         if (id.startsWith('TableBackup')) {
           expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
             'service-role/AWSBackupServiceRolePolicyForBackup',
@@ -433,8 +444,9 @@ describe('stateless stack', () => {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
       });
+      // The area function's live alias (infra/gradual-deployment.ts), not the function itself.
       expect(integration.Properties.IntegrationUri).toEqual({
-        'Fn::GetAtt': [logicalIdOf(hub.stateless.functions[entry.area].function), 'Arn'],
+        Ref: logicalIdOf(hub.stateless.deployments[entry.area].alias),
       });
     }
   });
@@ -797,9 +809,8 @@ describe('parity: the API is exactly routeList', () => {
       const [prefix, ref] = route.Properties.Target['Fn::Join'][1];
       expect(prefix).toBe('integrations/');
       const integration = must(integrations[ref.Ref], entry.routeKey);
-      const functionArn = {
-        'Fn::GetAtt': [logicalIdOf(hub.stateless.functions[entry.area].function), 'Arn'],
-      };
+      // The live alias's ARN: the API invokes, and may invoke, the alias alone.
+      const functionArn = { Ref: logicalIdOf(hub.stateless.deployments[entry.area].alias) };
       expect(integration.Properties).toMatchObject({
         ApiId: { Ref: apiId },
         IntegrationType: 'AWS_PROXY',
@@ -856,8 +867,12 @@ describe('mail', () => {
 
 describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)', () => {
   const topicArn = variantContext['hub:alarmTopicArn'];
+  // The alarms that page. Those on a live alias (dimension Resource) roll a deployment back
+  // instead, and are asserted in tests/infra/environments.suite.ts.
   const alarmsOf = (template: Template) =>
-    resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .map(([, alarm]) => alarm.Properties)
+      .filter((alarm) => !JSON.stringify(alarm.Dimensions ?? []).includes('"Resource"'));
   const find = (metricName: string, dimension?: unknown) =>
     alarmsOf(variantTemplate).filter(
       (alarm) =>
