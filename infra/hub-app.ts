@@ -9,6 +9,7 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
+import { EdgeStack, edgeRegion } from './edge-stack.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
 import { type HubSettings, readHubSettings } from './settings.js';
@@ -16,6 +17,7 @@ import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
 export const stackNames = {
+  edge: 'HubEdge',
   mail: 'HubMail',
   console: 'HubConsole',
   stateful: 'HubStateful',
@@ -25,6 +27,7 @@ export const stackNames = {
 export interface HubApp {
   app: App;
   settings: HubSettings;
+  edge: EdgeStack;
   console: ConsoleStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
@@ -59,10 +62,23 @@ export function createHubApp(props: AppProps = {}): HubApp {
   // Only the bucket and the distribution, first: the user pool's emails link to the console
   // and the API's CORS allows it, so both stacks need its address before they deploy. The
   // files and config.json (which needs the API's URL) are uploaded by the stateless stack.
+  // WAF for CloudFront exists only in us-east-1; HubConsole reads its ARN across regions
+  // (CDK writes it to an SSM parameter in hub:region at deploy), so it deploys first.
+  const edge = new EdgeStack(app, stackNames.edge, {
+    env: { ...env, region: edgeRegion },
+    settings,
+    crossRegionReferences: true,
+    description:
+      'School Support Hub: the AWS WAF web ACL of the CloudFront distributions (us-east-1)',
+  });
   const consoleStack = new ConsoleStack(app, stackNames.console, {
     env,
     settings,
-    description: 'School Support Hub: web console bucket and CloudFront distribution',
+    webAclArn: edge.webAcl.attrArn,
+    crossRegionReferences: true,
+    description: settings.apiDomain
+      ? 'School Support Hub: web console bucket, the console and API CloudFront distributions, the API custom domain'
+      : 'School Support Hub: web console bucket and CloudFront distribution',
   });
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
@@ -85,9 +101,10 @@ export function createHubApp(props: AppProps = {}): HubApp {
       distribution: consoleStack.distribution,
       url: consoleStack.url,
     },
+    ...(consoleStack.apiEdge ? { apiEdge: consoleStack.apiEdge } : {}),
   });
 
   // Two cdk-nag packs: AWS Solutions, and the serverless one (DLQs, runtimes, tracing).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { app, settings, console: consoleStack, stateful, stateless };
+  return { app, settings, edge, console: consoleStack, stateful, stateless };
 }

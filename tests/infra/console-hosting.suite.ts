@@ -410,8 +410,9 @@ describe("the console's address", () => {
     expectConsoleOrigin(trigger.Environment.Variables[settingNames.consoleUrl], 'trigger');
   });
 
-  it('comes from HubConsole, which deploys first and depends on no other stack', () => {
-    expect(hub.console.dependencies).toEqual([]);
+  it('comes from HubConsole, which deploys first and depends on no other stack but HubEdge', () => {
+    // HubEdge (us-east-1) holds the WAF web ACL, read through a cross-region reference.
+    expect(hub.console.dependencies.map((s) => s.stackName)).toEqual([stackNames.edge]);
     expect(JSON.stringify(consoleJson)).not.toContain('Fn::ImportValue');
     for (const stack of [hub.stateful, hub.stateless])
       expect(stack.dependencies.map((s) => s.stackName)).toContain(stackNames.console);
@@ -427,7 +428,11 @@ describe("the console's address", () => {
       context: { ...cdkJsonContext(), ...consoleBuild.context, ...domain },
     });
     const settings = readHubSettings(app.node);
-    const stack = new ConsoleStack(app, 'Console', { settings, env: { region: settings.region } });
+    const stack = new ConsoleStack(app, 'Console', {
+      settings,
+      env: { region: settings.region },
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/hub/1234',
+    });
     try {
       expect(stack.url).toBe('https://hub.school.example');
       const config =
@@ -480,8 +485,7 @@ describe('cdk-nag', () => {
     const role = 'HubStateless/Console/Role/DefaultPolicy/Resource';
     expect(consoleFindings).toEqual(
       [
-        'HubConsole/Distribution/Resource AwsSolutions-CFR1', // geo restriction: edge protection
-        'HubConsole/Distribution/Resource AwsSolutions-CFR2', // WAF: edge protection
+        'HubConsole/Distribution/Resource AwsSolutions-CFR1', // geo restriction: none, WAF instead
         'HubConsole/Distribution/Resource AwsSolutions-CFR4', // default certificate's TLS
         'HubStateless/Custom::CDKBucketDeployment/Resource AwsSolutions-L1',
         ...[
