@@ -22,7 +22,7 @@ export const originSecretVariable = 'HUB_ORIGIN_SECRET';
 
 export interface EdgeRequest {
   headers?: Record<string, string | undefined>;
-  requestContext: { http: { sourceIp: string } };
+  requestContext?: { http?: { sourceIp?: string } };
 }
 
 const sameSecret = (given: string, expected: string) => {
@@ -39,7 +39,7 @@ export function edgeOf(
   event: EdgeRequest,
   originSecret: string | undefined,
 ): { viaEdge: boolean; clientIp: string } {
-  const sourceIp = event.requestContext.http.sourceIp;
+  const sourceIp = event.requestContext?.http?.sourceIp ?? '';
   if (!originSecret) return { viaEdge: true, clientIp: sourceIp };
   const given = event.headers?.[edgeHeaders.originSecret];
   if (typeof given !== 'string' || !sameSecret(given, originSecret))
