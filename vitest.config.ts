@@ -12,7 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
-          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-2' },
+          // No origin secret: the local stack of the integration project (global setup, same
+          // run) puts one in the environment its workers inherit; unit tests pass their own.
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-2', HUB_ORIGIN_SECRET: '' },
         },
       },
       {

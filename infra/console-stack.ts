@@ -1,5 +1,7 @@
 /**
- * Where the web console is served: a private bucket behind CloudFront, and nothing else. It
+ * Where the web console is served: a private bucket behind CloudFront (and the WAF web ACL
+ * of HubEdge); with hub:apiDomain, also the API's own distribution and the regional API
+ * Gateway custom domain it calls (ConsoleStack.apiDistribution). It
  * is deployed before the other stacks because they need its address (emails link to it, the
  * API's CORS allows it); the stateless stack, which knows the API, uploads the files and
  * config.json into the bucket (infra/console-deployment.ts).
@@ -14,6 +16,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { DomainName, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccessLevel,
@@ -27,15 +30,19 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   type ResponseSecurityHeadersBehavior,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
+import { edgeHeaders } from '../functions/core/edge.js';
 import { consoleSecurityHeaders } from './console-security-headers.js';
 import { stageOf } from './environment.js';
 import { privateBucket } from './private-bucket.js';
@@ -72,8 +79,33 @@ export const hashedAssetsPattern = 'assets/*';
 export const apiOriginPattern = (region: string, urlSuffix: string) =>
   `https://*.execute-api.${region}.${urlSuffix}`;
 
+/**
+ * The API distribution's viewer-request function: the viewer's IP (CloudFront's own view of
+ * the connection, which no client can set) travels to the API in a header of ours, and a
+ * client's attempt at the origin secret's header is dropped (CloudFront sets that one itself).
+ */
+export const viewerIpCode = `function handler(event) {
+  var request = event.request;
+  request.headers['${edgeHeaders.viewerIp}'] = { value: event.viewer.ip };
+  delete request.headers['${edgeHeaders.originSecret}'];
+  return request;
+}`;
+
 export interface ConsoleStackProps extends StackProps {
   settings: HubSettings;
+  /** The WAF web ACL of both distributions (HubEdge, us-east-1). */
+  webAclArn: string;
+}
+
+/** With hub:apiDomain: the API's distribution and what HubStateless connects to it. */
+export interface ApiEdge {
+  distribution: Distribution;
+  /** The regional API Gateway custom domain CloudFront reaches the API through. */
+  domainName: DomainName;
+  /** The value CloudFront sends in edgeHeaders.originSecret; the API refuses requests without it. */
+  originSecret: Secret;
+  /** `https://<hub:apiDomain>`: the API's one address. */
+  url: string;
 }
 
 export class ConsoleStack extends Stack {
@@ -83,6 +115,10 @@ export class ConsoleStack extends Stack {
   readonly url: string;
   readonly responseHeadersPolicy: ResponseHeadersPolicy;
   readonly spaRewrite: EdgeFunction;
+  /** Present with hub:apiDomain only. */
+  readonly apiEdge?: ApiEdge;
+  /** The origin the console's CSP lets pages call: the API's domain, else any HTTP API here. */
+  readonly apiOrigin: string;
 
   constructor(scope: Construct, id: string, props: ConsoleStackProps) {
     super(scope, id, props);
@@ -113,9 +149,12 @@ export class ConsoleStack extends Stack {
       comment: 'School Support Hub console: client-side routes get index.html',
     });
 
+    this.apiOrigin = settings.apiDomain
+      ? `https://${settings.apiDomain.name}`
+      : apiOriginPattern(this.region, this.urlSuffix);
     this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'School Support Hub console: infra/console-security-headers.ts',
-      ...cloudFrontHeaders(consoleSecurityHeaders(apiOriginPattern(this.region, this.urlSuffix))),
+      ...cloudFrontHeaders(consoleSecurityHeaders(this.apiOrigin)),
     });
 
     // ListBucket lets S3 answer a missing file with 404 rather than 403; CloudFront only ever
@@ -161,6 +200,7 @@ export class ConsoleStack extends Stack {
       enableLogging: true,
       logBucket,
       logFilePrefix: 'cloudfront/',
+      webAclId: props.webAclArn,
       ...(domain
         ? {
             domainNames: [domain.name],
@@ -179,12 +219,7 @@ export class ConsoleStack extends Stack {
       {
         id: 'AwsSolutions-CFR1',
         reason:
-          'The hub serves Cambridge schools in many countries; whether to block any is decided with WAF in the later "edge protection" issue.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'WAF (managed rules, rate-based rules) comes with the later "edge protection" issue. The console is static files read over OAC (GET/HEAD only); the API it calls is throttled at its stage.',
+          'The hub serves Cambridge schools in many countries: no country is blocked. WAF (HubEdge: IP reputation, managed rules, rate per IP) guards the distribution instead.',
       },
       ...(domain
         ? []
@@ -197,12 +232,89 @@ export class ConsoleStack extends Stack {
           ]),
     );
 
+    if (settings.apiDomain)
+      this.apiEdge = this.apiDistribution(settings, logBucket, props.webAclArn);
+
     new CfnOutput(this, 'ConsoleUrl', { value: this.url });
     new CfnOutput(this, 'ConsoleBucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'ConsoleDistributionDomainName', {
       description: 'With hub:consoleDomain: the CNAME (or alias) target of that name',
       value: this.distribution.distributionDomainName,
     });
+  }
+
+  /**
+   * The API behind CloudFront and WAF (hub:apiDomain). CloudFront answers the API's name with
+   * the us-east-1 certificate and calls API Gateway's regional custom domain of the same
+   * name (the regional certificate), forwarding every viewer header including Host, so API
+   * Gateway finds its custom domain by that name; the execute-api endpoint is disabled
+   * (HubStateless). The custom domain itself is still reachable by its regional name, so
+   * CloudFront adds a secret header that the API refuses to do without (functions/core/edge.ts).
+   * Nothing is cached: every answer is a user's own.
+   */
+  private apiDistribution(settings: HubSettings, logBucket: Bucket, webAclArn: string): ApiEdge {
+    const api = settings.apiDomain as NonNullable<HubSettings['apiDomain']>;
+    const domainName = new DomainName(this, 'ApiDomainName', {
+      domainName: api.name,
+      certificate: Certificate.fromCertificateArn(
+        this,
+        'ApiRegionalCertificate',
+        api.regionalCertificateArn,
+      ),
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    const originSecret = new Secret(this, 'ApiOriginSecret', {
+      description:
+        'School Support Hub: the header value CloudFront adds to every API request; the API refuses requests without it',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The origin secret is resolved at deploy only, by CloudFront (an origin header) and by the API functions (an environment variable): a rotation Lambda would change the stored value while both go on using the old one until a deploy updates them, a rotation in name only. It only proves a request came through CloudFront; it is no credential of a user (README, "Behind CloudFront and WAF").',
+    });
+    const viewerIp = new EdgeFunction(this, 'ApiViewerIp', {
+      code: FunctionCode.fromInline(viewerIpCode),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'School Support Hub API: passes the viewer IP on, drops a forged origin secret',
+    });
+    const distribution = new Distribution(this, 'ApiDistribution', {
+      comment: 'School Support Hub API',
+      defaultBehavior: {
+        origin: new HttpOrigin(domainName.regionalDomainName, {
+          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+          customHeaders: { [edgeHeaders.originSecret]: originSecret.secretValue.unsafeUnwrap() },
+          // API Gateway ends an integration at 30 s; CloudFront's default wait is 30 s too.
+          readTimeout: Duration.seconds(30),
+        }),
+        // An API client does not follow a redirect with its POST body: plain HTTP is refused.
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER,
+        compress: false,
+        functionAssociations: [{ function: viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket,
+      logFilePrefix: 'api-cloudfront/',
+      webAclId: webAclArn,
+      domainNames: [api.name],
+      certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', api.certificateArn),
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    });
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'The hub serves Cambridge schools in many countries: no country is blocked. WAF (IP reputation, rate per IP) guards the API instead.',
+    });
+    new CfnOutput(this, 'ApiDistributionDomainName', {
+      description: 'The CNAME (or alias) target of hub:apiDomain',
+      value: distribution.distributionDomainName,
+    });
+    return { distribution, domainName, originSecret, url: `https://${api.name}` };
   }
 }
 

@@ -43,6 +43,7 @@ export function stackPrefix(environment: string): string {
 export function stackNamesFor(environment: string) {
   const prefix = stackPrefix(environment);
   return {
+    edge: `${prefix}-Edge`,
     mail: `${prefix}-Mail`,
     console: `${prefix}-Console`,
     stateful: `${prefix}-Stateful`,

@@ -10,6 +10,7 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
+import { EdgeStack, edgeRegion } from './edge-stack.js';
 import { applyEnvironment, environmentKey, type StackNames, stackNamesFor } from './environment.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
@@ -30,6 +31,7 @@ export interface HubApp {
   settings: HubSettings;
   /** The environment's stack names (`HubStaging-Stateful`, …). */
   stackNames: StackNames;
+  edge: EdgeStack;
   console: ConsoleStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
@@ -88,10 +90,22 @@ export function createHubApp(props: HubAppProps = {}): HubApp {
   // Only the bucket and the distribution, first: the user pool's emails link to the console
   // and the API's CORS allows it, so both stacks need its address before they deploy. The
   // files and config.json (which needs the API's URL) are uploaded by the stateless stack.
+  // WAF for CloudFront exists only in us-east-1; HubConsole reads its ARN across regions
+  // (CDK writes it to an SSM parameter in hub:region at deploy), so it deploys first.
+  const edge = new EdgeStack(app, stackNames.edge, {
+    env: { ...env, region: edgeRegion },
+    settings,
+    crossRegionReferences: true,
+    description: `${label}: the AWS WAF web ACL of the CloudFront distributions (us-east-1)`,
+  });
   const consoleStack = new ConsoleStack(app, stackNames.console, {
     env,
     settings,
-    description: `${label}: web console bucket and CloudFront distribution`,
+    webAclArn: edge.webAcl.attrArn,
+    crossRegionReferences: true,
+    description: settings.apiDomain
+      ? `${label}: web console bucket, the console and API CloudFront distributions, the API custom domain`
+      : `${label}: web console bucket and CloudFront distribution`,
   });
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
@@ -114,9 +128,10 @@ export function createHubApp(props: HubAppProps = {}): HubApp {
       distribution: consoleStack.distribution,
       url: consoleStack.url,
     },
+    ...(consoleStack.apiEdge ? { apiEdge: consoleStack.apiEdge } : {}),
   });
 
   // Two cdk-nag packs: AWS Solutions, and the serverless one (DLQs, runtimes, tracing).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { app, settings, stackNames, console: consoleStack, stateful, stateless };
+  return { app, settings, stackNames, edge, console: consoleStack, stateful, stateless };
 }

@@ -23,6 +23,9 @@ export interface HubSettings {
   alarmEmail?: string;
   /** The table's AWS Backup plan: when (a cron expression, UTC), how long kept, copied where. */
   backup: { schedule: string; retentionDays: number; copyToVaultArn?: string };
+  /** Stage throttling of every route (requests at once, requests/second): README's load model. */
+  stageBurstLimit: number;
+  stageRateLimit: number;
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
@@ -32,6 +35,16 @@ export interface HubSettings {
   consoleAssets: string;
   /** The console's own domain and its us-east-1 ACM certificate; else the cloudfront.net one. */
   consoleDomain?: { name: string; certificateArn: string };
+  /**
+   * The API's own domain: CloudFront (with WAF) answers it with the us-east-1 certificate,
+   * and reaches the API through a regional API Gateway custom domain of the same name, with
+   * the regional certificate; the execute-api endpoint is then disabled. Without it, the
+   * API stays on its execute-api endpoint (no CloudFront, no WAF): for trials only.
+   */
+  apiDomain?: { name: string; certificateArn: string; regionalCertificateArn: string };
+  /** AWS WAF (infra/edge-stack.ts): requests per IP per 5 minutes, on `/auth/*` and on all. */
+  wafAuthRateLimit: number;
+  wafRateLimit: number;
 }
 
 /** The context keys this app reads; every config/<environment>.json names each of them. */
@@ -48,12 +61,19 @@ export const contextKeys = [
   'hub:backupSchedule',
   'hub:backupRetentionDays',
   'hub:backupCopyToVaultArn',
+  'hub:stageBurstLimit',
+  'hub:stageRateLimit',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
   'hub:consoleAssets',
   'hub:consoleDomain',
   'hub:consoleCertificateArn',
+  'hub:apiDomain',
+  'hub:apiCertificateArn',
+  'hub:apiRegionalCertificateArn',
+  'hub:wafAuthRateLimit',
+  'hub:wafRateLimit',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -144,10 +164,25 @@ export function readHubSettings(node: Node): HubSettings {
   const account = text(node, 'hub:account');
   if (account && !/^\d{12}$/.test(account))
     throw new Error(`hub:account ${account} is not an AWS account id (12 digits)`);
+  const region = text(node, 'hub:region');
+  const apiDomain = readApiDomain(node, region);
+  if (apiDomain && !consoleDomain)
+    throw new Error(
+      "hub:apiDomain needs hub:consoleDomain too: the API behind CloudFront is a production setup, and its CORS and the console's CSP name both domains",
+    );
+  if (apiDomain && apiDomain.name === consoleDomain?.name)
+    throw new Error('hub:apiDomain must differ from hub:consoleDomain (two distributions)');
+  const wafAuthRateLimit = integer(node, 'hub:wafAuthRateLimit');
+  const wafRateLimit = integer(node, 'hub:wafRateLimit');
+  // AWS WAF's rate-based rules count from 10 requests per window upwards.
+  if (wafAuthRateLimit < 10 || wafRateLimit < 10)
+    throw new Error(
+      'hub:wafAuthRateLimit and hub:wafRateLimit must be at least 10 (AWS WAF minimum)',
+    );
   return {
     environment: readEnvironmentName(node),
     ...(account ? { account } : {}),
-    region: text(node, 'hub:region'),
+    region,
     mailFrom,
     mailDomain,
     allowedOrigins,
@@ -160,12 +195,48 @@ export function readHubSettings(node: Node): HubSettings {
       retentionDays: backupRetentionDays,
       ...(backupCopyToVaultArn ? { copyToVaultArn: backupCopyToVaultArn } : {}),
     },
+    stageBurstLimit: integer(node, 'hub:stageBurstLimit'),
+    stageRateLimit: integer(node, 'hub:stageRateLimit'),
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),
     consoleAssets,
     ...(consoleDomain ? { consoleDomain } : {}),
+    ...(apiDomain ? { apiDomain } : {}),
+    wafAuthRateLimit,
+    wafRateLimit,
   };
+}
+
+const hostName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const acmCertificateIn = (region: string) =>
+  new RegExp(`^arn:aws[a-z-]*:acm:${region}:\\d{12}:certificate/[\\w-]+$`);
+
+/**
+ * All three or none: CloudFront's certificate (us-east-1) and API Gateway's regional one
+ * (the stacks' region) must both cover the name.
+ */
+function readApiDomain(node: Node, region: string): HubSettings['apiDomain'] {
+  const name = text(node, 'hub:apiDomain').toLowerCase();
+  const certificateArn = text(node, 'hub:apiCertificateArn');
+  const regionalCertificateArn = text(node, 'hub:apiRegionalCertificateArn');
+  const given = [name, certificateArn, regionalCertificateArn].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given !== 3)
+    throw new Error(
+      'hub:apiDomain, hub:apiCertificateArn and hub:apiRegionalCertificateArn go together: set all three or none',
+    );
+  if (!hostName.test(name))
+    throw new Error(`hub:apiDomain ${name} is not a host name (no scheme, no path)`);
+  if (!acmCertificateIn('us-east-1').test(certificateArn))
+    throw new Error(
+      `hub:apiCertificateArn ${certificateArn} is not an ACM certificate in us-east-1`,
+    );
+  if (!acmCertificateIn(region).test(regionalCertificateArn))
+    throw new Error(
+      `hub:apiRegionalCertificateArn ${regionalCertificateArn} is not an ACM certificate in ${region} (API Gateway's regional custom domain)`,
+    );
+  return { name, certificateArn, regionalCertificateArn };
 }
 
 /** Both or neither: CloudFront serves a domain only with a certificate that covers it. */

@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   type CfnStage,
   CorsHttpMethod,
   HttpApi,
@@ -27,12 +28,14 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { originSecretVariable } from '../functions/core/edge.js';
 import { type Area, areas, type OperationId, routeList } from '../functions/core/routes.js';
 import { removalTasksId, siteRemovalTasksId } from '../workflows/names.js';
 import { RemovalWorkflow } from '../workflows/removal-workflow.js';
 import { SiteRemovalWorkflow } from '../workflows/site-removal-workflow.js';
 import { HubAlarms } from './alarms.js';
 import { ConsoleDeployment } from './console-deployment.js';
+import type { ApiEdge } from './console-stack.js';
 import { cors } from './cors.js';
 import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
@@ -127,7 +130,11 @@ export const accessLogFields = {
   userAgent: '$context.identity.userAgent',
 };
 
-export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
+/** The stage's default throttling: every route, from README's load model (hub:stage…Limit). */
+export const stageThrottle = (settings: HubSettings) => ({
+  burstLimit: settings.stageBurstLimit,
+  rateLimit: settings.stageRateLimit,
+});
 
 /** The public sign-in routes (`/auth/*`): throttled tighter than the stage (hub:auth…Limit). */
 export const publicAuthRoutes = routeList.filter(
@@ -151,6 +158,8 @@ export interface StatelessStackProps extends StackProps {
   userPoolClient: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
   console: { distribution: IDistribution; url: string };
+  /** With hub:apiDomain (HubConsole): the API's distribution, custom domain and origin secret. */
+  apiEdge?: ApiEdge;
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
   customMessageTrigger: IFunction;
 }
@@ -229,6 +238,12 @@ export class StatelessStack extends Stack {
         // Sign-in traffic may not take more of Cognito than its quotas give (see settings).
         ...(area === 'auth' ? { reservedConcurrentExecutions: settings.authConcurrency } : {}),
       });
+      // Behind CloudFront the API refuses requests that lack CloudFront's secret header.
+      if (props.apiEdge)
+        fn.function.addEnvironment(
+          originSecretVariable,
+          props.apiEdge.originSecret.secretValue.unsafeUnwrap(),
+        );
       if (fn.function.timeout && fn.function.timeout.toSeconds() >= apiIntegrationTimeoutSeconds)
         throw new Error(`The ${area} function's timeout must stay below API Gateway's 30 s`);
       const needs: AreaResources = areaResources[area];
@@ -254,6 +269,8 @@ export class StatelessStack extends Stack {
       apiName: 'school-support-hub',
       description: 'School Support Hub HTTP API (v1)',
       createDefaultStage: false,
+      // Behind CloudFront, the API's own endpoint would be a way around the WAF.
+      disableExecuteApiEndpoint: props.apiEdge !== undefined,
       corsPreflight: {
         allowOrigins,
         // The one configuration the local API server also plays (infra/cors.ts).
@@ -269,12 +286,21 @@ export class StatelessStack extends Stack {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: apiThrottle,
+      throttle: stageThrottle(settings),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
+
+    if (props.apiEdge)
+      new ApiMapping(this, 'ApiMapping', {
+        api: this.api,
+        domainName: props.apiEdge.domainName,
+        stage: this.stage,
+      });
+    /** The API's one address: its domain behind CloudFront, else the execute-api endpoint. */
+    const apiUrl = props.apiEdge ? props.apiEdge.url : this.api.apiEndpoint;
 
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',
@@ -361,7 +387,7 @@ export class StatelessStack extends Stack {
       assets: settings.consoleAssets,
       config: {
         // The $default stage's URL ends in "/"; the endpoint is the same URL without it.
-        apiUrl: this.api.apiEndpoint,
+        apiUrl,
         region: this.region,
         userPoolId: props.userPool.userPoolId,
         userPoolClientId: props.userPoolClient.userPoolClientId,
@@ -369,7 +395,7 @@ export class StatelessStack extends Stack {
       logRetention: settings.logRetention,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'ApiUrl', { value: props.apiEdge ? `${apiUrl}/` : this.stage.url });
     new CfnOutput(this, 'RemovalStateMachineArn', {
       value: this.removalWorkflow.stateMachine.stateMachineArn,
     });
@@ -390,12 +416,10 @@ export class StatelessStack extends Stack {
  * together must stay within Cognito's account-recovery quota.
  */
 export function checkAuthLimits(settings: HubSettings): void {
-  if (
-    settings.authBurstLimit > apiThrottle.burstLimit ||
-    settings.authRateLimit > apiThrottle.rateLimit
-  )
+  const stage = stageThrottle(settings);
+  if (settings.authBurstLimit > stage.burstLimit || settings.authRateLimit > stage.rateLimit)
     throw new Error(
-      `hub:authBurstLimit/hub:authRateLimit must not exceed the stage's ${apiThrottle.burstLimit}/${apiThrottle.rateLimit}`,
+      `hub:authBurstLimit/hub:authRateLimit must not exceed the stage's ${stage.burstLimit}/${stage.rateLimit}`,
     );
   const recoveryRps = settings.authRateLimit * accountRecoveryRoutes.length;
   if (recoveryRps > cognitoAccountRecoveryRps)

@@ -15,6 +15,7 @@ import type {
 import type { z } from 'zod';
 import type { User } from './data/user.js';
 import { maxJsonBodyBytes } from './domain.js';
+import { edgeOf, originSecretVariable } from './edge.js';
 import { type FieldError, notFound, ProblemError, validationFailed } from './errors.js';
 import { logger } from './logger.js';
 import { flushMetrics } from './metrics.js';
@@ -103,6 +104,11 @@ export interface PipelineDeps {
   /** The caller's record by user id (the token's sub); undefined when there is none. */
   loadCaller(userId: string): Promise<User | undefined>;
   idempotency?: IdempotencyStore;
+  /**
+   * The secret CloudFront sends (functions/core/edge.ts); by default HUB_ORIGIN_SECRET,
+   * read at the first request. Empty: no CloudFront in front, every request is served.
+   */
+  originSecret?: string;
 }
 
 export interface IdempotencyStore {
@@ -310,8 +316,18 @@ export function createAreaHandler<A extends Area>(
   deps: PipelineDeps,
 ) {
   const routeByKey = new Map(routesOf(area, implementations).map((e) => [e.routeKey, e]));
+  let originSecret: string | undefined;
+  let originSecretRead = false;
 
   const inner = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    if (!originSecretRead) {
+      originSecret = (deps.originSecret ?? process.env[originSecretVariable])?.trim() || undefined;
+      originSecretRead = true;
+    }
+    // Behind CloudFront, a request without its secret went around the WAF: refused first.
+    const edge = edgeOf(event, originSecret);
+    logger.appendKeys({ clientIp: edge.clientIp });
+    if (!edge.viaEdge) throw new ProblemError('FORBIDDEN', 'Call the API at its published address');
     const route = routeByKey.get(event.routeKey);
     if (!route) throw notFound('No such route');
     logger.appendKeys({ route: route.operationId });

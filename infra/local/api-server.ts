@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { edgeHeaders } from '../../functions/core/edge.js';
 import { type ProblemCode, ProblemError } from '../../functions/core/errors.js';
 import { type HttpEvent, problemResponse } from '../../functions/core/http.js';
 import type { Area, RouteEntry } from '../../functions/core/routes.js';
@@ -194,6 +195,12 @@ export async function startApiServer(options: {
   allowedOrigins: string[];
   /** Told of every answered request, with the handler's log lines for it (handler-logs.ts). */
   onRequest?: (record: RequestRecord) => void;
+  /**
+   * Play CloudFront in front of the API, as with hub:apiDomain in AWS: the handlers'
+   * HUB_ORIGIN_SECRET, sent with every request, and the client's address in the viewer-IP
+   * header, both replacing whatever the client sent under those names.
+   */
+  originSecret?: string;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const compiled = routeList.map(compile);
   const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
@@ -255,6 +262,12 @@ export async function startApiServer(options: {
     for (const [name, value] of Object.entries(request.headers))
       if (value !== undefined)
         headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+
+    if (options.originSecret) {
+      // CloudFront's viewer-request function and origin custom header (infra/console-stack.ts).
+      headers[edgeHeaders.viewerIp] = request.socket.remoteAddress ?? '127.0.0.1';
+      headers[edgeHeaders.originSecret] = options.originSecret;
+    }
 
     let claims: Record<string, string> | undefined;
     if (route.entry.access !== 'public') {

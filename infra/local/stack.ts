@@ -4,6 +4,7 @@
  * a support account, and the API server calling the very Lambda handlers of production.
  * `npm start` and the integration tests both start the system through this one function.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultMailFrom, settingNames } from '../../functions/core/config.js';
 import { passwordPolicy } from '../../functions/core/domain.js';
+import { originSecretVariable } from '../../functions/core/edge.js';
 import { type Area, areas } from '../../functions/core/routes.js';
 import { removalTasksId, siteRemovalTasksId } from '../../workflows/names.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
@@ -256,6 +258,9 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
       [settingNames.siteRemovalStateMachineArn]: siteRemovalStateMachineArn,
       [settingNames.consoleUrl]: consoleUrl,
+      // The API server plays CloudFront (hub:apiDomain): the handlers check its secret and take
+      // the client's IP from it, as in AWS. One per process: handlers read it once.
+      [originSecretVariable]: process.env[originSecretVariable] || randomBytes(24).toString('hex'),
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
@@ -330,6 +335,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       authorizer,
       // The local console is the browser origin that calls this API, as the deployed one does.
       allowedOrigins: [consoleUrl],
+      originSecret: environment[originSecretVariable],
       ...(options.handlerLogs?.request ? { onRequest: options.handlerLogs.request } : {}),
     });
     handles.push({ endpoint: api.url, stop: api.stop });

@@ -411,8 +411,9 @@ describe("the console's address", () => {
     expectConsoleOrigin(trigger.Environment.Variables[settingNames.consoleUrl], 'trigger');
   });
 
-  it('comes from HubConsole, which deploys first and depends on no other stack', () => {
-    expect(hub.console.dependencies).toEqual([]);
+  it('comes from HubConsole, which deploys first and depends on no other stack but HubEdge', () => {
+    // HubEdge (us-east-1) holds the WAF web ACL, read through a cross-region reference.
+    expect(hub.console.dependencies.map((s) => s.stackName)).toEqual([stackNames.edge]);
     expect(JSON.stringify(consoleJson)).not.toContain('Fn::ImportValue');
     for (const stack of [hub.stateful, hub.stateless])
       expect(stack.dependencies.map((s) => s.stackName)).toContain(stackNames.console);
@@ -428,7 +429,11 @@ describe("the console's address", () => {
       context: { ...fixtureContext(), ...consoleBuild.context, ...domain },
     });
     const settings = readHubSettings(app.node);
-    const stack = new ConsoleStack(app, 'Console', { settings, env: { region: settings.region } });
+    const stack = new ConsoleStack(app, 'Console', {
+      settings,
+      env: { region: settings.region },
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/hub/1234',
+    });
     try {
       expect(stack.url).toBe('https://hub.school.example');
       const config =
@@ -484,8 +489,7 @@ describe('cdk-nag', () => {
     const distribution = `${stackNames.console}/Distribution/Resource`;
     expect(consoleFindings).toEqual(
       [
-        `${distribution} AwsSolutions-CFR1`, // geo restriction: edge protection
-        `${distribution} AwsSolutions-CFR2`, // WAF: edge protection
+        `${distribution} AwsSolutions-CFR1`, // geo restriction: none, WAF instead
         `${distribution} AwsSolutions-CFR4`, // default certificate's TLS
         `${stackNames.stateless}/Custom::CDKBucketDeployment/Resource AwsSolutions-L1`,
         ...[

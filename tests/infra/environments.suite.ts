@@ -71,6 +71,7 @@ describe('environments', () => {
     expect(names).toEqual(
       [
         'HubFixture-Console',
+        'HubFixture-Edge',
         'HubFixture-Mail',
         'HubFixture-Stateful',
         'HubFixture-Stateless',

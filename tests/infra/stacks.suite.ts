@@ -34,11 +34,11 @@ import {
   accessLogFields,
   accountRecoveryRoutes,
   apiIntegrationTimeoutSeconds,
-  apiThrottle,
   areaResources,
   checkAuthLimits,
   cognitoAccountRecoveryRps,
   publicAuthRoutes,
+  stageThrottle,
 } from '../../infra/stateless-stack.js';
 import {
   definitionFromTemplate,
@@ -462,8 +462,8 @@ describe('stateless stack', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: {
-        ThrottlingBurstLimit: apiThrottle.burstLimit,
-        ThrottlingRateLimit: apiThrottle.rateLimit,
+        ThrottlingBurstLimit: stageThrottle(hub.settings).burstLimit,
+        ThrottlingRateLimit: stageThrottle(hub.settings).rateLimit,
       },
       AccessLogSettings: {
         DestinationArn: Match.anyValue(),
@@ -650,14 +650,14 @@ describe('API limits (stage throttling, tighter on the public /auth/* routes)', 
   });
 
   it('sets route throttling for exactly those routes from context, leaving the default stage limits', () => {
-    expect(hub.settings).toMatchObject({ authBurstLimit: 20, authRateLimit: 10 });
+    expect(hub.settings).toMatchObject({ authBurstLimit: 30, authRateLimit: 15 });
     const check = (template: Template, burst: number, rate: number) => {
       const [[, stage]] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage') as [
         [string, Resources[string]],
       ];
       expect(stage.Properties.DefaultRouteSettings).toEqual({
-        ThrottlingBurstLimit: apiThrottle.burstLimit,
-        ThrottlingRateLimit: apiThrottle.rateLimit,
+        ThrottlingBurstLimit: stageThrottle(hub.settings).burstLimit,
+        ThrottlingRateLimit: stageThrottle(hub.settings).rateLimit,
       });
       expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual([...authKeys].sort());
       for (const key of authKeys)
@@ -667,7 +667,7 @@ describe('API limits (stage throttling, tighter on the public /auth/* routes)', 
         });
       return stage as Resources[string] & { DependsOn?: string[] };
     };
-    const stage = check(stateless, 20, 10);
+    const stage = check(stateless, 30, 15);
     check(variantTemplate, 7, 3);
     // API Gateway refuses RouteSettings for a route key it does not know yet.
     const routeIds = Object.fromEntries(
@@ -682,13 +682,13 @@ describe('API limits (stage throttling, tighter on the public /auth/* routes)', 
   it('keeps the sign-in limits below the stage and the recovery routes within Cognito quota', () => {
     for (const id of accountRecoveryRoutes)
       expect(publicAuthRoutes.map((entry) => entry.operationId)).toContain(id);
-    expect(hub.settings.authBurstLimit).toBeLessThan(apiThrottle.burstLimit);
-    expect(hub.settings.authRateLimit).toBeLessThan(apiThrottle.rateLimit);
+    expect(hub.settings.authBurstLimit).toBeLessThan(hub.settings.stageBurstLimit);
+    expect(hub.settings.authRateLimit).toBeLessThan(hub.settings.stageRateLimit);
     expect(hub.settings.authRateLimit * accountRecoveryRoutes.length).toBeLessThanOrEqual(
       cognitoAccountRecoveryRps,
     );
     expect(() => checkAuthLimits({ ...hub.settings, authRateLimit: 16 })).toThrow(/quota is 30/);
-    expect(() => checkAuthLimits({ ...hub.settings, authBurstLimit: 500 })).toThrow(/stage/);
+    expect(() => checkAuthLimits({ ...hub.settings, authBurstLimit: 5000 })).toThrow(/stage/);
     expect(() =>
       fixtureApp({ outdir: variantDir, context: { 'hub:authConcurrency': 'lots' } }),
     ).toThrow(/hub:authConcurrency must be a positive integer/);

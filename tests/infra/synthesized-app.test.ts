@@ -10,5 +10,6 @@ import './console-hosting.suite.js';
 import './cors.suite.js';
 import './least-privilege.suite.js';
 import './environments.suite.js';
+import './edge.suite.js';
 
 afterAll(removeDefaultApp);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { edgeHeaders, originSecretVariable } from '../../functions/core/edge.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { hub } from '../support/hub.js';
 
@@ -28,7 +29,8 @@ describe('the deployed bundle', () => {
       version: '2.0',
       routeKey: 'GET /me',
       rawPath: '/me',
-      headers: {},
+      // As CloudFront sends it: the local stack, like AWS with hub:apiDomain, has a secret.
+      headers: { [edgeHeaders.originSecret]: hub().environment[originSecretVariable] },
       requestContext: {
         requestId: 'bundle-test',
         http: { method: 'GET', path: '/me' },
