@@ -12,45 +12,41 @@ import { settingNames } from '../functions/core/config.js';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import type { HubFunction } from './hub-function.js';
 
-export type TableAccess = 'read' | 'readWrite';
-
 /**
- * The DynamoDB actions behind each access level: what the code sends, nothing more (no
- * BatchWriteItem, no DescribeTable: no function sends them). No Scan (no request path
- * scans, see ARCHITECTURE.md); TransactWriteItems is authorised through the actions of its
- * items, Put/Update/Delete/ConditionCheck.
+ * The DynamoDB actions a function may be granted, each named by the function that needs it:
+ * what its code sends, nothing more (tests/infra/granted-actions.suite.ts compares them with
+ * the commands the code builds). No Scan (no request path scans, see ARCHITECTURE.md), no
+ * BatchWriteItem and no DescribeTable (no function sends them); TransactWriteItems has no
+ * action of its own and is authorised through its items' PutItem, UpdateItem, DeleteItem and
+ * ConditionCheckItem.
  */
-export const tableActions: Record<TableAccess, readonly string[]> = {
-  read: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-  ],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
-};
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'ConditionCheckItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem';
+
+export type TableAccess = readonly TableAction[];
 
 /**
- * Grants read or read/write on the table and on each index named in tableSchema (by name,
- * not `index/*`); sets TABLE_NAME.
+ * Grants the listed actions on the table, and (when Query is one of them) on each index
+ * named in tableSchema (by name, not `index/*`); sets TABLE_NAME.
  */
 export function useTable(fn: HubFunction, table: ITableV2, access: TableAccess): void {
+  if (access.length === 0) throw new Error('useTable needs at least one action');
   fn.function.addToRolePolicy(
     new PolicyStatement({
-      actions: [...tableActions[access]],
+      actions: [...new Set(access)].map((action) => `dynamodb:${action}`),
       resources: [
         table.tableArn,
-        ...tableSchema.globalSecondaryIndexes.map(
-          (index) => `${table.tableArn}/index/${index.indexName}`,
-        ),
+        ...(access.includes('Query')
+          ? tableSchema.globalSecondaryIndexes.map(
+              (index) => `${table.tableArn}/index/${index.indexName}`,
+            )
+          : []),
       ],
     }),
   );

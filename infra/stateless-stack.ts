@@ -59,6 +59,26 @@ export interface AreaResources {
   siteRemovalWorkflow?: boolean;
 }
 
+/**
+ * The table actions each function's code sends (tests/infra/granted-actions.suite.ts finds
+ * them in the code and fails on any missing or extra). Every function reads and writes
+ * single items (the caller's record, idempotency and rate-limit records, transactions).
+ */
+const itemReadWrite = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
+export const tableAccess = {
+  // Sign-in, session and profile routes: items by key only, no query.
+  itemsOnly: itemReadWrite,
+  // Listing and finding (users, audit, results): queries, and users by key in batches.
+  withQueries: [...itemReadWrite, 'Query', 'BatchGetItem'],
+  // The removal steps and the sites routes also check a teacher in a transaction.
+  withQueriesAndChecks: [...itemReadWrite, 'Query', 'BatchGetItem', 'ConditionCheckItem'],
+  // The site-removal steps: pages of users by query, written back one transaction a page;
+  // they change users and never delete an item.
+  siteRemoval: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+  // Support: finds centres and people by query, never reads keys in batches.
+  support: [...itemReadWrite, 'Query'],
+} as const satisfies Record<string, TableAccess>;
+
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
 export const areaResources = {
   system: {},
@@ -66,20 +86,20 @@ export const areaResources = {
   // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
   // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
   auth: {
-    table: 'readWrite',
+    table: tableAccess.itemsOnly,
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
     mailer: true,
   },
   // AdminInitiateAuth checks the current password before an email or password change.
   me: {
-    table: 'readWrite',
+    table: tableAccess.itemsOnly,
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
     mailer: true,
   },
   // Pictures have their own Lambda, so only it carries the S3 client.
-  pictures: { table: 'readWrite', pictures: 'readWrite' },
+  pictures: { table: tableAccess.itemsOnly, pictures: 'readWrite' },
   centres: {
-    table: 'readWrite',
+    table: tableAccess.withQueries,
     userPool: [
       'AdminCreateUser',
       'AdminDeleteUser',
@@ -92,11 +112,11 @@ export const areaResources = {
     mailer: true,
     removalWorkflow: true,
   },
-  sites: { table: 'readWrite' },
+  sites: { table: tableAccess.withQueriesAndChecks },
   // Creating a centre invites its coordinator (inviteUser: find, delete a stale login,
   // create). The support account's group is set by whoever creates support staff, not here.
   support: {
-    table: 'readWrite',
+    table: tableAccess.support,
     userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
     mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
@@ -182,7 +202,7 @@ export class StatelessStack extends Stack {
       // A Transfer step moves up to 500 results; nothing waits on it but the workflow.
       timeout: Duration.seconds(60),
     });
-    useTable(tasks, props.table, 'readWrite');
+    useTable(tasks, props.table, tableAccess.withQueriesAndChecks);
     useUserPool(tasks, props.userPool, props.userPoolClient, [
       'AdminDeleteUser',
       'AdminDisableUser',
@@ -203,7 +223,7 @@ export class StatelessStack extends Stack {
       // A Take sites step does up to 25 pages of 40 users; nothing waits on it but the workflow.
       timeout: Duration.seconds(60),
     });
-    useTable(siteTasks, props.table, 'readWrite');
+    useTable(siteTasks, props.table, tableAccess.siteRemoval);
     this.siteRemovalTasks = siteTasks;
     this.siteRemovalWorkflow = new SiteRemovalWorkflow(this, 'SiteRemovalWorkflow', {
       tasks: siteTasks.function,
