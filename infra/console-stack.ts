@@ -6,7 +6,6 @@
  */
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -52,12 +51,6 @@ export const spaRewriteCode = `function handler(event) {
   return request;
 }`;
 
-/**
- * The console bucket's name, known to the stateless stack without a cross-stack reference
- * (as the picture bucket's): one console per account and region.
- */
-export const consoleBucketName = () => `hub-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-
 /** Vite names every file under assets/ by its content hash: a new build never reuses a name. */
 export const hashedAssetsPattern = 'assets/*';
 
@@ -97,7 +90,6 @@ export class ConsoleStack extends Stack {
 
     // No versioning: every file is rebuilt from git, and a rollback is a redeploy.
     this.bucket = new Bucket(this, 'ConsoleBucket', {
-      bucketName: consoleBucketName(),
       ...privateBucket,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logBucket,

@@ -11,6 +11,7 @@ import { consoleAssetsFolder } from './console-deployment.js';
 import { ConsoleStack } from './console-stack.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
+import { shareBucketName } from './private-bucket.js';
 import { type HubSettings, readHubSettings } from './settings.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
@@ -81,9 +82,11 @@ export function createHubApp(props: AppProps = {}): HubApp {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     customMessageTrigger: stateful.customMessageTrigger.function,
+    pictureBucket: shareBucketName(stateful.pictureBucket, 'PictureBucketName'),
     console: {
       distribution: consoleStack.distribution,
       url: consoleStack.url,
+      bucket: shareBucketName(consoleStack.bucket, 'ConsoleBucketName'),
     },
   });
 

@@ -11,6 +11,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { settingNames } from '../functions/core/config.js';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import type { HubFunction } from './hub-function.js';
+import type { SharedBucketName } from './private-bucket.js';
 
 /**
  * The DynamoDB actions a function may be granted, each named by the function that needs it:
@@ -129,22 +130,20 @@ export function useSiteRemovalWorkflow(fn: HubFunction, stateMachine: IStateMach
 export type PictureAccess = 'read' | 'readWrite' | 'delete';
 
 /**
- * The picture bucket's name, the same in both stacks without a cross-stack reference: one
- * bucket per account and region.
- */
-export const pictureBucketName = () => `hub-pictures-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-
-/**
  * Profile pictures live under `pictures/<userId>` in the picture bucket: grants only object
  * reads (and, for readWrite, puts and deletes) under that prefix; sets PICTURE_BUCKET.
  */
-export function usePictures(fn: HubFunction, access: PictureAccess): void {
+export function usePictures(
+  fn: HubFunction,
+  pictureBucket: SharedBucketName,
+  access: PictureAccess,
+): void {
+  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucket.bucketName}`;
   const actions = {
     read: ['s3:GetObject'],
     readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     delete: ['s3:DeleteObject'],
   }[access];
-  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucketName()}`;
   fn.function.addToRolePolicy(
     new PolicyStatement({ actions, resources: [`${bucket}/pictures/*`] }),
   );
@@ -155,9 +154,9 @@ export function usePictures(fn: HubFunction, access: PictureAccess): void {
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }),
     );
-  fn.setEnvironment(settingNames.pictureBucket, pictureBucketName());
+  fn.setEnvironment(settingNames.pictureBucket, pictureBucket.bucketName);
   Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-<AWS::AccountId>-<AWS::Region>/pictures/*]',
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${pictureBucket.exportName}/pictures/*]`,
     reason:
       'Profile pictures are one object per user under pictures/<userId>; the user id is known only per request, so the grant names the pictures/ prefix of the one picture bucket and no other object or bucket.',
   });

@@ -17,6 +17,11 @@ export interface HubSettings {
   alarmEmail?: string;
   /** The table's AWS Backup plan: when (a cron expression, UTC), how long kept, copied where. */
   backup: { schedule: string; retentionDays: number; copyToVaultArn?: string };
+  /**
+   * An existing table the stacks use instead of creating one: a table restored from a
+   * backup (README, "Restoring the table"). Unset: HubStateful creates and owns the table.
+   */
+  tableName?: string;
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
@@ -41,6 +46,7 @@ export const contextKeys = [
   'hub:backupSchedule',
   'hub:backupRetentionDays',
   'hub:backupCopyToVaultArn',
+  'hub:tableName',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
@@ -130,6 +136,10 @@ export function readHubSettings(node: Node): HubSettings {
   )
     throw new Error(`hub:backupCopyToVaultArn ${backupCopyToVaultArn} is not a backup vault ARN`);
 
+  const tableName = text(node, 'hub:tableName');
+  if (tableName && !/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName))
+    throw new Error(`hub:tableName ${tableName} is not a DynamoDB table name`);
+
   const consoleAssets = text(node, 'hub:consoleAssets');
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
@@ -148,6 +158,7 @@ export function readHubSettings(node: Node): HubSettings {
       retentionDays: backupRetentionDays,
       ...(backupCopyToVaultArn ? { copyToVaultArn: backupCopyToVaultArn } : {}),
     },
+    ...(tableName ? { tableName } : {}),
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),

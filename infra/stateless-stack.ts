@@ -36,6 +36,7 @@ import { cors } from './cors.js';
 import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
+import type { SharedBucketName } from './private-bucket.js';
 import {
   type CognitoAction,
   type PictureAccess,
@@ -168,7 +169,9 @@ export interface StatelessStackProps extends StackProps {
   userPool: IUserPool;
   userPoolClient: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
-  console: { distribution: IDistribution; url: string };
+  console: { distribution: IDistribution; url: string; bucket: SharedBucketName };
+  /** The picture bucket's generated name (HubStateful). */
+  pictureBucket: SharedBucketName;
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
   customMessageTrigger: IFunction;
 }
@@ -208,7 +211,7 @@ export class StatelessStack extends Stack {
       'AdminDisableUser',
     ]);
     useMailer(tasks, mailer);
-    usePictures(tasks, 'delete');
+    usePictures(tasks, props.pictureBucket, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
       tasks: tasks.function,
@@ -249,7 +252,7 @@ export class StatelessStack extends Stack {
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
       if (needs.mailer) useMailer(fn, mailer);
-      if (needs.pictures) usePictures(fn, needs.pictures);
+      if (needs.pictures) usePictures(fn, props.pictureBucket, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
       if (needs.siteRemovalWorkflow)
         useSiteRemovalWorkflow(fn, this.siteRemovalWorkflow.stateMachine);
@@ -366,6 +369,7 @@ export class StatelessStack extends Stack {
 
     this.consoleDeployment = new ConsoleDeployment(this, 'Console', {
       distribution: props.console.distribution,
+      bucket: props.console.bucket,
       assets: settings.consoleAssets,
       config: {
         // The $default stage's URL ends in "/"; the endpoint is the same URL without it.

@@ -10,5 +10,7 @@ import './console-hosting.suite.js';
 import './cors.suite.js';
 import './least-privilege.suite.js';
 import './granted-actions.suite.js';
+import './bucket-names.suite.js';
+import './restored-table.suite.js';
 
 afterAll(removeDefaultApp);
