@@ -12,5 +12,6 @@ import './least-privilege.suite.js';
 import './granted-actions.suite.js';
 import './bucket-names.suite.js';
 import './restored-table.suite.js';
+import './index-projections.suite.js';
 
 afterAll(removeDefaultApp);
