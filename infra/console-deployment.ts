@@ -13,9 +13,9 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { consoleBucketName, hashedAssetsPattern } from './console-stack.js';
-import { stageOf } from './environment.js';
+import { hashedAssetsPattern } from './console-stack.js';
 import { projectRoot } from './hub-function.js';
+import type { SharedBucketName } from './private-bucket.js';
 
 /** What the console reads at start from /config.json (web/src/config.ts). */
 export interface ConsoleConfig {
@@ -42,6 +42,8 @@ export function consoleAssetsFolder(setting: string): string {
 }
 
 export interface ConsoleDeploymentProps {
+  /** The console bucket's generated name (HubConsole). */
+  bucket: SharedBucketName;
   /** The console's distribution (HubConsole): the deployment invalidates its documents. */
   distribution: IDistribution;
   /** hub:consoleAssets: the built console, relative to the repository root. */
@@ -57,7 +59,7 @@ export class ConsoleDeployment extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleDeploymentProps) {
     super(scope, id);
     const files = Source.asset(consoleAssetsFolder(props.assets));
-    const bucket = Bucket.fromBucketName(this, 'Bucket', consoleBucketName(this));
+    const bucket = Bucket.fromBucketName(this, 'Bucket', props.bucket.bucketName);
 
     // As HubFunction does: our own role (no AWSLambdaBasicExecutionRole, which may write to
     // every log group) and a log group with the project's retention, kept with the stack's
@@ -116,7 +118,7 @@ export class ConsoleDeployment extends Construct {
         }),
       ),
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::hub-console-${stageOf(this)}-<AWS::AccountId>-<AWS::Region>/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::${props.bucket.exportName}/*]`,
         reason: `Every object of the console bucket, ${grantedByCdk}: the build's file names change with every build.`,
       },
       {

@@ -8,7 +8,6 @@
  */
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -41,10 +40,9 @@ import {
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { edgeHeaders } from '../functions/core/edge.js';
 import { consoleSecurityHeaders } from './console-security-headers.js';
-import { stageOf } from './environment.js';
 import { privateBucket } from './private-bucket.js';
 import type { HubSettings } from './settings.js';
 
@@ -59,13 +57,6 @@ export const spaRewriteCode = `function handler(event) {
   if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) request.uri = '/index.html';
   return request;
 }`;
-
-/**
- * The console bucket's name, known to the stateless stack without a cross-stack reference
- * (as the picture bucket's): one console per account and region.
- */
-export const consoleBucketName = (scope: IConstruct) =>
-  `hub-console-${stageOf(scope)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 /** Vite names every file under assets/ by its content hash: a new build never reuses a name. */
 export const hashedAssetsPattern = 'assets/*';
@@ -135,7 +126,6 @@ export class ConsoleStack extends Stack {
 
     // No versioning: every file is rebuilt from git, and a rollback is a redeploy.
     this.bucket = new Bucket(this, 'ConsoleBucket', {
-      bucketName: consoleBucketName(this),
       ...privateBucket,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logBucket,

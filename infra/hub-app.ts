@@ -14,6 +14,7 @@ import { EdgeStack, edgeRegion } from './edge-stack.js';
 import { applyEnvironment, environmentKey, type StackNames, stackNamesFor } from './environment.js';
 import { projectRoot } from './hub-function.js';
 import { MailStack } from './mail-stack.js';
+import { shareBucketName } from './private-bucket.js';
 import { type HubSettings, readHubSettings } from './settings.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
@@ -124,9 +125,11 @@ export function createHubApp(props: HubAppProps = {}): HubApp {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     customMessageTrigger: stateful.customMessageTrigger.function,
+    pictureBucket: shareBucketName(stateful.pictureBucket, 'PictureBucketName'),
     console: {
       distribution: consoleStack.distribution,
       url: consoleStack.url,
+      bucket: shareBucketName(consoleStack.bucket, 'ConsoleBucketName'),
     },
     ...(consoleStack.apiEdge ? { apiEdge: consoleStack.apiEdge } : {}),
   });

@@ -39,9 +39,12 @@ export class HubFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
+  /** The bundled entry file, relative to the repository root (what tests/infra reads). */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     // Kept when the stack is deleted: what the functions did stays readable afterwards (the
     // group's name is generated, so a later deployment never collides with it).

@@ -8,51 +8,46 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { IConstruct } from 'constructs';
 import { settingNames } from '../functions/core/config.js';
 import { tableSchema } from '../functions/core/data/table-schema.js';
-import { stageOf } from './environment.js';
 import type { HubFunction } from './hub-function.js';
-
-export type TableAccess = 'read' | 'readWrite';
+import type { SharedBucketName } from './private-bucket.js';
 
 /**
- * The DynamoDB actions behind each access level: what the code sends, nothing more (no
- * BatchWriteItem, no DescribeTable: no function sends them). No Scan (no request path
- * scans, see ARCHITECTURE.md); TransactWriteItems is authorised through the actions of its
- * items, Put/Update/Delete/ConditionCheck.
+ * The DynamoDB actions a function may be granted, each named by the function that needs it:
+ * what its code sends, nothing more (tests/infra/granted-actions.suite.ts compares them with
+ * the commands the code builds). No Scan (no request path scans, see ARCHITECTURE.md), no
+ * BatchWriteItem and no DescribeTable (no function sends them); TransactWriteItems has no
+ * action of its own and is authorised through its items' PutItem, UpdateItem, DeleteItem and
+ * ConditionCheckItem.
  */
-export const tableActions: Record<TableAccess, readonly string[]> = {
-  read: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-  ],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
-};
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'ConditionCheckItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem';
+
+export type TableAccess = readonly TableAction[];
 
 /**
- * Grants read or read/write on the table and on each index named in tableSchema (by name,
- * not `index/*`); sets TABLE_NAME.
+ * Grants the listed actions on the table, and (when Query is one of them) on each index
+ * named in tableSchema (by name, not `index/*`); sets TABLE_NAME.
  */
 export function useTable(fn: HubFunction, table: ITableV2, access: TableAccess): void {
+  if (access.length === 0) throw new Error('useTable needs at least one action');
   fn.function.addToRolePolicy(
     new PolicyStatement({
-      actions: [...tableActions[access]],
+      actions: [...new Set(access)].map((action) => `dynamodb:${action}`),
       resources: [
         table.tableArn,
-        ...tableSchema.globalSecondaryIndexes.map(
-          (index) => `${table.tableArn}/index/${index.indexName}`,
-        ),
+        ...(access.includes('Query')
+          ? tableSchema.globalSecondaryIndexes.map(
+              (index) => `${table.tableArn}/index/${index.indexName}`,
+            )
+          : []),
       ],
     }),
   );
@@ -135,23 +130,20 @@ export function useSiteRemovalWorkflow(fn: HubFunction, stateMachine: IStateMach
 export type PictureAccess = 'read' | 'readWrite' | 'delete';
 
 /**
- * The picture bucket's name, the same in both stacks without a cross-stack reference: one
- * bucket per environment, account and region.
- */
-export const pictureBucketName = (scope: IConstruct) =>
-  `hub-pictures-${stageOf(scope)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-
-/**
  * Profile pictures live under `pictures/<userId>` in the picture bucket: grants only object
  * reads (and, for readWrite, puts and deletes) under that prefix; sets PICTURE_BUCKET.
  */
-export function usePictures(fn: HubFunction, access: PictureAccess): void {
+export function usePictures(
+  fn: HubFunction,
+  pictureBucket: SharedBucketName,
+  access: PictureAccess,
+): void {
+  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucket.bucketName}`;
   const actions = {
     read: ['s3:GetObject'],
     readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     delete: ['s3:DeleteObject'],
   }[access];
-  const bucket = `arn:${Aws.PARTITION}:s3:::${pictureBucketName(fn)}`;
   fn.function.addToRolePolicy(
     new PolicyStatement({ actions, resources: [`${bucket}/pictures/*`] }),
   );
@@ -162,9 +154,9 @@ export function usePictures(fn: HubFunction, access: PictureAccess): void {
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }),
     );
-  fn.setEnvironment(settingNames.pictureBucket, pictureBucketName(fn));
+  fn.setEnvironment(settingNames.pictureBucket, pictureBucket.bucketName);
   Validations.of(fn).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::hub-pictures-${stageOf(fn)}-<AWS::AccountId>-<AWS::Region>/pictures/*]`,
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${pictureBucket.exportName}/pictures/*]`,
     reason:
       'Profile pictures are one object per user under pictures/<userId>; the user id is known only per request, so the grant names the pictures/ prefix of the one picture bucket and no other object or bucket.',
   });

@@ -26,6 +26,11 @@ export interface HubSettings {
   /** Stage throttling of every route (requests at once, requests/second): README's load model. */
   stageBurstLimit: number;
   stageRateLimit: number;
+  /**
+   * An existing table the stacks use instead of creating one: a table restored from a
+   * backup (README, "Restoring the table"). Unset: HubStateful creates and owns the table.
+   */
+  tableName?: string;
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
@@ -63,6 +68,7 @@ export const contextKeys = [
   'hub:backupCopyToVaultArn',
   'hub:stageBurstLimit',
   'hub:stageRateLimit',
+  'hub:tableName',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
@@ -157,6 +163,10 @@ export function readHubSettings(node: Node): HubSettings {
   )
     throw new Error(`hub:backupCopyToVaultArn ${backupCopyToVaultArn} is not a backup vault ARN`);
 
+  const tableName = text(node, 'hub:tableName');
+  if (tableName && !/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName))
+    throw new Error(`hub:tableName ${tableName} is not a DynamoDB table name`);
+
   const consoleAssets = text(node, 'hub:consoleAssets');
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
@@ -197,6 +207,7 @@ export function readHubSettings(node: Node): HubSettings {
     },
     stageBurstLimit: integer(node, 'hub:stageBurstLimit'),
     stageRateLimit: integer(node, 'hub:stageRateLimit'),
+    ...(tableName ? { tableName } : {}),
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),

@@ -22,6 +22,7 @@ import {
 import {
   AttributeType,
   Billing,
+  type ITableV2,
   ProjectionType,
   TableEncryptionV2,
   TableV2,
@@ -32,7 +33,7 @@ import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
 import { HubFunction } from './hub-function.js';
 import { privateBucket } from './private-bucket.js';
-import { pictureBucketName, useConsoleUrl } from './resource-access.js';
+import { useConsoleUrl } from './resource-access.js';
 import type { HubSettings } from './settings.js';
 import { TableBackup } from './table-backup.js';
 
@@ -46,7 +47,8 @@ export interface StatefulStackProps extends StackProps {
 export const customMessageTimeout = Duration.seconds(5);
 
 export class StatefulStack extends Stack {
-  readonly table: TableV2;
+  /** The table this stack creates, or the restored one hub:tableName names. */
+  readonly table: ITableV2;
   readonly tableBackup: TableBackup;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
@@ -57,22 +59,11 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: tableSchema.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
-      globalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => ({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
-      })),
-      timeToLiveAttribute: tableSchema.timeToLiveAttribute,
-      billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: TableEncryptionV2.awsManagedKey(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // hub:tableName: a table restored from a backup takes the place of the one created here
+    // (README, "Restoring the table"); the stack then neither creates nor configures a table.
+    this.table = settings.tableName
+      ? TableV2.fromTableName(this, 'Table', settings.tableName)
+      : this.createTable();
     this.tableBackup = new TableBackup(this, 'TableBackup', {
       table: this.table,
       backup: settings.backup,
@@ -160,7 +151,6 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.pictureBucket = new Bucket(this, 'PictureBucket', {
-      bucketName: pictureBucketName(this),
       ...privateBucket,
       versioned: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -174,5 +164,25 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PictureBucketName', { value: this.pictureBucket.bucketName });
+  }
+
+  /** The one table: point-in-time recovery, deletion protection, retained. */
+  private createTable(): TableV2 {
+    return new TableV2(this, 'Table', {
+      partitionKey: { name: tableSchema.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType[index.projection],
+      })),
+      timeToLiveAttribute: tableSchema.timeToLiveAttribute,
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }

@@ -41,6 +41,7 @@ import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { GradualDeployment } from './gradual-deployment.js';
 import { HubFunction } from './hub-function.js';
+import type { SharedBucketName } from './private-bucket.js';
 import {
   type CognitoAction,
   type PictureAccess,
@@ -64,6 +65,26 @@ export interface AreaResources {
   siteRemovalWorkflow?: boolean;
 }
 
+/**
+ * The table actions each function's code sends (tests/infra/granted-actions.suite.ts finds
+ * them in the code and fails on any missing or extra). Every function reads and writes
+ * single items (the caller's record, idempotency and rate-limit records, transactions).
+ */
+const itemReadWrite = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
+export const tableAccess = {
+  // Sign-in, session and profile routes: items by key only, no query.
+  itemsOnly: itemReadWrite,
+  // Listing and finding (users, audit, results): queries, and users by key in batches.
+  withQueries: [...itemReadWrite, 'Query', 'BatchGetItem'],
+  // The removal steps and the sites routes also check a teacher in a transaction.
+  withQueriesAndChecks: [...itemReadWrite, 'Query', 'BatchGetItem', 'ConditionCheckItem'],
+  // The site-removal steps: pages of users by query, written back one transaction a page;
+  // they change users and never delete an item.
+  siteRemoval: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+  // Support: finds centres and people by query, never reads keys in batches.
+  support: [...itemReadWrite, 'Query'],
+} as const satisfies Record<string, TableAccess>;
+
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
 export const areaResources = {
   system: {},
@@ -71,20 +92,20 @@ export const areaResources = {
   // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
   // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
   auth: {
-    table: 'readWrite',
+    table: tableAccess.itemsOnly,
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
     mailer: true,
   },
   // AdminInitiateAuth checks the current password before an email or password change.
   me: {
-    table: 'readWrite',
+    table: tableAccess.itemsOnly,
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
     mailer: true,
   },
   // Pictures have their own Lambda, so only it carries the S3 client.
-  pictures: { table: 'readWrite', pictures: 'readWrite' },
+  pictures: { table: tableAccess.itemsOnly, pictures: 'readWrite' },
   centres: {
-    table: 'readWrite',
+    table: tableAccess.withQueries,
     userPool: [
       'AdminCreateUser',
       'AdminDeleteUser',
@@ -97,11 +118,11 @@ export const areaResources = {
     mailer: true,
     removalWorkflow: true,
   },
-  sites: { table: 'readWrite' },
+  sites: { table: tableAccess.withQueriesAndChecks },
   // Creating a centre invites its coordinator (inviteUser: find, delete a stale login,
   // create). The support account's group is set by whoever creates support staff, not here.
   support: {
-    table: 'readWrite',
+    table: tableAccess.support,
     userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
     mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
@@ -157,9 +178,11 @@ export interface StatelessStackProps extends StackProps {
   userPool: IUserPool;
   userPoolClient: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
-  console: { distribution: IDistribution; url: string };
+  console: { distribution: IDistribution; url: string; bucket: SharedBucketName };
   /** With hub:apiDomain (HubConsole): the API's distribution, custom domain and origin secret. */
   apiEdge?: ApiEdge;
+  /** The picture bucket's generated name (HubStateful). */
+  pictureBucket: SharedBucketName;
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
   customMessageTrigger: IFunction;
 }
@@ -195,13 +218,13 @@ export class StatelessStack extends Stack {
       // A Transfer step moves up to 500 results; nothing waits on it but the workflow.
       timeout: Duration.seconds(60),
     });
-    useTable(tasks, props.table, 'readWrite');
+    useTable(tasks, props.table, tableAccess.withQueriesAndChecks);
     useUserPool(tasks, props.userPool, props.userPoolClient, [
       'AdminDeleteUser',
       'AdminDisableUser',
     ]);
     useMailer(tasks, mailer);
-    usePictures(tasks, 'delete');
+    usePictures(tasks, props.pictureBucket, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
       tasks: tasks.function,
@@ -216,7 +239,7 @@ export class StatelessStack extends Stack {
       // A Take sites step does up to 25 pages of 40 users; nothing waits on it but the workflow.
       timeout: Duration.seconds(60),
     });
-    useTable(siteTasks, props.table, 'readWrite');
+    useTable(siteTasks, props.table, tableAccess.siteRemoval);
     this.siteRemovalTasks = siteTasks;
     this.siteRemovalWorkflow = new SiteRemovalWorkflow(this, 'SiteRemovalWorkflow', {
       tasks: siteTasks.function,
@@ -250,7 +273,7 @@ export class StatelessStack extends Stack {
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
       if (needs.mailer) useMailer(fn, mailer);
-      if (needs.pictures) usePictures(fn, needs.pictures);
+      if (needs.pictures) usePictures(fn, props.pictureBucket, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
       if (needs.siteRemovalWorkflow)
         useSiteRemovalWorkflow(fn, this.siteRemovalWorkflow.stateMachine);
@@ -384,6 +407,7 @@ export class StatelessStack extends Stack {
 
     this.consoleDeployment = new ConsoleDeployment(this, 'Console', {
       distribution: props.console.distribution,
+      bucket: props.console.bucket,
       assets: settings.consoleAssets,
       config: {
         // The $default stage's URL ends in "/"; the endpoint is the same URL without it.

@@ -11,5 +11,9 @@ import './cors.suite.js';
 import './least-privilege.suite.js';
 import './environments.suite.js';
 import './edge.suite.js';
+import './granted-actions.suite.js';
+import './bucket-names.suite.js';
+import './restored-table.suite.js';
+import './index-projections.suite.js';
 
 afterAll(removeDefaultApp);
