@@ -15,7 +15,12 @@ import {
   AdminListGroupsForUserCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getUser, getUserIdByEmail } from '../../functions/core/data/user.js';
 import { cognitoClient, provisionUserPool } from '../../infra/local/emulators/cognito.js';
@@ -300,6 +305,43 @@ describe('npm run ops -- support-user, on a pool and table of its own', () => {
     );
     expect(unknown.code).toBe(exitCodes.notFound);
     expect(unknown.err).toContain('has no account');
+  });
+
+  it('puts a support user made by the old CLI sequence (no list keys) in the list with add', async () => {
+    const email = uniqueEmail('ops-old');
+    const userId = `old-${randomBytes(4).toString('hex')}`;
+    const now = new Date().toISOString();
+    // What README's AWS CLI sequence wrote before this command: the user and the marker.
+    await isolatedDb().client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            PK: `USER#${userId}`,
+            SK: 'USER',
+            type: 'user',
+            userId,
+            centreId: null,
+            name: 'Old Timer',
+            email,
+            isAdmin: false,
+            isSupport: true,
+            sites: [],
+            status: 'active',
+            tokensValidAfter: 0,
+            version: 0,
+            createdAt: now,
+            updatedAt: now,
+          },
+          { PK: `EMAIL#${email}`, SK: 'EMAIL', type: 'email', userId },
+        ].map((item) => ({ Put: { TableName: tableName, Item: marshall(item) } })),
+      }),
+    );
+    expect((await ops(['support-user', 'list'], env)).out).not.toContain(email);
+
+    const again = await ops(['support-user', 'add', '--email', email], env);
+    expect(again.code).toBe(exitCodes.refused);
+    expect(again.err).toContain('already a support user');
+    expect((await ops(['support-user', 'list'], env)).out).toMatch(/Old Timer\s+ops-old\./);
   });
 
   it('undoes the login and the record when the invitation cannot be sent', async () => {
