@@ -10,6 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -87,6 +90,7 @@ function npmRunOps(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'ops', '--', ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -460,5 +464,41 @@ describe('npm run ops -- support-user, on a pool and table of its own', () => {
     const bad = await npmRunOps(['support-user', 'add', '--email', 'not-an-email'], env);
     expect(bad.code).toBe(exitCodes.usage);
     expect(bad.err).toContain('is not a valid email address');
+
+    // The stack outputs through the AWS CLI: a stand-in `aws` first on the PATH answers
+    // describe-stacks as the real one does, and records how it was asked.
+    const bin = await mkdtemp(join(tmpdir(), 'ops-aws-'));
+    try {
+      const answer = JSON.stringify({
+        Stacks: [
+          {
+            StackName: 'HubTest-Stateful',
+            Outputs: [
+              { OutputKey: 'TableName', OutputValue: tableName },
+              { OutputKey: 'UserPoolId', OutputValue: userPoolId },
+            ],
+          },
+        ],
+      });
+      await writeFile(join(bin, 'answer.json'), answer);
+      await writeFile(
+        join(bin, 'aws'),
+        `#!/bin/sh\necho "$@" >> "${bin}/asked"\ncat "${bin}/answer.json"\n`,
+        { mode: 0o755 },
+      );
+      const { TABLE_NAME, USER_POOL_ID, ...withoutSettings } = env;
+      const listed = await npmRunOps(['support-user', 'list', '--stack', 'HubTest-Stateful'], {
+        ...withoutSettings,
+        PATH: `${bin}:${process.env.PATH}`,
+      });
+      expect(listed.err).not.toMatch(/Failed|Could not|no output/);
+      expect(listed.code).toBe(0);
+      expect(listed.out).toMatch(/support users?\./);
+      expect(await readFile(join(bin, 'asked'), 'utf8')).toBe(
+        'cloudformation describe-stacks --stack-name HubTest-Stateful --region eu-west-2 --output json\n',
+      );
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   }, 60_000);
 });
