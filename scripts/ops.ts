@@ -53,6 +53,7 @@ export const exitCodes = {
 const refusalExit: Record<SupportStaffRefusal, number> = {
   ALREADY_SUPPORT: exitCodes.refused,
   EMAIL_OF_CENTRE_USER: exitCodes.refused,
+  LOGIN_WITHOUT_RECORD: exitCodes.refused,
   NOT_SUPPORT: exitCodes.refused,
   LAST_SUPPORT_USER: exitCodes.refused,
   NOT_FOUND: exitCodes.notFound,

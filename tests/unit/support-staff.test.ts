@@ -7,8 +7,10 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DynamoDBClient,
@@ -135,6 +137,25 @@ describe('adding a support user', () => {
 
     await expect(addSupportUser(deps(), { email: 'ada@org.example' })).rejects.toThrow();
     expect(deleted()).toEqual(['sub-1']);
+  });
+
+  it('leaves a login made minutes ago alone (another add may be running) and says so', async () => {
+    cognito
+      .on(AdminCreateUserCommand)
+      .rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'sub-0',
+      UserAttributes: [{ Name: 'sub', Value: 'sub-0' }],
+      UserCreateDate: new Date('2026-11-28T09:58:00.000Z'),
+    });
+
+    const failure = await addSupportUser(deps(), { email: 'ada@org.example' }).catch(
+      (error: unknown) => error,
+    );
+
+    expect((failure as SupportStaffError).refusal).toBe('LOGIN_WITHOUT_RECORD');
+    expect(deleted()).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
   });
 
   it('undoes the record and the login when SES refuses the invitation', async () => {

@@ -45,6 +45,7 @@ export interface SupportStaffDeps {
 export type SupportStaffRefusal =
   | 'ALREADY_SUPPORT'
   | 'EMAIL_OF_CENTRE_USER'
+  | 'LOGIN_WITHOUT_RECORD'
   | 'NOT_FOUND'
   | 'NOT_SUPPORT'
   | 'LAST_SUPPORT_USER'
@@ -89,7 +90,7 @@ export async function addSupportUser(
   } catch (error) {
     if (error instanceof ProblemError && error.code === 'EMAIL_TAKEN')
       throw new SupportStaffError(
-        'EMAIL_OF_CENTRE_USER',
+        'LOGIN_WITHOUT_RECORD',
         `${email} already has a login in the user pool, made in the last few minutes, with no record in the table; try again in five minutes (a half-made login is then removed)`,
       );
     throw error;
