@@ -164,6 +164,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PictureBucketName', { value: this.pictureBucket.bucketName });
+    // The sender of the operator command's invitations (scripts/ops.ts), as of the user pool.
+    new CfnOutput(this, 'MailFrom', { value: settings.mailFrom });
   }
 
   /** The one table: point-in-time recovery, deletion protection, retained. */

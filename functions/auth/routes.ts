@@ -3,7 +3,13 @@ import { consumeChallenge, startChallenge } from '../core/data/challenge.js';
 import { type Db, transactWrite } from '../core/data/db.js';
 import { type Limit, limits, type RateLimiter } from '../core/data/rate-limit.js';
 import { recordSession, sessionOf } from '../core/data/session.js';
-import { getUser, getUserIdByEmail, refuseTokensUntilItem, type User } from '../core/data/user.js';
+import {
+  activateSupportUser,
+  getUser,
+  getUserIdByEmail,
+  refuseTokensUntilItem,
+  type User,
+} from '../core/data/user.js';
 import { ProblemError } from '../core/errors.js';
 import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { claimsOfFreshToken } from '../core/jwt.js';
@@ -154,6 +160,9 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
             }),
           },
         );
+      // Support staff invited by the operator command (npm run ops) have no centre.
+      else if (user.status === 'invited' && user.isSupport)
+        await activateSupportUser(db, user.userId, clock().toISOString());
       return { status: 200, body: result.tokens };
     },
 

@@ -111,6 +111,20 @@ export function invitationEmail(
   ]);
 }
 
+/** A new member of customer services (support staff), invited by the operator command. */
+export function supportInvitationEmail(
+  consoleUrl: string,
+  input: { to: string; name: string; temporaryPassword: string },
+): Email {
+  return email(input.to, 'You have been invited to the School Support Hub', [
+    `Hello ${input.name},`,
+    `You have been given a customer services (support) account on the School Support Hub. Sign in with this email address (${input.to}) and the temporary password below; you will then choose your own password.`,
+    { secret: 'Temporary password', value: input.temporaryPassword },
+    signInLink(consoleUrl, input.to),
+    'The temporary password expires in 7 days. If it has expired, choose Forgotten password on the sign-in page and a new one is sent to you.',
+  ]);
+}
+
 export const suspendedNotice = (consoleUrl: string, to: string, name: string, centreName: string) =>
   email(to, 'Your School Support Hub account has been suspended', [
     `Hello ${name},`,

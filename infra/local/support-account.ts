@@ -1,14 +1,14 @@
 /**
  * The support account every local run starts from: a Cognito login with a permanent
- * password in the `support` group, and its record in the table. Safe to run twice.
+ * password in the `support` group, and its record in the table. Safe to run twice. The same
+ * code as the operator command's `support-user add` (functions/core/services/support-staff.ts),
+ * given a password instead of emailing a temporary one.
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
-import { transactWrite } from '../../functions/core/data/db.js';
-import { createUserItems, getUserIdByEmail } from '../../functions/core/data/user.js';
-import { normalizeEmail, supportGroup } from '../../functions/core/domain.js';
-import { temporaryPassword } from '../../functions/core/passwords.js';
+import { systemClock } from '../../functions/core/ports.js';
+import { addSupportUser, SupportStaffError } from '../../functions/core/services/support-staff.js';
 
 export async function ensureSupportAccount(options: {
   dynamodb: DynamoDBClient;
@@ -20,33 +20,21 @@ export async function ensureSupportAccount(options: {
   password: string;
   name?: string;
 }): Promise<{ userId: string }> {
-  const db = { client: options.dynamodb, tableName: options.tableName };
-  const email = normalizeEmail(options.email);
-  const existing = await getUserIdByEmail(db, email);
-  if (existing) return { userId: existing };
-
-  const identity = cognitoIdentity(options.cognito, options);
-  const { userId } = await identity.createUser(email, temporaryPassword());
-  await identity.setPassword(userId, options.password, true);
-  await identity.addToGroup(userId, supportGroup);
-  const now = new Date().toISOString();
-  const written = await transactWrite(
-    db,
-    createUserItems(db, {
-      userId,
-      centreId: null,
-      name: options.name ?? 'Customer Services',
-      email,
-      isAdmin: false,
-      isSupport: true,
-      sites: [],
-      status: 'active',
-      tokensValidAfter: 0,
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
-  if (!written.ok) throw new Error(`The support email ${email} is already used by another account`);
-  return { userId };
+  try {
+    const user = await addSupportUser(
+      {
+        db: { client: options.dynamodb, tableName: options.tableName },
+        identity: cognitoIdentity(options.cognito, options),
+        clock: systemClock,
+      },
+      { email: options.email, password: options.password, name: options.name },
+    );
+    return { userId: user.userId };
+  } catch (error) {
+    if (error instanceof SupportStaffError && error.refusal === 'ALREADY_SUPPORT' && error.user)
+      return { userId: error.user.userId };
+    if (error instanceof SupportStaffError)
+      throw new Error(`The support email ${options.email} is already used by another account`);
+    throw error;
+  }
 }

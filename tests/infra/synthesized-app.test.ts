@@ -15,5 +15,6 @@ import './granted-actions.suite.js';
 import './bucket-names.suite.js';
 import './restored-table.suite.js';
 import './index-projections.suite.js';
+import './ops-outputs.suite.js';
 
 afterAll(removeDefaultApp);

@@ -13,6 +13,7 @@ import {
   emailVerificationEmail,
   invitationEmail,
   restoredNotice,
+  supportInvitationEmail,
   suspendedNotice,
   verificationCodeMessage,
 } from '../../functions/core/emails.js';
@@ -39,6 +40,16 @@ const cases: Record<string, Case> = {
       to,
       name: 'Ada',
       centreName: 'Riverside',
+      temporaryPassword: 'Tmp4Pass9word2Xy',
+    }),
+    link: 'Sign in to the School Support Hub',
+    href: `${consoleUrl}/sign-in?email=${encodedTo}`,
+    secret: 'Temporary password: Tmp4Pass9word2Xy',
+  },
+  'support invitation (npm run ops)': {
+    email: supportInvitationEmail(consoleUrl, {
+      to,
+      name: 'Ada',
       temporaryPassword: 'Tmp4Pass9word2Xy',
     }),
     link: 'Sign in to the School Support Hub',

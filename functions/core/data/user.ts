@@ -3,6 +3,7 @@ import {
   BatchGetItemCommand,
   QueryCommand,
   type TransactWriteItem,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Site, UserStatus } from '../domain.js';
 import { ProblemError } from '../errors.js';
@@ -79,10 +80,19 @@ export const peopleIndexKeys = (user: Pick<User, 'name' | 'userId'>) => ({
   GSI4SK: nameSortKey(user),
 });
 
+/**
+ * Support staff (no centre) in one GSI1 partition by name, so the operator command lists
+ * them with one Query (they are a handful of people, never a centre's thousands).
+ */
+export const supportStaffPartition = 'SUPPORT_STAFF';
+
 export const toUserItem = (user: User): Item => {
   const sortKey = user.centreId ? nameSortKey(user) : undefined;
   return {
     ...userKey(user.userId),
+    ...(!user.centreId && user.isSupport
+      ? { GSI1PK: supportStaffPartition, GSI1SK: nameSortKey(user) }
+      : {}),
     ...(user.centreId
       ? {
           GSI1PK: centreUsers(user.centreId),
@@ -268,6 +278,58 @@ export function findPeopleByName(
       map: fromUserItem,
     },
   );
+}
+
+/**
+ * Every support user, by name: Query GSI1 `SUPPORT_STAFF`, page after page (a handful of
+ * items; never a Scan). Users written before the partition existed are missing until they
+ * are written again (the operator command's `add` does that for an existing support user).
+ */
+export async function listSupportUsers(db: Db): Promise<User[]> {
+  const users: User[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :partition',
+        ExpressionAttributeValues: toAttributes({ ':partition': supportStaffPartition }),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    users.push(...(page.Items ?? []).map((item) => fromUserItem(fromAttributes(item))));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return users;
+}
+
+/**
+ * A support user's first sign-in (they have no centre, so no audit log to write to): from
+ * `invited` to `active`. Nothing when they are not invited any more.
+ */
+export async function activateSupportUser(db: Db, userId: string, now: string): Promise<void> {
+  try {
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: db.tableName,
+        Key: toAttributes(userKey(userId)),
+        UpdateExpression:
+          'SET #status = :active, activatedAt = :now, updatedAt = :now ADD version :one',
+        ConditionExpression: '#status = :invited AND isSupport = :yes',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: toAttributes({
+          ':active': 'active',
+          ':invited': 'invited',
+          ':yes': true,
+          ':now': now,
+          ':one': 1,
+        }),
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { type Db, deleteItem, transactWrite } from '../data/db.js';
 import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
 import { searchIndexItems } from '../data/user-search.js';
 import type { Site } from '../domain.js';
-import { invitationEmail } from '../emails.js';
+import { invitationEmail, supportInvitationEmail } from '../emails.js';
 import { ProblemError } from '../errors.js';
 import { logger } from '../logger.js';
 import { countEvent } from '../metrics.js';
@@ -144,7 +144,12 @@ export async function inviteUser(
  */
 const orphanAfterMs = 5 * 60 * 1000;
 
-async function createLogin(deps: InviteDeps, email: string, password: string) {
+/** Also how the operator command creates support staff (support-staff.ts). */
+export async function createLogin(
+  deps: Pick<InviteDeps, 'db' | 'identity' | 'clock'>,
+  email: string,
+  password: string,
+) {
   try {
     return await deps.identity.createUser(email, password);
   } catch (error) {
@@ -161,7 +166,7 @@ async function createLogin(deps: InviteDeps, email: string, password: string) {
   }
 }
 
-async function undoLogin(identity: Identity, userId: string) {
+export async function undoLogin(identity: Identity, userId: string) {
   try {
     await identity.deleteUser(userId);
   } catch (error) {
@@ -199,6 +204,8 @@ async function undoUser(
  * earlier invitation stops working. NOT_INVITED for anyone else.
  */
 export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId: string) {
+  if (user.status === 'invited' && user.isSupport && !user.centreId)
+    return sendFreshSupportInvitation(deps, user);
   if (user.status !== 'invited' || !user.centreId)
     throw new ProblemError(
       'NOT_INVITED',
@@ -228,4 +235,27 @@ export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId:
     targetId: user.userId,
     details: {},
   });
+}
+
+/**
+ * Support staff invited by the operator command who lost or let expire their temporary
+ * password ask for a new one with *Forgotten password*: the same, without a centre or audit.
+ */
+async function sendFreshSupportInvitation(deps: InviteDeps, user: User) {
+  const password = temporaryPassword();
+  await deps.identity.setPassword(user.userId, password, false);
+  try {
+    await deps.mailer.send(
+      supportInvitationEmail(deps.consoleUrl, {
+        to: user.email,
+        name: user.name,
+        temporaryPassword: password,
+      }),
+    );
+  } catch {
+    throw new ProblemError(
+      'SERVICE_UNAVAILABLE',
+      'The invitation email could not be sent; try again shortly',
+    );
+  }
 }
