@@ -72,7 +72,9 @@ export type CognitoAction =
   | 'AdminDisableUser'
   | 'AdminEnableUser'
   | 'AdminUserGlobalSignOut'
-  | 'AdminListGroupsForUser';
+  | 'AdminListGroupsForUser'
+  | 'AdminSetUserMFAPreference'
+  | 'DescribeUserPoolClient';
 
 /** Grants only the listed cognito-idp actions on the pool; sets USER_POOL_ID and USER_POOL_CLIENT_ID. */
 export function useUserPool(

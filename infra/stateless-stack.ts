@@ -62,18 +62,38 @@ export interface AreaResources {
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
 export const areaResources = {
   system: {},
-  // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed.
+  // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed (the
+  // client secret, read with DescribeUserPoolClient, is what keeps them to the API), nor for
+  // AssociateSoftwareToken / VerifySoftwareToken (the user's access token authorises them).
   // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
   // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
+  // AdminRespondToAuthChallenge answers the authenticator code; AdminGetUser tells whether
+  // a support account still has its app before a refresh.
   auth: {
     table: 'readWrite',
-    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
+    userPool: [
+      'AdminInitiateAuth',
+      'AdminRespondToAuthChallenge',
+      'AdminGetUser',
+      'AdminSetUserPassword',
+      'AdminUserGlobalSignOut',
+      'DescribeUserPoolClient',
+    ],
     mailer: true,
   },
-  // AdminInitiateAuth checks the current password before an email or password change.
+  // AdminInitiateAuth checks the current password before an email or password change (or
+  // turning two-step sign-in off); AdminGetUser and AdminSetUserMFAPreference read and turn
+  // off the authenticator app (SetUserMFAPreference, turning it on, takes the user's token).
   me: {
     table: 'readWrite',
-    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
+    userPool: [
+      'AdminInitiateAuth',
+      'AdminSetUserPassword',
+      'AdminUpdateUserAttributes',
+      'AdminGetUser',
+      'AdminSetUserMFAPreference',
+      'DescribeUserPoolClient',
+    ],
     mailer: true,
   },
   // Pictures have their own Lambda, so only it carries the S3 client.
@@ -95,9 +115,10 @@ export const areaResources = {
   sites: { table: 'readWrite' },
   // Creating a centre invites its coordinator (inviteUser: find, delete a stale login,
   // create). The support account's group is set by whoever creates support staff, not here.
+  // AdminSetUserMFAPreference: support turns off the authenticator app of a user who lost it.
   support: {
     table: 'readWrite',
-    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
+    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser', 'AdminSetUserMFAPreference'],
     mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
     siteRemovalWorkflow: true,

@@ -9,6 +9,7 @@ import { transactWrite } from '../../functions/core/data/db.js';
 import { createUserItems, getUserIdByEmail } from '../../functions/core/data/user.js';
 import { normalizeEmail, supportGroup } from '../../functions/core/domain.js';
 import { temporaryPassword } from '../../functions/core/passwords.js';
+import { totpCode } from './totp.js';
 
 export async function ensureSupportAccount(options: {
   dynamodb: DynamoDBClient;
@@ -19,13 +20,26 @@ export async function ensureSupportAccount(options: {
   email: string;
   password: string;
   name?: string;
-}): Promise<{ userId: string }> {
+  /**
+   * Set an authenticator app up for the account now and answer its secret (tests compute
+   * its codes). Without it, the first sign-in asks to set one up, as in AWS.
+   */
+  withAuthenticator?: boolean;
+}): Promise<{ userId: string; authenticatorSecret?: string }> {
   const db = { client: options.dynamodb, tableName: options.tableName };
   const email = normalizeEmail(options.email);
   const existing = await getUserIdByEmail(db, email);
   if (existing) return { userId: existing };
 
   const identity = cognitoIdentity(options.cognito, options);
+  const authenticator = async () => {
+    const signedIn = await identity.signIn(email, options.password);
+    if (signedIn.kind !== 'tokens') throw new Error(`Support sign-in answered ${signedIn.kind}`);
+    const { accessToken } = signedIn.tokens;
+    const { secret } = await identity.startTotpSetup(accessToken);
+    await identity.finishTotpSetup(accessToken, totpCode(secret));
+    return secret;
+  };
   const { userId } = await identity.createUser(email, temporaryPassword());
   await identity.setPassword(userId, options.password, true);
   await identity.addToGroup(userId, supportGroup);
@@ -48,5 +62,8 @@ export async function ensureSupportAccount(options: {
     }),
   );
   if (!written.ok) throw new Error(`The support email ${email} is already used by another account`);
-  return { userId };
+  return {
+    userId,
+    ...(options.withAuthenticator ? { authenticatorSecret: await authenticator() } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
 import axe from 'axe-core';
 import { inboxOf, uniqueEmail } from '../support/inbox.js';
+import { totpCode } from '../support/totp.js';
 
 export { uniqueEmail };
 
@@ -20,7 +21,7 @@ export const stack = {
   get mailUrl() {
     return required('HUB_TEST_MAIL_URL');
   },
-  get support(): { email: string; password: string; userId: string } {
+  get support(): { email: string; password: string; userId: string; authenticatorSecret: string } {
     return JSON.parse(required('HUB_TEST_SUPPORT'));
   },
 };
@@ -80,9 +81,23 @@ export const secretLine = (text: string, label: 'Temporary password' | 'Verifica
   return match[1];
 };
 
-export async function signInTokens(email: string, password: string) {
-  return api<{ accessToken: string }>('POST', '/auth/login', {
-    body: { email, password },
+/**
+ * Signs in through the API; a code prompt (SOFTWARE_TOKEN_MFA) is answered with the
+ * authenticator secret given, or the support account's.
+ */
+export async function signInTokens(email: string, password: string, authenticatorSecret?: string) {
+  const answer = await api<{ accessToken: string; challenge?: string; session?: string }>(
+    'POST',
+    '/auth/login',
+    { body: { email, password }, expected: 200 },
+  );
+  if (answer.challenge !== 'SOFTWARE_TOKEN_MFA') return answer;
+  const secret =
+    authenticatorSecret ??
+    (email === stack.support.email ? stack.support.authenticatorSecret : undefined);
+  if (!secret) throw new Error(`${email} has an authenticator app: pass its secret`);
+  return api<{ accessToken: string }>('POST', '/auth/mfa-code', {
+    body: { email, session: answer.session, code: totpCode(secret) },
     expected: 200,
   });
 }
