@@ -80,6 +80,9 @@ export function createHubApp(props: AppProps = {}): HubApp {
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    ...(stateful.legacyUserPoolClient
+      ? { legacyUserPoolClient: stateful.legacyUserPoolClient }
+      : {}),
     customMessageTrigger: stateful.customMessageTrigger.function,
     console: {
       distribution: consoleStack.distribution,

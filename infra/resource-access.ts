@@ -89,6 +89,20 @@ export function useUserPool(
   fn.setEnvironment(settingNames.userPoolClientId, client.userPoolClientId);
 }
 
+/**
+ * Sets LEGACY_USER_POOL_CLIENT_ID: the app client being replaced, whose refresh tokens the
+ * auth function refreshes with it (no grant: AdminInitiateAuth on the pool covers it).
+ */
+export function useLegacyUserPoolClient(fn: HubFunction, client: IUserPoolClient): void {
+  fn.setEnvironment(settingNames.legacyUserPoolClientId, client.userPoolClientId);
+}
+
+/** The JWT authorizer's audience: the API's client, and the one it replaces while kept. */
+export const appClientAudience = (client: IUserPoolClient, legacy?: IUserPoolClient) => [
+  client.userPoolClientId,
+  ...(legacy ? [legacy.userPoolClientId] : []),
+];
+
 export interface MailerSettings {
   mailFrom: string;
   mailDomain: string;

@@ -26,6 +26,17 @@ export interface HubSettings {
   consoleAssets: string;
   /** The console's own domain and its us-east-1 ACM certificate; else the cloudfront.net one. */
   consoleDomain?: { name: string; certificateArn: string };
+  /**
+   * Cognito threat protection (the Plus feature plan, enforced): adaptive authentication and
+   * compromised-credential checks on every sign-in. On in production (cdk.json).
+   */
+  threatProtection: boolean;
+  /**
+   * Keep the app client that signed users in before the confidential one (`ApiClient`),
+   * during the deploy that replaces it: its tokens stay accepted and its refresh tokens keep
+   * working. Turn off in the following deploy (README, "Replacing the app client").
+   */
+  legacyAppClient: boolean;
 }
 
 /** The context keys this app reads; their defaults live in cdk.json (`context`). */
@@ -47,6 +58,8 @@ export const contextKeys = [
   'hub:consoleAssets',
   'hub:consoleDomain',
   'hub:consoleCertificateArn',
+  'hub:threatProtection',
+  'hub:legacyAppClient',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -70,6 +83,14 @@ function integer(node: Node, key: ContextKey): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
     throw new Error(`Context ${key} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function flag(node: Node, key: ContextKey): boolean {
+  const value = read(node, key);
+  // `-c hub:threatProtection=false` on the command line arrives as a string.
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function list(node: Node, key: ContextKey): string[] {
@@ -153,6 +174,8 @@ export function readHubSettings(node: Node): HubSettings {
     authConcurrency: integer(node, 'hub:authConcurrency'),
     consoleAssets,
     ...(consoleDomain ? { consoleDomain } : {}),
+    threatProtection: flag(node, 'hub:threatProtection'),
+    legacyAppClient: flag(node, 'hub:legacyAppClient'),
   };
 }
 

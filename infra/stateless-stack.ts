@@ -37,9 +37,11 @@ import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
 import {
+  appClientAudience,
   type CognitoAction,
   type PictureAccess,
   type TableAccess,
+  useLegacyUserPoolClient,
   useMailer,
   usePictures,
   useRemovalWorkflow,
@@ -168,6 +170,11 @@ export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   userPool: IUserPool;
   userPoolClient: IUserPoolClient;
+  /**
+   * The app client being replaced (hub:legacyAppClient): its tokens are accepted, and the
+   * auth function refreshes its refresh tokens with it, for the deploy that switches.
+   */
+  legacyUserPoolClient?: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
   console: { distribution: IDistribution; url: string };
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
@@ -249,6 +256,8 @@ export class StatelessStack extends Stack {
       const needs: AreaResources = areaResources[area];
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
+      if (area === 'auth' && props.legacyUserPoolClient)
+        useLegacyUserPoolClient(fn, props.legacyUserPoolClient);
       if (needs.mailer) useMailer(fn, mailer);
       if (needs.pictures) usePictures(fn, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
@@ -289,7 +298,7 @@ export class StatelessStack extends Stack {
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',
       `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
-      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+      { jwtAudience: appClientAudience(props.userPoolClient, props.legacyUserPoolClient) },
     );
 
     const integrations = Object.fromEntries(

@@ -21,6 +21,10 @@ export const stack = {
   get mailUrl() {
     return required('HUB_TEST_MAIL_URL');
   },
+  /** The variables the handlers run with (emulator endpoints, table, pool). */
+  get environment(): Record<string, string> {
+    return JSON.parse(required('HUB_TEST_ENVIRONMENT'));
+  },
   get support(): { email: string; password: string; userId: string; authenticatorSecret: string } {
     return JSON.parse(required('HUB_TEST_SUPPORT'));
   },
@@ -148,11 +152,28 @@ export async function newCentre(
 }
 
 /** Signs in through the console's sign-in page and waits for the first signed-in page. */
-export async function signIn(page: Page, email: string, password = defaultPassword) {
+/**
+ * Signs in through the console; the support account (or anyone whose authenticator secret
+ * is given) answers the security-code prompt too.
+ */
+export async function signIn(
+  page: Page,
+  email: string,
+  password = defaultPassword,
+  authenticatorSecret?: string,
+) {
   await page.goto('/sign-in');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const secret =
+    authenticatorSecret ??
+    (email === stack.support.email ? stack.support.authenticatorSecret : undefined);
+  if (secret) {
+    await expect(page.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+    await page.getByLabel('Security code').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
   await expect(page.getByRole('button', { name: /User menu/ })).toBeVisible();
 }
 

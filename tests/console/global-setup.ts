@@ -16,6 +16,7 @@ export default async function globalSetup() {
   process.env.HUB_TEST_API_URL = stack.apiUrl;
   process.env.HUB_TEST_MAIL_URL = stack.mailEndpoint;
   process.env.HUB_TEST_SUPPORT = JSON.stringify(stack.support);
+  process.env.HUB_TEST_ENVIRONMENT = JSON.stringify(stack.environment);
   return async () => {
     await stack.stop();
   };

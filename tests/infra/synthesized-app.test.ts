@@ -9,5 +9,6 @@ import './stacks.suite.js';
 import './console-hosting.suite.js';
 import './cors.suite.js';
 import './least-privilege.suite.js';
+import './app-client.suite.js';
 
 afterAll(removeDefaultApp);

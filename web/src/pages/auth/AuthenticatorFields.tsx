@@ -24,20 +24,10 @@ export function AuthenticatorSecret({
 }) {
   return (
     <div className="authenticator-secret">
-      <p id="setup-key-label" className="field-label">
-        {words.secretLabel}
-      </p>
-      <p className="hint" id="setup-key-hint">
-        {words.secretHint}
-      </p>
+      <p className="field-label">{words.secretLabel}</p>
+      <p className="hint">{words.secretHint}</p>
       <p>
-        <code
-          aria-labelledby="setup-key-label"
-          aria-describedby="setup-key-hint"
-          className="setup-key"
-        >
-          {grouped(secret)}
-        </code>
+        <code className="setup-key">{grouped(secret)}</code>
       </p>
       <p>
         <a href={otpauthUri}>{words.openInApp}</a>
