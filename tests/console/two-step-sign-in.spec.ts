@@ -60,10 +60,8 @@ const wrongCode = (secret: string) => {
 };
 
 test('a new support account sets up its authenticator app, then answers a code at each sign-in', async ({
-  page: firstPage,
-  context,
+  page,
 }) => {
-  const page = firstPage;
   const support = await newSupportAccount();
   await typePassword(page, support.email, support.password);
 
