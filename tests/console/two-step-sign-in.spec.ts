@@ -8,7 +8,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Page } from '@playwright/test';
 import { ensureSupportAccount } from '../../infra/local/support-account.js';
 import { totpCode } from '../support/totp.js';
-import { expect, expectAccessible, screenshot, stack, test } from './fixtures.js';
+import {
+  expect,
+  expectAccessible,
+  newCentre,
+  screenshot,
+  signIn,
+  stack,
+  test,
+} from './fixtures.js';
 import { expectPage } from './sign-in-helpers.js';
 
 const local = {
@@ -112,4 +120,30 @@ test('a wrong security code sends the user back to sign in, with a notice', asyn
   await expectPage(page, 'Sign in');
   await expect(page.getByText('That code did not work, or took too long')).toBeVisible();
   await expectAccessible(page, 'sign-in after a wrong code');
+});
+
+test('a coordinator turns two-step sign-in on from the profile, then signs in with a code', async ({
+  page,
+}) => {
+  const centre = await newCentre({ accepted: true });
+  await signIn(page, centre.email);
+  // A reload would sign out (tokens live in memory): the user menu's View profile.
+  await page.getByRole('button', { name: /User menu/ }).click();
+  await page.getByRole('menuitem', { name: 'View profile' }).click();
+  const section = page.getByRole('region', { name: 'Two-step sign-in' });
+  await expect(section).toContainText('Two-step sign-in is off');
+  await section.getByRole('button', { name: 'Turn on two-step sign-in' }).focus();
+  await page.keyboard.press('Enter');
+  const key = section.locator('code.setup-key');
+  await expect(key).toBeVisible();
+  const secret = ((await key.textContent()) ?? '').replace(/\s+/g, '');
+  await expectAccessible(page, 'profile, two-step set-up');
+  await screenshot(page, 'profile-two-step');
+  await section.getByLabel('Security code').focus();
+  await page.keyboard.type(totpCode(secret));
+  await page.keyboard.press('Enter');
+  await expect(section).toContainText('Two-step sign-in is on');
+  await expectAccessible(page, 'profile, two-step on');
+
+  await signIn(page, centre.email, undefined, secret);
 });
