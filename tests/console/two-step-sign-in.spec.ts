@@ -18,6 +18,7 @@ import {
   test,
 } from './fixtures.js';
 import { expectPage } from './sign-in-helpers.js';
+import { openInApp } from './user-pages-helpers.js';
 
 const local = {
   region: 'eu-west-2',
@@ -146,4 +147,28 @@ test('a coordinator turns two-step sign-in on from the profile, then signs in wi
   await expectAccessible(page, 'profile, two-step on');
 
   await signIn(page, centre.email, undefined, secret);
+});
+
+test('support turns off the app of a coordinator who lost it, from the user page', async ({
+  page,
+}) => {
+  const centre = await newCentre({ accepted: true });
+  const token = centre.token as string;
+  const api = (path: string, body?: unknown) =>
+    fetch(`${stack.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const { secret } = (await (await api('/me/mfa/setup')).json()) as { secret: string };
+  expect((await api('/me/mfa', { code: totpCode(secret) })).status).toBe(204);
+
+  await signIn(page, stack.support.email, stack.support.password);
+  await openInApp(page, `/centres/${centre.centreId}/users/${centre.coordinator.userId}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Grace Hopper' })).toBeVisible();
+  await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+  await expectAccessible(page, 'two-step reset dialog');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Yes' }).click();
+  await expect(page.getByText('Two-step sign-in is off for Grace Hopper')).toBeVisible();
+  await expectAccessible(page, 'two-step reset');
 });
