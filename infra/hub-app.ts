@@ -124,6 +124,9 @@ export function createHubApp(props: HubAppProps = {}): HubApp {
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    ...(stateful.legacyUserPoolClient
+      ? { legacyUserPoolClient: stateful.legacyUserPoolClient }
+      : {}),
     customMessageTrigger: stateful.customMessageTrigger.function,
     pictureBucket: shareBucketName(stateful.pictureBucket, 'PictureBucketName'),
     console: {

@@ -69,7 +69,9 @@ export type CognitoAction =
   | 'AdminDisableUser'
   | 'AdminEnableUser'
   | 'AdminUserGlobalSignOut'
-  | 'AdminListGroupsForUser';
+  | 'AdminListGroupsForUser'
+  | 'AdminSetUserMFAPreference'
+  | 'DescribeUserPoolClient';
 
 /** Grants only the listed cognito-idp actions on the pool; sets USER_POOL_ID and USER_POOL_CLIENT_ID. */
 export function useUserPool(
@@ -83,6 +85,20 @@ export function useUserPool(
   fn.setEnvironment(settingNames.userPoolId, pool.userPoolId);
   fn.setEnvironment(settingNames.userPoolClientId, client.userPoolClientId);
 }
+
+/**
+ * Sets LEGACY_USER_POOL_CLIENT_ID: the app client being replaced, whose refresh tokens the
+ * auth function refreshes with it (no grant: AdminInitiateAuth on the pool covers it).
+ */
+export function useLegacyUserPoolClient(fn: HubFunction, client: IUserPoolClient): void {
+  fn.setEnvironment(settingNames.legacyUserPoolClientId, client.userPoolClientId);
+}
+
+/** The JWT authorizer's audience: the API's client, and the one it replaces while kept. */
+export const appClientAudience = (client: IUserPoolClient, legacy?: IUserPoolClient) => [
+  client.userPoolClientId,
+  ...(legacy ? [legacy.userPoolClientId] : []),
+];
 
 export interface MailerSettings {
   mailFrom: string;

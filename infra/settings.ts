@@ -50,6 +50,17 @@ export interface HubSettings {
   /** AWS WAF (infra/edge-stack.ts): requests per IP per 5 minutes, on `/auth/*` and on all. */
   wafAuthRateLimit: number;
   wafRateLimit: number;
+  /**
+   * Cognito threat protection (the Plus feature plan, enforced): adaptive authentication and
+   * compromised-credential checks on every sign-in. On in production (cdk.json).
+   */
+  threatProtection: boolean;
+  /**
+   * Keep the app client that signed users in before the confidential one (`ApiClient`),
+   * during the deploy that replaces it: its tokens stay accepted and its refresh tokens keep
+   * working. Turn off in the following deploy (README, "Replacing the app client").
+   */
+  legacyAppClient: boolean;
 }
 
 /** The context keys this app reads; every config/<environment>.json names each of them. */
@@ -80,6 +91,8 @@ export const contextKeys = [
   'hub:apiRegionalCertificateArn',
   'hub:wafAuthRateLimit',
   'hub:wafRateLimit',
+  'hub:threatProtection',
+  'hub:legacyAppClient',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -103,6 +116,14 @@ function integer(node: Node, key: ContextKey): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
     throw new Error(`Context ${key} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function flag(node: Node, key: ContextKey): boolean {
+  const value = read(node, key);
+  // `-c hub:threatProtection=false` on the command line arrives as a string.
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function list(node: Node, key: ContextKey): string[] {
@@ -216,6 +237,8 @@ export function readHubSettings(node: Node): HubSettings {
     ...(apiDomain ? { apiDomain } : {}),
     wafAuthRateLimit,
     wafRateLimit,
+    threatProtection: flag(node, 'hub:threatProtection'),
+    legacyAppClient: flag(node, 'hub:legacyAppClient'),
   };
 }
 

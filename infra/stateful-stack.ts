@@ -14,6 +14,7 @@ import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
   UserPoolEmail,
@@ -51,7 +52,10 @@ export class StatefulStack extends Stack {
   readonly table: ITableV2;
   readonly tableBackup: TableBackup;
   readonly userPool: UserPool;
+  /** The API's confidential app client (a secret, the server-side flows only). */
   readonly userPoolClient: UserPoolClient;
+  /** The client it replaces, while `hub:legacyAppClient` keeps it for one deploy. */
+  readonly legacyUserPoolClient?: UserPoolClient;
   readonly pictureBucket: Bucket;
   readonly customMessageTrigger: HubFunction;
 
@@ -83,8 +87,17 @@ export class StatefulStack extends Stack {
         tempPasswordValidity: Duration.days(passwordPolicy.temporaryPasswordValidityDays),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      mfa: Mfa.OFF,
-      featurePlan: FeaturePlan.ESSENTIALS,
+      // OPTIONAL: Cognito asks for a code from everyone who set an authenticator app up, and
+      // lets coordinators choose. ON would force an app on every teacher at once; support
+      // staff's app is required by the API (functions/auth/routes.ts), before any token.
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      ...(settings.threatProtection
+        ? {
+            featurePlan: FeaturePlan.PLUS,
+            standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+          }
+        : { featurePlan: FeaturePlan.ESSENTIALS }),
       email: UserPoolEmail.withSES({
         fromEmail: settings.mailFrom,
         sesVerifiedDomain: settings.mailDomain,
@@ -102,13 +115,17 @@ export class StatefulStack extends Stack {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is not in the v1 product scope: staff sign in with email and password through the API (ADMIN_USER_PASSWORD_AUTH), and suspension/tokensValidAfter checks run on every request. MFA is a planned follow-up.',
+          'MFA is OPTIONAL pool-wide on purpose: an authenticator app (TOTP) is required of support staff by the API, which hands them no token before they have set one up and answered its code, and offered to every other user from their profile. ON would force it on every teacher at once.',
       },
-      {
-        id: 'AwsSolutions-COG8',
-        reason:
-          'The Plus feature plan only adds threat protection (adaptive auth, compromised-credential checks) at a per-MAU cost; with server-side ADMIN_USER_PASSWORD_AUTH it would also need client context data the API does not forward yet. The stage throttles and every bad login answers alike. Revisit with the Plus plan.',
-      },
+      ...(settings.threatProtection
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-COG8',
+              reason:
+                'hub:threatProtection is off for this deployment (a test or development stage): the Plus plan is billed per monthly active user. Production turns it on (cdk.json).',
+            },
+          ]),
     );
 
     // Cognito's own emails (password reset codes) in the product's words, with the code alone
@@ -131,17 +148,35 @@ export class StatefulStack extends Stack {
     });
 
     const tokenValidity = Duration.minutes(settings.accessTokenMinutes);
-    this.userPoolClient = this.userPool.addClient('ApiClient', {
-      // The API signs users in server-side; no hosted UI, no OAuth flows.
-      authFlows: { adminUserPassword: true, userPassword: true },
-      disableOAuth: true,
-      generateSecret: false,
+    const tokens = {
       accessTokenValidity: tokenValidity,
       idTokenValidity: tokenValidity,
       refreshTokenValidity: Duration.days(30),
       enableTokenRevocation: true,
       preventUserExistenceErrors: true,
+      // The API signs users in server-side; no hosted UI, no OAuth flows.
+      disableOAuth: true,
+    };
+    // The client the API signs in with: the server-side flow alone (refresh is always on),
+    // and a secret, read by the auth and me functions from Cognito (DescribeUserPoolClient)
+    // and never put in their configuration. Cognito's public calls (ForgotPassword,
+    // ConfirmForgotPassword, InitiateAuth, RespondToAuthChallenge) then need a SECRET_HASH
+    // made with it, so the client id, which every token carries, lets nobody past the API's
+    // counters and throttles. A new logical id: a secret cannot be added to a client.
+    this.userPoolClient = this.userPool.addClient('ServerClient', {
+      authFlows: { adminUserPassword: true },
+      generateSecret: true,
+      ...tokens,
     });
+    // The client before it, kept for the one deploy that switches (README, "Replacing the
+    // app client"): tokens it issued stay accepted and its refresh tokens keep working. Its
+    // USER_PASSWORD_AUTH is gone at once (an in-place change of its flows).
+    if (settings.legacyAppClient)
+      this.legacyUserPoolClient = this.userPool.addClient('ApiClient', {
+        authFlows: { adminUserPassword: true },
+        generateSecret: false,
+        ...tokens,
+      });
 
     // Receives the picture bucket's server access logs (cdk-nag S1 exempts a log target).
     const accessLogBucket = new Bucket(this, 'AccessLogBucket', {
@@ -163,6 +198,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    if (this.legacyUserPoolClient)
+      new CfnOutput(this, 'LegacyUserPoolClientId', {
+        value: this.legacyUserPoolClient.userPoolClientId,
+      });
     new CfnOutput(this, 'PictureBucketName', { value: this.pictureBucket.bucketName });
     // The sender of the operator command's invitations (scripts/ops.ts), as of the user pool.
     new CfnOutput(this, 'MailFrom', { value: settings.mailFrom });

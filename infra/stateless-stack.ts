@@ -43,9 +43,11 @@ import { GradualDeployment } from './gradual-deployment.js';
 import { HubFunction } from './hub-function.js';
 import type { SharedBucketName } from './private-bucket.js';
 import {
+  appClientAudience,
   type CognitoAction,
   type PictureAccess,
   type TableAccess,
+  useLegacyUserPoolClient,
   useMailer,
   usePictures,
   useRemovalWorkflow,
@@ -88,18 +90,38 @@ export const tableAccess = {
 /** The per-area wiring. Typed by Area: adding an area to `areas` without a line here fails to compile. */
 export const areaResources = {
   system: {},
-  // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed.
+  // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed (the
+  // client secret, read with DescribeUserPoolClient, is what keeps them to the API), nor for
+  // AssociateSoftwareToken / VerifySoftwareToken (the user's access token authorises them).
   // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
   // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
+  // AdminRespondToAuthChallenge answers the authenticator code; AdminGetUser tells whether
+  // a support account still has its app before a refresh.
   auth: {
     table: tableAccess.itemsOnly,
-    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
+    userPool: [
+      'AdminInitiateAuth',
+      'AdminRespondToAuthChallenge',
+      'AdminGetUser',
+      'AdminSetUserPassword',
+      'AdminUserGlobalSignOut',
+      'DescribeUserPoolClient',
+    ],
     mailer: true,
   },
-  // AdminInitiateAuth checks the current password before an email or password change.
+  // AdminInitiateAuth checks the current password before an email or password change (or
+  // turning two-step sign-in off); AdminGetUser and AdminSetUserMFAPreference read and turn
+  // off the authenticator app (SetUserMFAPreference, turning it on, takes the user's token).
   me: {
     table: tableAccess.itemsOnly,
-    userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
+    userPool: [
+      'AdminInitiateAuth',
+      'AdminSetUserPassword',
+      'AdminUpdateUserAttributes',
+      'AdminGetUser',
+      'AdminSetUserMFAPreference',
+      'DescribeUserPoolClient',
+    ],
     mailer: true,
   },
   // Pictures have their own Lambda, so only it carries the S3 client.
@@ -114,6 +136,9 @@ export const areaResources = {
       'AdminUpdateUserAttributes',
       'AdminDisableUser',
       'AdminEnableUser',
+      // The coordinator's Reset password is ForgotPassword, whose SECRET_HASH needs the
+      // server client's secret, read from Cognito.
+      'DescribeUserPoolClient',
     ],
     mailer: true,
     removalWorkflow: true,
@@ -121,9 +146,10 @@ export const areaResources = {
   sites: { table: tableAccess.withQueriesAndChecks },
   // Creating a centre invites its coordinator (inviteUser: find, delete a stale login,
   // create). The support account's group is set by whoever creates support staff, not here.
+  // AdminSetUserMFAPreference: support turns off the authenticator app of a user who lost it.
   support: {
     table: tableAccess.support,
-    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
+    userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser', 'AdminSetUserMFAPreference'],
     mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
     siteRemovalWorkflow: true,
@@ -177,6 +203,11 @@ export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   userPool: IUserPool;
   userPoolClient: IUserPoolClient;
+  /**
+   * The app client being replaced (hub:legacyAppClient): its tokens are accepted, and the
+   * auth function refreshes its refresh tokens with it, for the deploy that switches.
+   */
+  legacyUserPoolClient?: IUserPoolClient;
   /** The console's distribution and address (HubConsole): this stack uploads the console. */
   console: { distribution: IDistribution; url: string; bucket: SharedBucketName };
   /** With hub:apiDomain (HubConsole): the API's distribution, custom domain and origin secret. */
@@ -272,6 +303,8 @@ export class StatelessStack extends Stack {
       const needs: AreaResources = areaResources[area];
       if (needs.table) useTable(fn, props.table, needs.table);
       if (needs.userPool) useUserPool(fn, props.userPool, props.userPoolClient, needs.userPool);
+      if (area === 'auth' && props.legacyUserPoolClient)
+        useLegacyUserPoolClient(fn, props.legacyUserPoolClient);
       if (needs.mailer) useMailer(fn, mailer);
       if (needs.pictures) usePictures(fn, props.pictureBucket, needs.pictures);
       if (needs.removalWorkflow) useRemovalWorkflow(fn, this.removalWorkflow.stateMachine);
@@ -328,7 +361,7 @@ export class StatelessStack extends Stack {
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',
       `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
-      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+      { jwtAudience: appClientAudience(props.userPoolClient, props.legacyUserPoolClient) },
     );
 
     const integrations = Object.fromEntries(

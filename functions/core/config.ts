@@ -8,6 +8,8 @@ export const settingNames = {
   tableName: 'TABLE_NAME',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Only while an app client is being replaced (README, "Replacing the app client"). */
+  legacyUserPoolClientId: 'LEGACY_USER_POOL_CLIENT_ID',
   mailFrom: 'MAIL_FROM',
   pictureBucket: 'PICTURE_BUCKET',
   removalStateMachineArn: 'REMOVAL_STATE_MACHINE_ARN',

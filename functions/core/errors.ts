@@ -29,6 +29,7 @@ export const problemCodes = {
   },
   LEARNER_HAS_RESULTS: { status: 409, title: 'The learner has Progression Test results' },
   INVALID_TRANSFER_TARGET: { status: 409, title: 'That teacher cannot receive the data' },
+  MFA_REQUIRED: { status: 409, title: 'Support staff must keep two-step sign-in on' },
   CANNOT_MODIFY_SELF: { status: 409, title: 'You cannot do that to your own account' },
   LAST_ADMIN: { status: 409, title: 'A centre must keep an active coordinator' },
   NOT_INVITED: { status: 409, title: 'The user is not waiting for an invitation' },

@@ -48,6 +48,9 @@ export interface RouteRequest<R> {
   /** The raw token claims, for routes that need more than the caller's record. */
   claims: Record<string, unknown>;
   headers: Record<string, string | undefined>;
+  /** The caller's IP address as API Gateway saw it, and the path asked for. */
+  sourceIp: string;
+  path: string;
   requestId: string;
   /**
    * Milliseconds left before the function's timeout stops this request (the Lambda
@@ -349,6 +352,8 @@ export function createAreaHandler<A extends Area>(
       caller,
       claims,
       headers: event.headers,
+      sourceIp: event.requestContext.http?.sourceIp ?? '',
+      path: event.rawPath,
       requestId: event.requestContext.requestId,
       remainingTimeMs: remainingTimeOf(context),
     } as RouteRequest<unknown>;

@@ -12,7 +12,23 @@ export interface Tokens {
   tokenType: 'Bearer';
 }
 
-export type SignInResult = { kind: 'tokens'; tokens: Tokens } | { kind: 'newPasswordRequired' };
+export type SignInResult =
+  | { kind: 'tokens'; tokens: Tokens }
+  | { kind: 'newPasswordRequired' }
+  /** The password was right and the user has an authenticator app: Cognito's session. */
+  | { kind: 'mfaRequired'; session: string };
+
+/**
+ * Where a sign-in comes from, for Cognito's threat protection (adaptive authentication and
+ * compromised-credential checks judge the request by it): the caller's IP address and the
+ * request's host, path and a few headers.
+ */
+export interface RequestOrigin {
+  ipAddress: string;
+  serverName: string;
+  serverPath: string;
+  headers: Record<string, string>;
+}
 
 /** Logins and credentials (Cognito). Users are named by their id, the Cognito sub. */
 export interface Identity {
@@ -24,8 +40,9 @@ export interface Identity {
   addToGroup(userId: string, group: string): Promise<void>;
   setPassword(userId: string, password: string, permanent: boolean): Promise<void>;
   /** Throws ProblemError INVALID_CREDENTIALS for any wrong email or password alike. */
-  signIn(email: string, password: string): Promise<SignInResult>;
-  refresh(refreshToken: string): Promise<Tokens>;
+  signIn(email: string, password: string, origin?: RequestOrigin): Promise<SignInResult>;
+  /** `userId` is the token's owner: a confidential app client's SECRET_HASH names them. */
+  refresh(refreshToken: string, userId: string): Promise<Tokens>;
   /** Revokes every refresh token of the user (best effort: tokensValidAfter is the rule). */
   signOutEverywhere(userId: string): Promise<void>;
   /** Blocks sign-in and refresh in Cognito (the table's status blocks every request). */
@@ -34,9 +51,29 @@ export interface Identity {
   /** The login email becomes `newEmail`, already verified. EMAIL_TAKEN if Cognito has it. */
   changeEmail(userId: string, newEmail: string): Promise<void>;
   /** Cognito emails a verification code (through the CustomMessage trigger and SES). */
-  startPasswordReset(email: string): Promise<'sent' | 'not-possible'>;
+  startPasswordReset(email: string, origin?: RequestOrigin): Promise<'sent' | 'not-possible'>;
   /** INVALID_CODE for a wrong, expired or unknown code alike. */
-  confirmPasswordReset(email: string, code: string, newPassword: string): Promise<void>;
+  confirmPasswordReset(
+    email: string,
+    code: string,
+    newPassword: string,
+    origin?: RequestOrigin,
+  ): Promise<void>;
+  /** Answers Cognito's SOFTWARE_TOKEN_MFA challenge; INVALID_CODE for a wrong or stale code. */
+  answerMfaChallenge(
+    email: string,
+    session: string,
+    code: string,
+    origin?: RequestOrigin,
+  ): Promise<Tokens>;
+  /** A new authenticator-app secret for the token's user (not in use until verified). */
+  startTotpSetup(accessToken: string): Promise<{ secret: string }>;
+  /** Checks a code of the new secret and makes the app the user's second factor. */
+  finishTotpSetup(accessToken: string, code: string): Promise<void>;
+  /** Whether Cognito asks this user for an authenticator code at sign-in. */
+  hasTotp(userId: string): Promise<boolean>;
+  /** Cognito stops asking this user for a code (they may set an app up again). */
+  removeTotp(userId: string): Promise<void>;
 }
 
 /** Both parts say the same (functions/core/emails.ts renders them from the same blocks). */

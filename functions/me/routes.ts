@@ -1,3 +1,5 @@
+import { bearerTokenOf, otpauthUri } from '../core/authenticator.js';
+import { writeAudit } from '../core/data/audit.js';
 import {
   cancelEmailChange,
   codeMatches,
@@ -35,7 +37,55 @@ const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
       change,
     });
 
+  /** Two-step sign-in changes go to the centre's log (support staff have none). */
+  const auditSelf = (caller: User, action: string) =>
+    caller.centreId
+      ? writeAudit(db, caller.centreId, {
+          at: clock().toISOString(),
+          actorId: caller.userId,
+          action,
+          targetId: caller.userId,
+          details: {},
+        })
+      : Promise.resolve();
+
+  /** Cognito's own calls for the app need the caller's access token itself. */
+  const accessTokenOf = (headers: Record<string, string | undefined>) => {
+    const token = bearerTokenOf(headers);
+    if (!token) throw new ProblemError('UNAUTHENTICATED');
+    return token;
+  };
+
   return {
+    getMfa: async ({ caller }) => ({
+      status: 200,
+      body: { enabled: await identity.hasTotp(caller.userId), required: caller.isSupport },
+    }),
+
+    startMfaSetup: async ({ caller, headers }) => {
+      const { secret } = await identity.startTotpSetup(accessTokenOf(headers));
+      return { status: 200, body: { secret, otpauthUri: otpauthUri(caller.email, secret) } };
+    },
+
+    confirmMfa: async ({ caller, body, headers }) => {
+      await deps.limiter.counting(
+        limits.wrongAuthenticatorCodes,
+        caller.userId,
+        () => identity.finishTotpSetup(accessTokenOf(headers), body.code),
+        (error) => error instanceof ProblemError && error.code === 'INVALID_CODE',
+      );
+      await auditSelf(caller, 'user.mfa_enabled');
+      return { status: 204 };
+    },
+
+    disableMfa: async ({ caller, body }) => {
+      if (caller.isSupport) throw new ProblemError('MFA_REQUIRED');
+      await checkCurrentPassword(deps, caller, body.currentPassword);
+      await identity.removeTotp(caller.userId);
+      await auditSelf(caller, 'user.mfa_disabled');
+      return { status: 204 };
+    },
+
     // The pipeline has already read the caller's record: no second read.
     getMe: async ({ caller }) => ({ status: 200, body: publicUser(caller) }),
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditItem, auditKey } from '../core/data/audit.js';
+import { auditItem, auditKey, writeAudit } from '../core/data/audit.js';
 import {
   type Centre,
   centreKey,
@@ -39,6 +39,23 @@ export interface SupportDeps extends InviteDeps {
 }
 
 const supportImplementations = (deps: SupportDeps): AreaImplementations<'support'> => ({
+  resetUserMfa: async ({ params, caller }) => {
+    const { db, identity, clock } = deps;
+    const user = await getUser(db, params.userId);
+    if (!user || user.centreId !== params.centreId) throw notFound('No such user in this centre');
+    // Support staff keep theirs: an operator resets one (README, "Two-step sign-in").
+    if (user.isSupport) throw new ProblemError('FORBIDDEN');
+    await identity.removeTotp(user.userId);
+    await writeAudit(db, params.centreId, {
+      at: clock().toISOString(),
+      actorId: caller.userId,
+      action: 'user.mfa_reset',
+      targetId: user.userId,
+      details: {},
+    });
+    return { status: 204 };
+  },
+
   createCentre: async ({ body, caller }) => {
     const { db, clock } = deps;
     // Refused before any login is made; the transaction's condition closes the race.

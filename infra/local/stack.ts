@@ -56,6 +56,11 @@ export interface LocalStackOptions {
   freePorts?: boolean;
   supportEmail?: string;
   supportPassword?: string;
+  /**
+   * Set the support account's authenticator app up at start and hand its secret back
+   * (`support.authenticatorSecret`), for tests. Otherwise its first sign-in sets one up.
+   */
+  supportAuthenticator?: boolean;
   mailFrom?: string;
   /** Build (when its sources changed) and serve the web console; off for API-only tests. */
   console?: boolean;
@@ -79,7 +84,7 @@ export interface LocalStack {
   tableName: string;
   userPoolId: string;
   userPoolClientId: string;
-  support: { email: string; password: string; userId: string };
+  support: { email: string; password: string; userId: string; authenticatorSecret?: string };
   /** The variables the handlers were started with, for tests that call AWS directly. */
   environment: Record<string, string>;
   stop(): Promise<void>;
@@ -321,6 +326,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
         userPoolClientId: pool.clientId,
         email: supportEmail,
         password: supportPassword,
+        withAuthenticator: options.supportAuthenticator ?? false,
       }),
       createLocalAuthorizer({
         issuer: pool.issuer,
@@ -362,7 +368,14 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       tableName,
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
-      support: { email: supportEmail, password: supportPassword, userId: support.userId },
+      support: {
+        email: supportEmail,
+        password: supportPassword,
+        userId: support.userId,
+        ...(support.authenticatorSecret
+          ? { authenticatorSecret: support.authenticatorSecret }
+          : {}),
+      },
       environment,
       stop: stopAll,
     };

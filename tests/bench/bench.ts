@@ -258,7 +258,7 @@ async function main(): Promise<number> {
     let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
     try {
       log('starting the local stack…');
-      stack = await startLocalStack({ freePorts: true });
+      stack = await startLocalStack({ freePorts: true, supportAuthenticator: true });
       if (wanted('latency')) {
         try {
           result.latency = await runLatencyBench(stack, {

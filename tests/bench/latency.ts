@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { LocalStack } from '../../infra/local/stack.js';
+import { totpCode } from '../../infra/local/totp.js';
 import { mib, ms, round, roundSummary, type Summary, summarize, table } from './stats.js';
 
 const run = promisify(execFile);
@@ -78,21 +79,39 @@ async function runClient(
   return JSON.parse(line) as { meTimes: number[]; itemTimes: number[] };
 }
 
+/**
+ * Signs the support account in, answering its authenticator code (the bench's stack is
+ * started with `supportAuthenticator`).
+ */
+export async function supportAccessToken(stack: LocalStack): Promise<string> {
+  const post = async (path: string, body: unknown) => {
+    const answer = await fetch(`${stack.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: answer.status, json: (await answer.json()) as Record<string, string> };
+  };
+  const { email, password, authenticatorSecret } = stack.support;
+  let login = await post('/auth/login', { email, password });
+  if (login.json.challenge === 'SOFTWARE_TOKEN_MFA' && authenticatorSecret)
+    login = await post('/auth/mfa-code', {
+      email,
+      session: login.json.session,
+      code: totpCode(authenticatorSecret),
+    });
+  if (login.status !== 200 || !login.json.accessToken)
+    throw new Error(`Sign-in as support failed: ${login.status} ${JSON.stringify(login.json)}`);
+  return login.json.accessToken;
+}
+
 export async function runLatencyBench(
   stack: LocalStack,
   options: LatencyBenchOptions,
 ): Promise<LatencyReport> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
-  const login = await fetch(`${stack.apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: stack.support.email, password: stack.support.password }),
-  });
-  const tokens = (await login.json()) as { accessToken?: string };
-  if (login.status !== 200 || !tokens.accessToken)
-    throw new Error(`Sign-in as support failed: ${login.status} ${JSON.stringify(tokens)}`);
-  const authorization = `Bearer ${tokens.accessToken}`;
+  const authorization = `Bearer ${await supportAccessToken(stack)}`;
   const meUrl = `${stack.apiUrl}/me`;
   const userId = stack.support.userId;
 

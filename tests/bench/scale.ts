@@ -29,6 +29,7 @@ import { newId } from '../../functions/core/ids.js';
 import { hubFunctionDefaults } from '../../infra/hub-function.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { batchWriteAll } from '../support/batch-write.js';
+import { supportAccessToken } from './latency.js';
 import { ms, table } from './stats.js';
 
 export const scaleGoals = {
@@ -308,13 +309,7 @@ export async function runScaleBench(
   const db: Db = { client, tableName: stack.tableName };
   const report: ScaleReport = { goals: scaleGoals, errors: [] };
 
-  const login = await fetch(`${stack.apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: stack.support.email, password: stack.support.password }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const api = apiOf(stack, accessToken);
+  const api = apiOf(stack, await supportAccessToken(stack));
 
   try {
     // Item 1.

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
 import axe from 'axe-core';
 import { inboxOf, uniqueEmail } from '../support/inbox.js';
+import { totpCode } from '../support/totp.js';
 
 export { uniqueEmail };
 
@@ -20,7 +21,11 @@ export const stack = {
   get mailUrl() {
     return required('HUB_TEST_MAIL_URL');
   },
-  get support(): { email: string; password: string; userId: string } {
+  /** The variables the handlers run with (emulator endpoints, table, pool). */
+  get environment(): Record<string, string> {
+    return JSON.parse(required('HUB_TEST_ENVIRONMENT'));
+  },
+  get support(): { email: string; password: string; userId: string; authenticatorSecret: string } {
     return JSON.parse(required('HUB_TEST_SUPPORT'));
   },
 };
@@ -80,9 +85,23 @@ export const secretLine = (text: string, label: 'Temporary password' | 'Verifica
   return match[1];
 };
 
-export async function signInTokens(email: string, password: string) {
-  return api<{ accessToken: string }>('POST', '/auth/login', {
-    body: { email, password },
+/**
+ * Signs in through the API; a code prompt (SOFTWARE_TOKEN_MFA) is answered with the
+ * authenticator secret given, or the support account's.
+ */
+export async function signInTokens(email: string, password: string, authenticatorSecret?: string) {
+  const answer = await api<{ accessToken: string; challenge?: string; session?: string }>(
+    'POST',
+    '/auth/login',
+    { body: { email, password }, expected: 200 },
+  );
+  if (answer.challenge !== 'SOFTWARE_TOKEN_MFA') return answer;
+  const secret =
+    authenticatorSecret ??
+    (email === stack.support.email ? stack.support.authenticatorSecret : undefined);
+  if (!secret) throw new Error(`${email} has an authenticator app: pass its secret`);
+  return api<{ accessToken: string }>('POST', '/auth/mfa-code', {
+    body: { email, session: answer.session, code: totpCode(secret) },
     expected: 200,
   });
 }
@@ -133,11 +152,28 @@ export async function newCentre(
 }
 
 /** Signs in through the console's sign-in page and waits for the first signed-in page. */
-export async function signIn(page: Page, email: string, password = defaultPassword) {
+/**
+ * Signs in through the console; the support account (or anyone whose authenticator secret
+ * is given) answers the security-code prompt too.
+ */
+export async function signIn(
+  page: Page,
+  email: string,
+  password = defaultPassword,
+  authenticatorSecret?: string,
+) {
   await page.goto('/sign-in');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const secret =
+    authenticatorSecret ??
+    (email === stack.support.email ? stack.support.authenticatorSecret : undefined);
+  if (secret) {
+    await expect(page.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+    await page.getByLabel('Security code').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
   await expect(page.getByRole('button', { name: /User menu/ })).toBeVisible();
 }
 

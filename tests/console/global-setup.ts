@@ -7,11 +7,16 @@ export default async function globalSetup() {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const { startLocalStack } = await import('../../infra/local/stack.js');
-  const stack = await startLocalStack({ freePorts: true, console: true });
+  const stack = await startLocalStack({
+    freePorts: true,
+    console: true,
+    supportAuthenticator: true,
+  });
   process.env.HUB_TEST_CONSOLE_URL = stack.consoleUrl;
   process.env.HUB_TEST_API_URL = stack.apiUrl;
   process.env.HUB_TEST_MAIL_URL = stack.mailEndpoint;
   process.env.HUB_TEST_SUPPORT = JSON.stringify(stack.support);
+  process.env.HUB_TEST_ENVIRONMENT = JSON.stringify(stack.environment);
   return async () => {
     await stack.stop();
   };

@@ -19,6 +19,10 @@ const actionsNeededBy: Record<string, readonly string[]> = {
   // Public Cognito APIs, authorised by the app client id, not by IAM.
   'cognito-idp:ForgotPassword': [],
   'cognito-idp:ConfirmForgotPassword': [],
+  // Authorised by the user's own access token (setting an authenticator app up), not by IAM.
+  'cognito-idp:AssociateSoftwareToken': [],
+  'cognito-idp:VerifySoftwareToken': [],
+  'cognito-idp:SetUserMFAPreference': [],
   // Without s3:ListBucket a GetObject of a missing key answers 403, not 404 NoSuchKey
   // (infra/resource-access.ts, usePictures).
   's3:GetObject': ['s3:GetObject', 's3:ListBucket'],

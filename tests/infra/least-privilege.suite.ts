@@ -57,7 +57,7 @@ describe('least privilege on the stored data', () => {
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'xray']);
   });
 
-  it('gives support only the Cognito actions creating a centre sends (find, delete, create)', () => {
+  it('gives support only the Cognito actions creating a centre (find, delete, create) and resetting an authenticator app send', () => {
     const cognito = [...actionsOf(hub.stateless.functions.support.role)].filter((action) =>
       action.startsWith('cognito-idp:'),
     );
@@ -65,6 +65,7 @@ describe('least privilege on the stored data', () => {
       'cognito-idp:AdminCreateUser',
       'cognito-idp:AdminDeleteUser',
       'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminSetUserMFAPreference',
     ]);
   });
 

@@ -60,6 +60,15 @@ function sdkPackageOf(declaration: ts.Declaration): string | undefined {
   return match?.[1];
 }
 
+/** `const f = () => …` (or `function () …`) declared inside a function, not at module level. */
+function isLocalFunctionConstant(node: ts.Node): boolean {
+  if (!ts.isVariableDeclaration(node) || !node.initializer) return false;
+  if (!ts.isArrowFunction(node.initializer) && !ts.isFunctionExpression(node.initializer))
+    return false;
+  const statement = node.parent?.parent;
+  return !!statement && ts.isVariableStatement(statement) && !ts.isSourceFile(statement.parent);
+}
+
 /** Analyses many entries with one TypeScript program (creating it is most of the cost). */
 export function sdkCommandAnalyser(entries: readonly string[]) {
   const rootNames = entries.map((entry) => path.join(projectRoot, entry));
@@ -85,7 +94,13 @@ export function sdkCommandAnalyser(entries: readonly string[]) {
         const contextual = checker.getContextualType(node);
         for (const member of node.properties) {
           const name = member.name && ts.isIdentifier(member.name) ? member.name.text : undefined;
-          const implemented = name ? contextual?.getProperty(name)?.declarations : undefined;
+          // Only the project's own ports: an SDK command's input (`{ AuthParameters: … }`) is
+          // an object literal with a contextual type too, and its values run where written.
+          const implemented = name
+            ? contextual
+                ?.getProperty(name)
+                ?.declarations?.filter((declaration) => isProjectFile(declaration.getSourceFile()))
+            : undefined;
           if (!implemented?.length) continue;
           implementing.add(member);
           for (const declaration of implemented)
@@ -124,6 +139,10 @@ export function sdkCommandAnalyser(entries: readonly string[]) {
       if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
       // An adapter's port method runs only where that port method is called.
       if (implementing.has(node) && !seen.has(node)) return;
+      // A function kept in a local constant (a helper inside an adapter's factory) runs only
+      // where it is referenced: the reference reaches it. Module-level ones (a Lambda's
+      // exported handler) are walked with their file.
+      if (isLocalFunctionConstant(node) && !seen.has(node)) return;
 
       if (ts.isNewExpression(node)) {
         for (const declaration of declarationsOf(node.expression)) {

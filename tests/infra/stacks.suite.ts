@@ -164,14 +164,15 @@ describe('stateful stack', () => {
     stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: supportGroup });
   });
 
-  it('has an API client: no secret, no OAuth, short tokens, revocation, no user-existence leaks', () => {
-    stateful.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+  it('has an API client: a secret, the server-side flow only, no OAuth, short tokens, revocation, no user-existence leaks', () => {
+    // The confidential client, and the one it replaces while hub:legacyAppClient keeps it
+    // (tests/infra/app-client.suite.ts).
+    stateful.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
     const minutes = hub.settings.accessTokenMinutes;
     expect(minutes).toBe(15);
     stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      GenerateSecret: false,
+      GenerateSecret: true,
       ExplicitAuthFlows: Match.arrayEquals([
-        'ALLOW_USER_PASSWORD_AUTH',
         'ALLOW_ADMIN_USER_PASSWORD_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
       ]),
@@ -261,6 +262,9 @@ describe('stateless stack', () => {
       if (needs.pictures) names.push(settingNames.pictureBucket);
       if (needs.removalWorkflow) names.push(settingNames.removalStateMachineArn);
       if (needs.siteRemovalWorkflow) names.push(settingNames.siteRemovalStateMachineArn);
+      // The app client being replaced (hub:legacyAppClient): its refresh tokens.
+      if (needs === areaResources.auth && hub.settings.legacyAppClient)
+        names.push(settingNames.legacyUserPoolClientId);
       return names;
     };
     const hubVariables = new Set<string>(Object.values(settingNames));
@@ -420,7 +424,7 @@ describe('stateless stack', () => {
     expect(issuer).toContain(`https://cognito-idp.${hub.settings.region}.amazonaws.com/`);
     expect(issuer).toContain('UserPool');
     expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Audience)).toContain(
-      'UserPoolApiClient',
+      'UserPoolServerClient',
     );
 
     const integrations = Object.fromEntries(

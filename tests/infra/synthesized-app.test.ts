@@ -16,5 +16,6 @@ import './bucket-names.suite.js';
 import './restored-table.suite.js';
 import './index-projections.suite.js';
 import './ops-outputs.suite.js';
+import './app-client.suite.js';
 
 afterAll(removeDefaultApp);

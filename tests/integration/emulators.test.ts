@@ -2,6 +2,7 @@
 // AWS SDK v3 client for each, checks that each listens on 127.0.0.1 only, and that stop()
 // really frees the port.
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  DescribeUserPoolClientCommand,
   ForgotPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -226,12 +228,24 @@ describe('local emulators', () => {
         Permanent: true,
       }),
     );
+    // The app client is confidential, as in AWS: every call naming it carries SECRET_HASH.
+    const described = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }),
+    );
+    const secretHash = (username: string) =>
+      createHmac('sha256', described.UserPoolClient?.ClientSecret ?? '')
+        .update(`${username}${pool.clientId}`)
+        .digest('base64');
     const auth = await cognito.send(
       new AdminInitiateAuthCommand({
         UserPoolId: pool.userPoolId,
         ClientId: pool.clientId,
         AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: 'teacher@example.org', PASSWORD: 'Permanent-1234' },
+        AuthParameters: {
+          USERNAME: 'teacher@example.org',
+          PASSWORD: 'Permanent-1234',
+          SECRET_HASH: secretHash('teacher@example.org'),
+        },
       }),
     );
     const idToken = auth.AuthenticationResult?.IdToken ?? '';
@@ -245,7 +259,11 @@ describe('local emulators', () => {
     expect(jwks.keys[0]).toMatchObject({ kid: 'CognitoLocal', alg: 'RS256' });
 
     await cognito.send(
-      new ForgotPasswordCommand({ ClientId: pool.clientId, Username: 'teacher@example.org' }),
+      new ForgotPasswordCommand({
+        ClientId: pool.clientId,
+        Username: 'teacher@example.org',
+        SecretHash: secretHash('teacher@example.org'),
+      }),
     );
     expect(triggerEvents[0]).toMatchObject({
       triggerSource: 'CustomMessage_ForgotPassword',

@@ -92,9 +92,13 @@ describe('npm start', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'desk@hub.example', password: 'Desk-Password-2026' }),
     });
-    expect(((await login.json()) as { accessToken?: string }).accessToken).toEqual(
-      expect.any(String),
-    );
+    // Support staff set an authenticator app up at their first sign-in: no token before.
+    expect(await login.json()).toEqual({
+      challenge: 'MFA_SETUP',
+      session: expect.any(String),
+      secret: expect.any(String),
+      otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//),
+    });
 
     const second = start(env);
     running.push(second.child);

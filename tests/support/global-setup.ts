@@ -14,7 +14,7 @@ export interface HubUnderTest {
   /** The local console's origin: the one browser origin the API allows (CORS). */
   consoleUrl: string;
   mailEndpoint: string;
-  support: { email: string; password: string; userId: string };
+  support: { email: string; password: string; userId: string; authenticatorSecret?: string };
   environment: Record<string, string>;
   userPoolId: string;
   userPoolClientId: string;
@@ -39,6 +39,8 @@ export default async function setup(project: TestProject) {
   const logDir = await mkdtemp(join(tmpdir(), 'hub-test-logs-'));
   const stack = await startLocalStack({
     freePorts: true,
+    // Support staff must answer an authenticator code: tests compute it from the secret.
+    supportAuthenticator: true,
     handlerLogs: {
       request: ({ testId, lines, method, path, status, ms }) => {
         if (!testId) return;

@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import { inboxOf, uniqueEmail } from './inbox.js';
+import { totpCode } from './totp.js';
 
 export { uniqueEmail };
 
@@ -66,8 +67,21 @@ export const secretLine = (text: string, label: 'Temporary password' | 'Verifica
   return match[1];
 };
 
-export async function signIn(email: string, password: string) {
-  const answer = await api('POST', '/auth/login', { body: { email, password } });
+/**
+ * Signs in as a person would; a code prompt (SOFTWARE_TOKEN_MFA) is answered with the
+ * authenticator secret given, or the support account's.
+ */
+export async function signIn(email: string, password: string, authenticatorSecret?: string) {
+  let answer = await api('POST', '/auth/login', { body: { email, password } });
+  if (answer.status === 200 && answer.json.challenge === 'SOFTWARE_TOKEN_MFA') {
+    const secret =
+      authenticatorSecret ??
+      (email === hub().support.email ? hub().support.authenticatorSecret : undefined);
+    if (!secret) throw new Error(`${email} has an authenticator app: pass its secret`);
+    answer = await api('POST', '/auth/mfa-code', {
+      body: { email, session: answer.json.session, code: totpCode(secret) },
+    });
+  }
   if (answer.status !== 200 || !answer.json.accessToken)
     throw new Error(`Sign-in failed: ${answer.status} ${answer.text}`);
   return answer.json as { accessToken: string; idToken: string; refreshToken: string };

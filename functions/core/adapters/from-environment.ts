@@ -6,7 +6,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { readSettings } from '../config.js';
+import { readSettings, settingNames } from '../config.js';
 import type { PictureStore } from '../images.js';
 import type { Identity, Mailer, Workflows } from '../ports.js';
 import { cognitoIdentity } from './cognito.js';
@@ -14,11 +14,13 @@ import { s3PictureStore } from './s3.js';
 import { sesMailer } from './ses.js';
 import { sfnWorkflows } from './sfn.js';
 
-export const identityFromEnvironment = (): Identity =>
-  cognitoIdentity(
-    new CognitoIdentityProviderClient({}),
-    readSettings(['userPoolId', 'userPoolClientId']),
-  );
+export const identityFromEnvironment = (): Identity => {
+  const legacy = process.env[settingNames.legacyUserPoolClientId]?.trim();
+  return cognitoIdentity(new CognitoIdentityProviderClient({}), {
+    ...readSettings(['userPoolId', 'userPoolClientId']),
+    ...(legacy ? { legacyUserPoolClientId: legacy } : {}),
+  });
+};
 
 export const mailerFromEnvironment = (): Mailer =>
   sesMailer(new SESClient({}), readSettings(['mailFrom']));

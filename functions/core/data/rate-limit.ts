@@ -27,6 +27,8 @@ const hour = 60 * 60;
 export const limits = {
   failedLogins: { scope: 'login', attempts: 10, windowSeconds: 15 * 60 },
   wrongCurrentPassword: { scope: 'current-password', attempts: 10, windowSeconds: 15 * 60 },
+  /** Wrong codes while setting an authenticator app up from the profile (per user). */
+  wrongAuthenticatorCodes: { scope: 'authenticator-code', attempts: 10, windowSeconds: 15 * 60 },
   passwordResetRequests: { scope: 'reset-request', attempts: 5, windowSeconds: hour },
   resetCodeAttempts: { scope: 'reset-code', attempts: 10, windowSeconds: hour },
   /** A coordinator's resets and invitations to one user (per user id): one inbox. */

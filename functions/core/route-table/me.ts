@@ -1,10 +1,16 @@
 /** The route table's entries for the signed-in user's own account. */
 
 import { route } from '../route-spec.js';
+import {
+  AuthenticatorSecretSchema,
+  MfaConfirmBodySchema,
+  MfaStatusSchema,
+} from '../schemas/auth.js';
 import { UserSchema } from '../schemas/common.js';
 import {
   ChangePasswordBodySchema,
   ConfirmEmailChangeBodySchema,
+  CurrentPasswordBodySchema,
   PendingEmailSchema,
   RequestEmailChangeBodySchema,
   UpdateMeBodySchema,
@@ -61,5 +67,45 @@ export const meEntries = {
     body: ChangePasswordBodySchema,
     success: { status: 204, description: 'Changed' },
     errors: ['WRONG_CURRENT_PASSWORD', 'WEAK_PASSWORD', 'RATE_LIMITED'],
+  }),
+  getMfa: route({
+    method: 'GET',
+    path: '/me/mfa',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Whether your sign-in asks for an authenticator code',
+    description: '`required` is true for support staff, who may not turn it off.',
+    success: { status: 200, description: 'Two-step sign-in', schema: MfaStatusSchema },
+  }),
+  startMfaSetup: route({
+    method: 'POST',
+    path: '/me/mfa/setup',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Start setting up an authenticator app: a new secret',
+    description:
+      'The secret is not used until `POST /me/mfa` checks a code of it. Starting again replaces a secret not yet confirmed.',
+    success: { status: 200, description: 'The secret', schema: AuthenticatorSecretSchema },
+  }),
+  confirmMfa: route({
+    method: 'POST',
+    path: '/me/mfa',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Turn two-step sign-in on with a code from the new authenticator app',
+    body: MfaConfirmBodySchema,
+    success: { status: 204, description: 'Every sign-in now asks for a code' },
+    errors: ['INVALID_CODE', 'RATE_LIMITED'],
+  }),
+  disableMfa: route({
+    method: 'POST',
+    path: '/me/mfa/disable',
+    area: 'me',
+    access: 'signedIn',
+    summary: 'Turn two-step sign-in off (with your current password)',
+    description: 'Support staff must keep it: 409 MFA_REQUIRED.',
+    body: CurrentPasswordBodySchema,
+    success: { status: 204, description: 'Sign-in asks for the password alone' },
+    errors: ['WRONG_CURRENT_PASSWORD', 'MFA_REQUIRED', 'RATE_LIMITED'],
   }),
 } as const;

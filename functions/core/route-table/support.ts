@@ -1,7 +1,13 @@
 /** The route table's entries for customer services. */
 
 import { route } from '../route-spec.js';
-import { CentreParamsSchema, CentreSchema, pageOf, UserSchema } from '../schemas/common.js';
+import {
+  CentreParamsSchema,
+  CentreSchema,
+  CentreUserParamsSchema,
+  pageOf,
+  UserSchema,
+} from '../schemas/common.js';
 import {
   CentreListQuerySchema,
   CentreSiteRemovalSchema,
@@ -66,5 +72,17 @@ export const supportEntries = {
       schema: CentreSiteRemovalSchema,
     },
     errors: ['CONFLICT', 'SERVICE_UNAVAILABLE'],
+  }),
+  resetUserMfa: route({
+    method: 'POST',
+    path: '/support/centres/{centreId}/users/{userId}/mfa/reset',
+    area: 'support',
+    access: 'support',
+    summary: "Turn off a user's authenticator app (they lost it); audited",
+    description:
+      "The user signs in with their password alone until they set an app up again from their profile. Support staff's own apps are reset by an operator, not here (403).",
+    params: CentreUserParamsSchema,
+    success: { status: 204, description: 'Two-step sign-in is off for the user' },
+    errors: ['FORBIDDEN'],
   }),
 } as const;

@@ -23,4 +23,6 @@ export const ChangePasswordBodySchema = z.strictObject({
   newPassword: PasswordSchema,
 });
 
+export const CurrentPasswordBodySchema = z.strictObject({ currentPassword: PasswordSchema });
+
 export const ForgottenPasswordBodySchema = z.strictObject({ email: EmailSchema });

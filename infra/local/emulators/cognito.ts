@@ -38,7 +38,24 @@
 //   userAttributes: JSON}. RespondToAuthChallenge NEW_PASSWORD_REQUIRED (USERNAME,
 //   NEW_PASSWORD) → tokens. AdminRespondToAuthChallenge → 500 Unsupported.
 // - AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH NEVER challenges: it returns tokens even for
-//   a FORCE_CHANGE_PASSWORD user.
+//   a FORCE_CHANGE_PASSWORD user. (The relay makes it challenge as AWS does, below.)
+// MFA (TOTP), probed on 5.3.0:
+// - AssociateSoftwareToken / VerifySoftwareToken / SetUserMFAPreference work with an
+//   AccessToken (base32 secret; codes are HMAC-SHA1, 6 digits, 30 s, ±1 step accepted). With
+//   a Session (the MFA_SETUP challenge of a pool whose MFA is ON) they answer
+//   InvalidParameterException "not supported".
+// - InitiateAuth USER_PASSWORD_AUTH answers SOFTWARE_TOKEN_MFA when the pool's
+//   MfaConfiguration is not OFF and the user enabled it; RespondToAuthChallenge
+//   SOFTWARE_TOKEN_MFA checks the code (wrong → CodeMismatchException) and ignores the Session.
+//   A pool with MFA ON and a user without any factor → NotAuthorizedException (no MFA_SETUP).
+// - AdminInitiateAuth never challenges; AdminRespondToAuthChallenge and
+//   AdminSetUserMFAPreference answer 500 Unsupported; AdminGetUser shows UserMFASettingList.
+// - CreateUserPoolClient GenerateSecret:true stores a ClientSecret (DescribeUserPoolClient
+//   shows it), but SECRET_HASH is never checked, nor the client's ExplicitAuthFlows.
+// cognito-relay.cjs fills these gaps: AdminInitiateAuth runs InitiateAuth's password flow
+// (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, after checking the password),
+// AdminRespondToAuthChallenge and AdminSetUserMFAPreference exist, and SECRET_HASH and the
+// client's flows are checked.
 // - REFRESH_TOKEN_AUTH (InitiateAuth and AdminInitiateAuth) → new AccessToken + IdToken, no
 //   RefreshToken. ExpiresIn and TokenType are never returned.
 // - Wrong password → InvalidPasswordException "Invalid password" (AWS: NotAuthorizedException).
@@ -206,6 +223,9 @@ export async function provisionUserPool(
         UsernameAttributes: ['email'],
         AutoVerifiedAttributes: ['email'],
         Policies: { PasswordPolicy: opts.passwordPolicy },
+        // As in AWS (infra/stateful-stack.ts): a user with an authenticator app is asked
+        // for a code; the API requires one of support staff.
+        MfaConfiguration: 'OPTIONAL',
         // Stored and echoed back by cognito-local but not used (see startCognitoLocal).
         ...(opts.triggers ? { LambdaConfig: opts.triggers } : {}),
       }),
@@ -216,12 +236,10 @@ export async function provisionUserPool(
       new CreateUserPoolClientCommand({
         UserPoolId: userPoolId,
         ClientName: opts.clientName,
-        GenerateSecret: false,
-        ExplicitAuthFlows: [
-          'ALLOW_USER_PASSWORD_AUTH',
-          'ALLOW_ADMIN_USER_PASSWORD_AUTH',
-          'ALLOW_REFRESH_TOKEN_AUTH',
-        ],
+        // As in AWS: a confidential client with the server-side flows only. The relay
+        // (cognito-relay.cjs) checks SECRET_HASH and the flows as Cognito does.
+        GenerateSecret: true,
+        ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       }),
     );
     const clientId = appClient.UserPoolClient?.ClientId;

@@ -107,6 +107,21 @@ export function fakeIdentity(): Identity & {
     async refresh() {
       throw new Error('not used');
     },
+    async answerMfaChallenge() {
+      throw new Error('not used');
+    },
+    async startTotpSetup() {
+      throw new Error('not used');
+    },
+    async finishTotpSetup() {
+      throw new Error('not used');
+    },
+    async hasTotp() {
+      return false;
+    },
+    async removeTotp(userId) {
+      calls.push(`removeTotp ${userId}`);
+    },
   };
 }
 

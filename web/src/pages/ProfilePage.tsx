@@ -17,6 +17,7 @@ import { DetailsSection } from './profile/DetailsSection';
 import type { Feedback } from './profile/feedback';
 import { PasswordSection } from './profile/PasswordSection';
 import { PictureSection } from './profile/PictureSection';
+import { TwoStepSection } from './profile/TwoStepSection';
 import './profile/profile.css';
 
 const words = t.profile;
@@ -55,6 +56,7 @@ function ProfileSections({ me }: { me: User }) {
       <DetailsSection key={`details-${me.userId}`} {...shared} />
       <PictureSection key={`picture-${me.userId}`} {...shared} />
       <PasswordSection key={`password-${me.userId}`} {...shared} />
+      <TwoStepSection key={`two-step-${me.userId}`} {...shared} />
     </>
   );
 }

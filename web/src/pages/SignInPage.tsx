@@ -13,9 +13,10 @@ import { ErrorState } from '../components/states';
 import { t } from '../i18n';
 import { meQueryKey, useSession } from '../session/session';
 import { type EndReason, tokenStore } from '../session/tokens';
+import { AuthenticatorCodeStep, AuthenticatorSetupStep } from './auth/AuthenticatorSteps';
 import { AuthFrame, Notice } from './auth/AuthFrame';
 import { EmailField } from './auth/EmailField';
-import { type Challenge, NewPasswordStep } from './auth/NewPasswordStep';
+import { NewPasswordStep, type SignInChallenge } from './auth/NewPasswordStep';
 import {
   apiProblems,
   checkEmail,
@@ -33,8 +34,8 @@ export default function SignInPage() {
   const { signedIn, me, meError } = useSession();
   const queryClient = useQueryClient();
   const search = useSearch();
-  const [challenge, setChallenge] = useState<Challenge | null>(null);
-  const [challengeExpired, setChallengeExpired] = useState(false);
+  const [step, setStep] = useState<(SignInChallenge & { email: string }) | null>(null);
+  const [expired, setExpired] = useState<'password' | 'code' | 'setup' | null>(null);
 
   if (signedIn && me) return <Redirect to={safeNextPath(search) ?? homePath(me)} replace />;
   if (signedIn && meError)
@@ -46,25 +47,37 @@ export default function SignInPage() {
         />
       </AuthFrame>
     );
-  if (challenge)
+  const expire = (why: 'password' | 'code' | 'setup') => () => {
+    setStep(null);
+    setExpired(why);
+  };
+  if (step?.challenge === 'NEW_PASSWORD_REQUIRED')
     return (
       <NewPasswordStep
-        challenge={challenge}
-        onExpired={() => {
-          setChallenge(null);
-          setChallengeExpired(true);
-        }}
+        challenge={step}
+        onExpired={expire('password')}
+        onChallenge={(next) => setStep({ ...next, email: step.email })}
       />
     );
-  return <PasswordStep onChallenge={setChallenge} challengeExpired={challengeExpired} />;
+  if (step?.challenge === 'SOFTWARE_TOKEN_MFA')
+    return <AuthenticatorCodeStep challenge={step} onExpired={expire('code')} />;
+  if (step?.challenge === 'MFA_SETUP')
+    return <AuthenticatorSetupStep challenge={step} onExpired={expire('setup')} />;
+  return <PasswordStep onChallenge={setStep} expired={expired} />;
 }
+
+const expiredNotices = {
+  password: t.auth.signIn.challengeExpired,
+  code: t.auth.authenticator.codeExpired,
+  setup: t.auth.authenticator.setupExpired,
+};
 
 function PasswordStep({
   onChallenge,
-  challengeExpired,
+  expired,
 }: {
-  onChallenge(challenge: Challenge): void;
-  challengeExpired: boolean;
+  onChallenge(challenge: SignInChallenge & { email: string }): void;
+  expired: 'password' | 'code' | 'setup' | null;
 }) {
   const { api, signIn, signedIn } = useSession();
   const search = useSearch();
@@ -79,7 +92,7 @@ function PasswordStep({
     mutationFn: async (body: { email: string; password: string }) =>
       unwrap(await api.POST('/auth/login', { body })),
     onSuccess: (result, body) => {
-      if ('challenge' in result) onChallenge({ email: body.email, session: result.session });
+      if ('challenge' in result) onChallenge({ ...result, email: body.email });
       // The sign-in page moves on to the user's home once GET /me has answered.
       else signIn(result);
     },
@@ -108,8 +121,8 @@ function PasswordStep({
   return (
     <AuthFrame title={t.auth.signIn.title}>
       <ErrorSummary problems={problems} />
-      {challengeExpired ? (
-        <Notice>{t.auth.signIn.challengeExpired}</Notice>
+      {expired ? (
+        <Notice>{expiredNotices[expired]}</Notice>
       ) : passwordReset ? (
         <Notice tone="success">{t.auth.signIn.passwordReset}</Notice>
       ) : endReason ? (

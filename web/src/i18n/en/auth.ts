@@ -49,6 +49,35 @@ export const auth = {
     submit: 'Save new password',
     newCode: 'Send a new code',
   },
+  /** Two-step sign-in: the code from an authenticator app, and setting an app up. */
+  authenticator: {
+    codeTitle: 'Enter your security code',
+    /** `{email}` is the email address, shown in bold. */
+    codeIntro:
+      'Open the authenticator app on your phone and enter the 6-digit code it shows for {email}.',
+    code: 'Security code',
+    codeHint: 'The code changes every 30 seconds.',
+    enterCode: 'Enter the 6-digit code from your authenticator app',
+    codeDigits: 'Enter the 6-digit code from your authenticator app, using only its digits',
+    codeSubject: 'The security code',
+    wrongCode:
+      'That code did not work. Enter the code your app shows now; if it still does not work, check the time on your phone is set automatically.',
+    codeSubmit: 'Continue',
+    codeExpired:
+      'That code did not work, or took too long to enter. Sign in again, then enter the code your app shows.',
+    setupTitle: 'Set up two-step sign-in',
+    setupIntro:
+      'Customer Services accounts can reach every centre, so signing in takes two steps: your password, then a code from an authenticator app on your phone.',
+    setupStepApp: 'Install an authenticator app on your phone, if you do not have one.',
+    setupStepKey:
+      'In the app, add an account by entering the setup key below (or open the link on this device).',
+    setupStepCode: 'Enter the 6-digit code the app then shows.',
+    secretLabel: 'Setup key',
+    secretHint: 'Type it into your app exactly as shown; the spaces do not matter.',
+    openInApp: 'Open in your authenticator app',
+    setupSubmit: 'Turn on two-step sign-in',
+    setupExpired: 'Setting up took too long. Sign in again to start over.',
+  },
   /** The first sign-in's second step. */
   firstPassword: {
     title: 'Choose a new password',

@@ -112,5 +112,6 @@ export const common = {
     CENTRE_EXISTS: 'A centre with this number already exists.',
     ACCESS_CHANGE_FORBIDDEN: 'Changes to your access rights go through your School Coordinator.',
     WRONG_CURRENT_PASSWORD: 'The current password is not right.',
+    MFA_REQUIRED: 'Customer Services accounts must keep two-step sign-in on.',
   } satisfies Record<ProblemCode, string>,
 };

@@ -115,4 +115,22 @@ export const profile = {
     kilobytes: (count: string) => `${count} KB`,
     megabytes: (count: string) => `${count} MB`,
   },
+  /** Two-step sign-in: an authenticator app's code after the password. */
+  twoStep: {
+    heading: 'Two-step sign-in',
+    on: 'Two-step sign-in is on: after your password, you enter a code from your authenticator app.',
+    off: 'Two-step sign-in is off. Turn it on so that your password alone is not enough to sign in as you.',
+    required: 'Customer Services accounts always use two-step sign-in.',
+    turnOn: 'Turn on two-step sign-in',
+    turnOff: 'Turn off two-step sign-in',
+    setupIntro:
+      'Add an account to the authenticator app on your phone with the setup key below (or open the link on this device), then enter the 6-digit code it shows.',
+    confirm: 'Turn on',
+    cancel: 'Cancel',
+    turnedOn: 'Two-step sign-in is on. You will be asked for a code each time you sign in.',
+    turnedOff: 'Two-step sign-in is off.',
+    currentPassword: 'Current password',
+    enterCurrentPassword: 'Enter your current password',
+    wrongCurrentPassword: 'The current password is not right',
+  },
 };

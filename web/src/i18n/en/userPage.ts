@@ -10,6 +10,8 @@ export const userPage = {
   backToUsers: 'Back to Users',
   /** What was just done, announced at the top of the page. */
   notices: {
+    twoStepReset: (name: string) =>
+      `Two-step sign-in is off for ${name}. They sign in with their password alone until they set up an app again from their profile.`,
     resetSent: (name: string) => `We have emailed ${name} a code to set a new password.`,
     invitationResent: (name: string) =>
       `We have emailed ${name} a new invitation with a new temporary password.`,
@@ -20,6 +22,9 @@ export const userPage = {
   },
   /** The pop-up confirmations. */
   confirm: {
+    twoStepTitle: (name: string) => `Turn off two-step sign-in for ${name}?`,
+    twoStep: (name: string) =>
+      `Do this only if ${name} has lost the phone with their authenticator app, and you are sure it is them asking. They will sign in with their password alone until they set up an app again.`,
     resetTitle: (name: string) => `Reset ${name}'s password?`,
     reset: (name: string, email: string) =>
       `We will email ${name} at ${email} a code to set a new password.`,
@@ -56,6 +61,10 @@ export const userPage = {
     body: (name: string) =>
       `${name} has not signed in yet. Resend the invitation if it was lost or its temporary password has expired.`,
     resend: 'Resend invitation',
+  },
+  twoStep: {
+    turnOff: 'Turn off two-step sign-in',
+    hint: 'For a user who has lost their authenticator app.',
   },
   password: {
     heading: 'Password',
@@ -151,6 +160,9 @@ export const userPage = {
       'user.picture_changed': 'Changed a profile picture',
       'user.picture_removed': 'Removed a profile picture',
       'user.signed_out': 'Signed out everywhere',
+      'user.mfa_enabled': 'Turned on two-step sign-in',
+      'user.mfa_disabled': 'Turned off two-step sign-in',
+      'user.mfa_reset': 'Turned off two-step sign-in for a user',
       'user.site_access_removed': 'Removed site access (the centre is no longer eligible)',
       'data.transferred': 'Transferred Progression Test data',
       'operation.delete.started': 'Started deleting a user',

@@ -26,12 +26,21 @@ export interface Challenge {
   session: string;
 }
 
+/** What the API may answer a password with instead of tokens. */
+export type SignInChallenge =
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string }
+  | { challenge: 'SOFTWARE_TOKEN_MFA'; session: string }
+  | { challenge: 'MFA_SETUP'; session: string; secret: string; otpauthUri: string };
+
 export function NewPasswordStep({
   challenge,
   onExpired,
+  onChallenge,
 }: {
   challenge: Challenge;
   onExpired(): void;
+  /** The new password was taken, and an authenticator step comes next. */
+  onChallenge(next: SignInChallenge): void;
 }) {
   const { api, signIn, signedIn, meError } = useSession();
   const [newPassword, setNewPassword] = useState('');
@@ -46,7 +55,10 @@ export function NewPasswordStep({
         }),
       ),
     // The sign-in page moves on to the user's home once GET /me has answered.
-    onSuccess: (tokens) => signIn(tokens),
+    onSuccess: (result) => {
+      if ('challenge' in result) onChallenge(result);
+      else signIn(result);
+    },
     onError: (error) => {
       if (isProblem(error, 'INVALID_CREDENTIALS')) onExpired();
       else

@@ -92,7 +92,7 @@ function UserNotFound({ centreId }: { centreId: string }) {
   );
 }
 
-type Confirming = 'reset' | 'resend' | 'suspend' | 'restore' | 'delete';
+type Confirming = 'reset' | 'resend' | 'suspend' | 'restore' | 'delete' | 'twoStep';
 
 function UserDetails({
   user,
@@ -105,7 +105,7 @@ function UserDetails({
 }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const { me } = useSession();
+  const { me, isSupport } = useSession();
   const { centreId } = centre;
   const { userId, name } = user;
   const path = { params: { path: { centreId, userId } } };
@@ -144,6 +144,14 @@ function UserDetails({
       unwrap(await api.POST('/centres/{centreId}/users/{userId}/password-reset', path)),
     onMutate: start,
     onSuccess: () => setNotice(words.notices.resetSent(name)),
+    onError: failed('password'),
+    ...settle,
+  });
+  const resetTwoStep = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/support/centres/{centreId}/users/{userId}/mfa/reset', path)),
+    onMutate: start,
+    onSuccess: () => setNotice(words.notices.twoStepReset(name)),
     onError: failed('password'),
     ...settle,
   });
@@ -195,6 +203,12 @@ function UserDetails({
       body: <p>{words.confirm.reset(name, user.email)}</p>,
       run: () => resetPassword.mutate(),
       pending: resetPassword.isPending,
+    },
+    twoStep: {
+      title: words.confirm.twoStepTitle(name),
+      body: <p>{words.confirm.twoStep(name)}</p>,
+      run: () => resetTwoStep.mutate(),
+      pending: resetTwoStep.isPending,
     },
     resend: {
       title: words.confirm.resendTitle(name),
@@ -297,6 +311,18 @@ function UserDetails({
                 >
                   {words.password.reset}
                 </button>
+                {isSupport && !isSelf ? (
+                  <>
+                    <p className="hint">{words.twoStep.hint}</p>
+                    <button
+                      type="button"
+                      className="button secondary"
+                      onClick={() => setConfirming('twoStep')}
+                    >
+                      {words.twoStep.turnOff}
+                    </button>
+                  </>
+                ) : null}
               </>
             )}
           </section>

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import type { FormProblem } from '../auth/problems';
 
-export type FormName = 'details' | 'pending-email' | 'picture' | 'password';
+export type FormName = 'details' | 'pending-email' | 'picture' | 'password' | 'two-step';
 
 export interface Feedback {
   form: FormName;
