@@ -51,6 +51,8 @@ export interface HubAlarmsProps {
   deadLetterQueue: IQueue;
   /** Where EventBridge puts what it could not deliver to `deadLetterQueue`. */
   deliveryFailures: IQueue;
+  /** The outbox sender's on-failure destination: stream batches it gave up on. */
+  outboxDeadLetters: IQueue;
 }
 
 export class HubAlarms extends Construct {
@@ -129,7 +131,7 @@ export class HubAlarms extends Construct {
       }),
       threshold: 0,
       description:
-        'SES refused an email the hub sent (a notice to a user or a coordinator); the change it told of stands (see the functions\' "notice not sent" log lines)',
+        'An email the hub owed someone finally failed (the outbox sender\'s "email not sent, for good" log lines); it shows on the user as emailStatus failed',
     });
     this.add('FailedExecutionsRuleFailedInvocations', {
       metric: new Metric({
@@ -201,6 +203,15 @@ export class HubAlarms extends Construct {
       threshold: 0,
       description:
         'EventBridge could not deliver a failed workflow execution to the dead-letter queue: the event waits in the delivery-failures queue',
+    });
+    this.add('OutboxDeadLettersNotEmpty', {
+      metric: props.outboxDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        "The outbox sender's stream gave up on a batch of emails (see the queue's message for its sequence numbers; the outbox items stay pending in the table)",
     });
   }
 

@@ -22,6 +22,11 @@ export interface HubSettings {
   authRateLimit: number;
   /** Reserved concurrency of the auth function: caps what sign-in traffic asks of Cognito. */
   authConcurrency: number;
+  /**
+   * Emails a second the outbox's sender sends at most: below the SES account's maximum
+   * sending rate (a new production account: 14), which the sender also waits out when hit.
+   */
+  mailSendRate: number;
   /** The console's built files (relative to the repository root): what CDK uploads. */
   consoleAssets: string;
   /** The console's own domain and its us-east-1 ACM certificate; else the cloudfront.net one. */
@@ -44,6 +49,7 @@ export const contextKeys = [
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
+  'hub:mailSendRate',
   'hub:consoleAssets',
   'hub:consoleDomain',
   'hub:consoleCertificateArn',
@@ -134,6 +140,9 @@ export function readHubSettings(node: Node): HubSettings {
   if (!consoleAssets)
     throw new Error('hub:consoleAssets must name the folder of the built console');
   const consoleDomain = readConsoleDomain(node);
+  const mailSendRate = integer(node, 'hub:mailSendRate');
+  if (mailSendRate < 1 || mailSendRate > 50)
+    throw new Error('hub:mailSendRate must be between 1 and 50 emails a second');
   return {
     region: text(node, 'hub:region'),
     mailFrom,
@@ -151,6 +160,7 @@ export function readHubSettings(node: Node): HubSettings {
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),
+    mailSendRate,
     consoleAssets,
     ...(consoleDomain ? { consoleDomain } : {}),
   };

@@ -23,6 +23,7 @@ import {
   AttributeType,
   Billing,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -67,6 +68,8 @@ export class StatefulStack extends Stack {
         projectionType: ProjectionType.ALL,
       })),
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
+      // The outbox: the sender (HubStateless) reads new outbox items from the stream.
+      dynamoStream: StreamViewType.NEW_IMAGE,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

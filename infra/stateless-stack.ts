@@ -36,6 +36,7 @@ import { cors } from './cors.js';
 import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
+import { OutboxSender } from './outbox-sender.js';
 import {
   type CognitoAction,
   type PictureAccess,
@@ -63,14 +64,16 @@ export interface AreaResources {
 export const areaResources = {
   system: {},
   // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed.
-  // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
-  // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
+  // A forgotten password of an invited user writes a fresh invitation to the outbox.
+  // AdminSetUserPassword: a password reset. AdminUserGlobalSignOut: sign-out revokes every
+  // refresh token.
   auth: {
     table: 'readWrite',
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'],
-    mailer: true,
   },
-  // AdminInitiateAuth checks the current password before an email or password change.
+  // AdminInitiateAuth checks the current password before an email or password change. The
+  // mailer: the code that confirms a new address is sent inline (the person waits for it,
+  // and a code not sent fails the request); every notice goes through the outbox.
   me: {
     table: 'readWrite',
     userPool: ['AdminInitiateAuth', 'AdminSetUserPassword', 'AdminUpdateUserAttributes'],
@@ -84,12 +87,10 @@ export const areaResources = {
       'AdminCreateUser',
       'AdminDeleteUser',
       'AdminGetUser',
-      'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'AdminDisableUser',
       'AdminEnableUser',
     ],
-    mailer: true,
     removalWorkflow: true,
   },
   sites: { table: 'readWrite' },
@@ -98,7 +99,6 @@ export const areaResources = {
   support: {
     table: 'readWrite',
     userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser'],
-    mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
     siteRemovalWorkflow: true,
   },
@@ -167,6 +167,7 @@ export class StatelessStack extends Stack {
   /** Where the alarms go: hub:alarmTopicArn's topic, or this stack's own. */
   readonly alarmTopic: ITopic;
   readonly consoleDeployment: ConsoleDeployment;
+  readonly outboxSender: OutboxSender;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -187,7 +188,6 @@ export class StatelessStack extends Stack {
       'AdminDeleteUser',
       'AdminDisableUser',
     ]);
-    useMailer(tasks, mailer);
     usePictures(tasks, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
@@ -208,6 +208,15 @@ export class StatelessStack extends Stack {
     this.siteRemovalWorkflow = new SiteRemovalWorkflow(this, 'SiteRemovalWorkflow', {
       tasks: siteTasks.function,
       logRetention: settings.logRetention,
+    });
+
+    // Every email the API and the workflow owe someone, from the table's outbox.
+    this.outboxSender = new OutboxSender(this, 'OutboxSender', {
+      settings,
+      table: props.table,
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+      mailer,
     });
 
     this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
@@ -321,6 +330,7 @@ export class StatelessStack extends Stack {
         [removalTasksId]: tasks.function,
         [siteRemovalTasksId]: siteTasks.function,
         CustomMessageTrigger: props.customMessageTrigger,
+        OutboxSender: this.outboxSender.fn.function,
       },
       stateMachines: {
         Removal: this.removalWorkflow.stateMachine,
@@ -333,6 +343,7 @@ export class StatelessStack extends Stack {
       queues: {
         'failed executions': this.failedExecutions.queue,
         'undelivered failures': this.failedExecutions.deliveryFailures,
+        'outbox batches given up': this.outboxSender.deadLetters,
       },
     });
     this.alarms = new HubAlarms(this, 'Alarms', {
@@ -341,6 +352,7 @@ export class StatelessStack extends Stack {
       failedExecutionsRule: this.failedExecutions.rule,
       deadLetterQueue: this.failedExecutions.queue,
       deliveryFailures: this.failedExecutions.deliveryFailures,
+      outboxDeadLetters: this.outboxSender.deadLetters,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
 
@@ -366,6 +378,9 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'FailedExecutionsQueueUrl', {
       value: this.failedExecutions.queue.queueUrl,
+    });
+    new CfnOutput(this, 'OutboxDeadLettersQueueUrl', {
+      value: this.outboxSender.deadLetters.queueUrl,
     });
     new CfnOutput(this, 'FailedExecutionsDeliveryFailuresQueueUrl', {
       value: this.failedExecutions.deliveryFailures.queueUrl,

@@ -17,7 +17,9 @@ import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
 import { buildConsole, startConsoleServer } from './console.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
+import { outboxBatchSize, outboxStreamRetries } from '../outbox-sender.js';
 import { startDynamoDbLocal } from './emulators/dynamodb.js';
+import { startStreamPoller } from './emulators/dynamodb-streams.js';
 import { functionNameOf, type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
 import { freePort, isPortConflict } from './emulators/ports.js';
 import type { Handle, LogFn } from './emulators/process.js';
@@ -256,6 +258,8 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       [settingNames.removalStateMachineArn]: removalStateMachineArn,
       [settingNames.siteRemovalStateMachineArn]: siteRemovalStateMachineArn,
       [settingNames.consoleUrl]: consoleUrl,
+      // The local SES has no sending quota; tests add many users and read their invitations.
+      [settingNames.mailSendRate]: process.env.HUB_MAIL_SEND_RATE ?? '50',
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
@@ -268,6 +272,20 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     ) as Record<Area, AreaHandler>;
 
     log(`handlers loaded in ${Math.round(performance.now() - started)} ms`);
+    // The outbox's sender, fed by the table's stream as Lambda's event source mapping feeds it.
+    const outbox = await import('../../functions/outbox/index.js');
+    const { outboxIdOf } = await import('../../functions/outbox/sender.js');
+    handles.push(
+      await startStreamPoller({
+        endpoint: dynamodb.endpoint,
+        tableName,
+        filter: (record) => outboxIdOf(record) !== undefined,
+        handler: outbox.handler,
+        batchSize: outboxBatchSize,
+        retryAttempts: outboxStreamRetries,
+        log,
+      }),
+    );
     // The state machines CDK synthesizes, their task functions answered by the real handlers.
     const [definition, siteDefinition, removalTasks, siteRemovalTasks] = await Promise.all([
       removalDefinition(),

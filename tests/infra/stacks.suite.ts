@@ -222,18 +222,20 @@ describe('stateless stack', () => {
       ([id]) => id.startsWith('CustomCDKBucketDeployment'),
     );
     expect(uploaders).toHaveLength(1);
-    // One per area, and each workflow's task function.
-    expect(functions).toHaveLength(areas.length + 2);
+    // One per area, each workflow's task function, and the outbox sender (outbox.suite.ts).
+    expect(functions).toHaveLength(areas.length + 3);
     const taskIds = [hub.stateless.removalTasks, hub.stateless.siteRemovalTasks].map((fn) =>
       logicalIdOf(fn.function),
     );
+    const senderId = logicalIdOf(hub.stateless.outboxSender.fn.function);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        // API routes stay under API Gateway's 30 s; a workflow step may take a minute.
-        Timeout: taskIds.includes(id) ? 60 : 10,
+        // API routes stay under API Gateway's 30 s; a workflow step may take a minute; the
+        // outbox sender a batch of 10 emails with SES throttling waits.
+        Timeout: taskIds.includes(id) ? 60 : id === senderId ? 90 : 10,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
@@ -704,7 +706,9 @@ describe('failure containment', () => {
   });
 
   it('delivers failed, timed-out and aborted executions to an encrypted, TLS-only, 14-day queue, and what cannot be delivered to a second one', () => {
-    const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
+    // The outbox sender's dead letters are the third (outbox.suite.ts).
+    const outboxId = logicalIdOf(hub.stateless.outboxSender.deadLetters);
+    const queues = resourcesOf(stateless, 'AWS::SQS::Queue').filter(([id]) => id !== outboxId);
     expect(queues).toHaveLength(2);
     const queueId = logicalIdOf(hub.stateless.failedExecutions.queue);
     const deliveryFailuresId = logicalIdOf(hub.stateless.failedExecutions.deliveryFailures);
@@ -749,7 +753,9 @@ describe('failure containment', () => {
     );
 
     // Each queue: TLS only, and only this rule's events may be sent to it.
-    const policies = resourcesOf(stateless, 'AWS::SQS::QueuePolicy');
+    const policies = resourcesOf(stateless, 'AWS::SQS::QueuePolicy').filter(
+      ([, policy]) => (policy.Properties.Queues as { Ref: string }[])[0]?.Ref !== outboxId,
+    );
     expect(
       policies.map(([, policy]) => (policy.Properties.Queues as { Ref: string }[])[0]?.Ref).sort(),
     ).toEqual([queueId, deliveryFailuresId].sort());
@@ -909,8 +915,8 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     // workflows' task functions and the CustomMessage trigger included); 3 for each of the
     // two workflows; EventBridge's failed deliveries; the table's throttles and system
     // errors; 2 SES; dead letters (failed executions) and what EventBridge failed to
-    // deliver there.
-    expect(alarms).toHaveLength(3 + 2 * (areas.length + 3) + 3 * 2 + 1 + 2 + 2 + 2 + 1);
+    // deliver there; the outbox sender's errors and throttles, and its dead letters.
+    expect(alarms).toHaveLength(3 + 2 * (areas.length + 4) + 3 * 2 + 1 + 2 + 2 + 2 + 1 + 1);
     const variantJson = variantTemplate.toJSON() as { Resources: Resources };
     const queueNames = alarms
       .filter((alarm) => alarm.Namespace === 'AWS/SQS')
@@ -918,6 +924,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     for (const queue of [
       variant.stateless.failedExecutions.queue,
       variant.stateless.failedExecutions.deliveryFailures,
+      variant.stateless.outboxSender.deadLetters,
     ]) {
       const id = variant.stateless.getLogicalId(queue.node.defaultChild as CfnElement);
       expect(variantJson.Resources[id]?.Type).toBe('AWS::SQS::Queue');
@@ -1015,7 +1022,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     expect(find('FailedInvocations')).toEqual([
       expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0 }),
     ]);
-    // An email SES refused (functions/core/services/notify.ts counts it).
+    // An email that finally failed (functions/core/services/outbox-sender.ts counts it).
     expect(find('EmailsNotSent')).toEqual([
       expect.objectContaining({
         Namespace: 'SchoolSupportHub',

@@ -1,5 +1,5 @@
 /**
- * The CDK app as `cdk synth` makes it (asset bundling skipped), checked by four suites that
+ * The CDK app as `cdk synth` makes it (asset bundling skipped), checked by the suites that
  * read one synthesis (tests/infra/default-app.ts): each synthesis costs about 15
  * CPU-seconds, and one file is what lets the suites share it.
  */
@@ -9,5 +9,6 @@ import './stacks.suite.js';
 import './console-hosting.suite.js';
 import './cors.suite.js';
 import './least-privilege.suite.js';
+import './outbox.suite.js';
 
 afterAll(removeDefaultApp);
