@@ -53,6 +53,8 @@ export interface HubAlarmsProps {
   deliveryFailures: IQueue;
   /** The outbox sender's on-failure destination: stream batches it gave up on. */
   outboxDeadLetters: IQueue;
+  /** SES bounce and complaint events SNS could not deliver to their function. */
+  mailEventsDeadLetters: IQueue;
 }
 
 export class HubAlarms extends Construct {
@@ -203,6 +205,15 @@ export class HubAlarms extends Construct {
       threshold: 0,
       description:
         'EventBridge could not deliver a failed workflow execution to the dead-letter queue: the event waits in the delivery-failures queue',
+    });
+    this.add('MailEventsDeadLettersNotEmpty', {
+      metric: props.mailEventsDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        'An SES bounce or complaint event could not be recorded on its user (SNS gave up): it waits in the queue',
     });
     this.add('OutboxDeadLettersNotEmpty', {
       metric: props.outboxDeadLetters.metricApproximateNumberOfMessagesVisible({

@@ -81,6 +81,7 @@ export function createHubApp(props: AppProps = {}): HubApp {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     customMessageTrigger: stateful.customMessageTrigger.function,
+    mailEvents: mail.mailEvents,
     console: {
       distribution: consoleStack.distribution,
       url: consoleStack.url,

@@ -32,6 +32,7 @@ import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
 import { HubFunction } from './hub-function.js';
+import { configurationSetName } from './mail-stack.js';
 import { privateBucket } from './private-bucket.js';
 import { pictureBucketName, useConsoleUrl } from './resource-access.js';
 import type { HubSettings } from './settings.js';
@@ -101,6 +102,8 @@ export class StatefulStack extends Stack {
         fromEmail: settings.mailFrom,
         sesVerifiedDomain: settings.mailDomain,
         sesRegion: settings.region,
+        // Cognito's emails are suppressed and reported like the API's (HubMail).
+        configurationSetName,
       }),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -36,6 +36,7 @@ import { cors } from './cors.js';
 import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { HubFunction } from './hub-function.js';
+import { MailEvents } from './mail-events.js';
 import { OutboxSender } from './outbox-sender.js';
 import {
   type CognitoAction,
@@ -151,6 +152,8 @@ export interface StatelessStackProps extends StackProps {
   console: { distribution: IDistribution; url: string };
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
   customMessageTrigger: IFunction;
+  /** SES's bounce and complaint events (HubMail). */
+  mailEvents: ITopic;
 }
 
 export class StatelessStack extends Stack {
@@ -168,6 +171,7 @@ export class StatelessStack extends Stack {
   readonly alarmTopic: ITopic;
   readonly consoleDeployment: ConsoleDeployment;
   readonly outboxSender: OutboxSender;
+  readonly mailEvents: MailEvents;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -217,6 +221,13 @@ export class StatelessStack extends Stack {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
       mailer,
+    });
+
+    // SES's bounces and complaints, marked on the users.
+    this.mailEvents = new MailEvents(this, 'MailEvents', {
+      settings,
+      table: props.table,
+      topic: props.mailEvents,
     });
 
     this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
@@ -331,6 +342,7 @@ export class StatelessStack extends Stack {
         [siteRemovalTasksId]: siteTasks.function,
         CustomMessageTrigger: props.customMessageTrigger,
         OutboxSender: this.outboxSender.fn.function,
+        MailEvents: this.mailEvents.fn.function,
       },
       stateMachines: {
         Removal: this.removalWorkflow.stateMachine,
@@ -344,6 +356,7 @@ export class StatelessStack extends Stack {
         'failed executions': this.failedExecutions.queue,
         'undelivered failures': this.failedExecutions.deliveryFailures,
         'outbox batches given up': this.outboxSender.deadLetters,
+        'SES events not recorded': this.mailEvents.deadLetters,
       },
     });
     this.alarms = new HubAlarms(this, 'Alarms', {
@@ -353,6 +366,7 @@ export class StatelessStack extends Stack {
       deadLetterQueue: this.failedExecutions.queue,
       deliveryFailures: this.failedExecutions.deliveryFailures,
       outboxDeadLetters: this.outboxSender.deadLetters,
+      mailEventsDeadLetters: this.mailEvents.deadLetters,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
 

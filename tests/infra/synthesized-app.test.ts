@@ -10,5 +10,6 @@ import './console-hosting.suite.js';
 import './cors.suite.js';
 import './least-privilege.suite.js';
 import './outbox.suite.js';
+import './mail.suite.js';
 
 afterAll(removeDefaultApp);

@@ -4,7 +4,7 @@ import {
   QueryCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { Site, UserStatus } from '../domain.js';
+import type { EmailProblem, Site, UserStatus } from '../domain.js';
 import { ProblemError } from '../errors.js';
 import {
   type Db,
@@ -61,8 +61,6 @@ export interface User {
   updatedAt: string;
 }
 
-export const emailProblems = ['failed', 'bouncing', 'complained'] as const;
-export type EmailProblem = (typeof emailProblems)[number];
 export interface EmailStatus {
   problem: EmailProblem;
   /** When it was recorded. */
