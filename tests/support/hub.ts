@@ -63,9 +63,9 @@ export async function emailsArrived(address: string, count: number, timeoutMs = 
   }
 }
 
-/** Waits for the next email to an address (emails are sent before the answer, but be kind). */
+/** Waits (up to 10 s) for an email to an address: emails arrive through the outbox, after the answer. */
 export async function lastEmailTo(address: string) {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const emails = await emailsTo(address);
     if (emails.length) return emails[emails.length - 1] as (typeof emails)[number];
     await sleep(100);
