@@ -51,6 +51,10 @@ export interface HubAlarmsProps {
   deadLetterQueue: IQueue;
   /** Where EventBridge puts what it could not deliver to `deadLetterQueue`. */
   deliveryFailures: IQueue;
+  /** The outbox sender's on-failure destination: stream batches it gave up on. */
+  outboxDeadLetters: IQueue;
+  /** SES bounce and complaint events SNS could not deliver to their function. */
+  mailEventsDeadLetters: IQueue;
 }
 
 export class HubAlarms extends Construct {
@@ -129,7 +133,7 @@ export class HubAlarms extends Construct {
       }),
       threshold: 0,
       description:
-        'SES refused an email the hub sent (a notice to a user or a coordinator); the change it told of stands (see the functions\' "notice not sent" log lines)',
+        'An email the hub owed someone finally failed (the outbox sender\'s "email not sent, for good" log lines); it shows on the user as emailStatus failed',
     });
     this.add('FailedExecutionsRuleFailedInvocations', {
       metric: new Metric({
@@ -201,6 +205,24 @@ export class HubAlarms extends Construct {
       threshold: 0,
       description:
         'EventBridge could not deliver a failed workflow execution to the dead-letter queue: the event waits in the delivery-failures queue',
+    });
+    this.add('MailEventsDeadLettersNotEmpty', {
+      metric: props.mailEventsDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        'An SES bounce or complaint event could not be recorded on its user (SNS gave up): it waits in the queue',
+    });
+    this.add('OutboxDeadLettersNotEmpty', {
+      metric: props.outboxDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      description:
+        "The outbox sender's stream gave up on a batch of emails (see the queue's message for its sequence numbers; the outbox items stay pending in the table)",
     });
   }
 

@@ -70,7 +70,7 @@ export class FailedExecutions extends Construct {
  * policy, and the messages hold only ids and error text), TLS only, kept 14 days; the
  * findings asking a DLQ for a DLQ of its own acknowledged with `isDeadLetterQueue`.
  */
-function deadLetterQueue(scope: Construct, id: string, isDeadLetterQueue: string): Queue {
+export function deadLetterQueue(scope: Construct, id: string, isDeadLetterQueue: string): Queue {
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,

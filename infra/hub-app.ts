@@ -129,6 +129,7 @@ export function createHubApp(props: HubAppProps = {}): HubApp {
       : {}),
     customMessageTrigger: stateful.customMessageTrigger.function,
     pictureBucket: shareBucketName(stateful.pictureBucket, 'PictureBucketName'),
+    mailEvents: mail.mailEvents,
     console: {
       distribution: consoleStack.distribution,
       url: consoleStack.url,

@@ -31,11 +31,18 @@ export interface HubSettings {
    * backup (README, "Restoring the table"). Unset: HubStateful creates and owns the table.
    */
   tableName?: string;
+  /** The stream of `tableName` (NEW_IMAGE), which the outbox's sender reads; set both or neither. */
+  tableStreamArn?: string;
   /** Stage throttling of each public `/auth/*` route (requests at once, requests/second). */
   authBurstLimit: number;
   authRateLimit: number;
   /** Reserved concurrency of the auth function: caps what sign-in traffic asks of Cognito. */
   authConcurrency: number;
+  /**
+   * Emails a second the outbox's sender sends at most: below the SES account's maximum
+   * sending rate (a new production account: 14), which the sender also waits out when hit.
+   */
+  mailSendRate: number;
   /** The console's built files (relative to the repository root): what CDK uploads. */
   consoleAssets: string;
   /** The console's own domain and its us-east-1 ACM certificate; else the cloudfront.net one. */
@@ -80,9 +87,11 @@ export const contextKeys = [
   'hub:stageBurstLimit',
   'hub:stageRateLimit',
   'hub:tableName',
+  'hub:tableStreamArn',
   'hub:authBurstLimit',
   'hub:authRateLimit',
   'hub:authConcurrency',
+  'hub:mailSendRate',
   'hub:consoleAssets',
   'hub:consoleDomain',
   'hub:consoleCertificateArn',
@@ -187,6 +196,16 @@ export function readHubSettings(node: Node): HubSettings {
   const tableName = text(node, 'hub:tableName');
   if (tableName && !/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName))
     throw new Error(`hub:tableName ${tableName} is not a DynamoDB table name`);
+  const tableStreamArn = text(node, 'hub:tableStreamArn');
+  if (!tableName !== !tableStreamArn)
+    throw new Error(
+      'hub:tableName and hub:tableStreamArn go together: the outbox sender reads the restored table’s stream',
+    );
+  if (
+    tableStreamArn &&
+    !/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/.+\/stream\/.+$/.test(tableStreamArn)
+  )
+    throw new Error(`hub:tableStreamArn ${tableStreamArn} is not a DynamoDB stream ARN`);
 
   const consoleAssets = text(node, 'hub:consoleAssets');
   if (!consoleAssets)
@@ -210,6 +229,9 @@ export function readHubSettings(node: Node): HubSettings {
     throw new Error(
       'hub:wafAuthRateLimit and hub:wafRateLimit must be at least 10 (AWS WAF minimum)',
     );
+  const mailSendRate = integer(node, 'hub:mailSendRate');
+  if (mailSendRate < 1 || mailSendRate > 50)
+    throw new Error('hub:mailSendRate must be between 1 and 50 emails a second');
   return {
     environment: readEnvironmentName(node),
     ...(account ? { account } : {}),
@@ -228,10 +250,11 @@ export function readHubSettings(node: Node): HubSettings {
     },
     stageBurstLimit: integer(node, 'hub:stageBurstLimit'),
     stageRateLimit: integer(node, 'hub:stageRateLimit'),
-    ...(tableName ? { tableName } : {}),
+    ...(tableName ? { tableName, tableStreamArn } : {}),
     authBurstLimit: integer(node, 'hub:authBurstLimit'),
     authRateLimit: integer(node, 'hub:authRateLimit'),
     authConcurrency: integer(node, 'hub:authConcurrency'),
+    mailSendRate,
     consoleAssets,
     ...(consoleDomain ? { consoleDomain } : {}),
     ...(apiDomain ? { apiDomain } : {}),

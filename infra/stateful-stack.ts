@@ -25,6 +25,7 @@ import {
   Billing,
   type ITableV2,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -33,6 +34,7 @@ import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/core/data/table-schema.js';
 import { passwordPolicy, supportGroup } from '../functions/core/domain.js';
 import { HubFunction } from './hub-function.js';
+import { configurationSetName } from './mail-stack.js';
 import { privateBucket } from './private-bucket.js';
 import { useConsoleUrl } from './resource-access.js';
 import type { HubSettings } from './settings.js';
@@ -65,8 +67,12 @@ export class StatefulStack extends Stack {
 
     // hub:tableName: a table restored from a backup takes the place of the one created here
     // (README, "Restoring the table"); the stack then neither creates nor configures a table.
+    // Its stream (hub:tableStreamArn, NEW_IMAGE, turned on after the restore) feeds the outbox.
     this.table = settings.tableName
-      ? TableV2.fromTableName(this, 'Table', settings.tableName)
+      ? TableV2.fromTableAttributes(this, 'Table', {
+          tableName: settings.tableName,
+          tableStreamArn: settings.tableStreamArn,
+        })
       : this.createTable();
     this.tableBackup = new TableBackup(this, 'TableBackup', {
       table: this.table,
@@ -102,6 +108,8 @@ export class StatefulStack extends Stack {
         fromEmail: settings.mailFrom,
         sesVerifiedDomain: settings.mailDomain,
         sesRegion: settings.region,
+        // Cognito's emails are suppressed and reported like the API's (HubMail).
+        configurationSetName,
       }),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -219,6 +227,8 @@ export class StatefulStack extends Stack {
         projectionType: ProjectionType[index.projection],
       })),
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
+      // The outbox: the sender (the stateless stack) reads new outbox items from the stream.
+      dynamoStream: StreamViewType.NEW_IMAGE,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

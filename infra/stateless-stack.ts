@@ -41,6 +41,8 @@ import { HubDashboard } from './dashboard.js';
 import { FailedExecutions } from './failed-executions.js';
 import { GradualDeployment } from './gradual-deployment.js';
 import { HubFunction } from './hub-function.js';
+import { MailEvents } from './mail-events.js';
+import { OutboxSender } from './outbox-sender.js';
 import type { SharedBucketName } from './private-bucket.js';
 import {
   appClientAudience,
@@ -93,8 +95,8 @@ export const areaResources = {
   // ForgotPassword and ConfirmForgotPassword are public Cognito calls: no grant needed (the
   // client secret, read with DescribeUserPoolClient, is what keeps them to the API), nor for
   // AssociateSoftwareToken / VerifySoftwareToken (the user's access token authorises them).
-  // The mailer and AdminSetUserPassword: a forgotten password of an invited user sends a
-  // fresh invitation. AdminUserGlobalSignOut: sign-out revokes every refresh token.
+  // A forgotten password of an invited user writes a fresh invitation to the outbox.
+  // AdminSetUserPassword: a password reset. AdminUserGlobalSignOut: sign-out revokes every refresh token.
   // AdminRespondToAuthChallenge answers the authenticator code; AdminGetUser tells whether
   // a support account still has its app before a refresh.
   auth: {
@@ -107,11 +109,12 @@ export const areaResources = {
       'AdminUserGlobalSignOut',
       'DescribeUserPoolClient',
     ],
-    mailer: true,
   },
   // AdminInitiateAuth checks the current password before an email or password change (or
   // turning two-step sign-in off); AdminGetUser and AdminSetUserMFAPreference read and turn
   // off the authenticator app (SetUserMFAPreference, turning it on, takes the user's token).
+  // The mailer: the code that confirms a new address is sent inline (the person waits for
+  // it, and a code not sent fails the request); every notice goes through the outbox.
   me: {
     table: tableAccess.itemsOnly,
     userPool: [
@@ -132,7 +135,6 @@ export const areaResources = {
       'AdminCreateUser',
       'AdminDeleteUser',
       'AdminGetUser',
-      'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'AdminDisableUser',
       'AdminEnableUser',
@@ -140,7 +142,6 @@ export const areaResources = {
       // server client's secret, read from Cognito.
       'DescribeUserPoolClient',
     ],
-    mailer: true,
     removalWorkflow: true,
   },
   sites: { table: tableAccess.withQueriesAndChecks },
@@ -150,7 +151,6 @@ export const areaResources = {
   support: {
     table: tableAccess.support,
     userPool: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser', 'AdminSetUserMFAPreference'],
-    mailer: true,
     // Taking a site away from a centre starts the site-removal workflow.
     siteRemovalWorkflow: true,
   },
@@ -216,6 +216,8 @@ export interface StatelessStackProps extends StackProps {
   pictureBucket: SharedBucketName;
   /** Cognito's CustomMessage trigger (HubStateful), alarmed here with every other function. */
   customMessageTrigger: IFunction;
+  /** SES's bounce and complaint events (HubMail). */
+  mailEvents: ITopic;
 }
 
 export class StatelessStack extends Stack {
@@ -234,6 +236,8 @@ export class StatelessStack extends Stack {
   /** Where the alarms go: hub:alarmTopicArn's topic, or this stack's own. */
   readonly alarmTopic: ITopic;
   readonly consoleDeployment: ConsoleDeployment;
+  readonly outboxSender: OutboxSender;
+  readonly mailEvents: MailEvents;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -254,7 +258,6 @@ export class StatelessStack extends Stack {
       'AdminDeleteUser',
       'AdminDisableUser',
     ]);
-    useMailer(tasks, mailer);
     usePictures(tasks, props.pictureBucket, 'delete');
     this.removalTasks = tasks;
     this.removalWorkflow = new RemovalWorkflow(this, 'RemovalWorkflow', {
@@ -275,6 +278,22 @@ export class StatelessStack extends Stack {
     this.siteRemovalWorkflow = new SiteRemovalWorkflow(this, 'SiteRemovalWorkflow', {
       tasks: siteTasks.function,
       logRetention: settings.logRetention,
+    });
+
+    // Every email the API and the workflow owe someone, from the table's outbox.
+    this.outboxSender = new OutboxSender(this, 'OutboxSender', {
+      settings,
+      table: props.table,
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+      mailer,
+    });
+
+    // SES's bounces and complaints, marked on the users.
+    this.mailEvents = new MailEvents(this, 'MailEvents', {
+      settings,
+      table: props.table,
+      topic: props.mailEvents,
     });
 
     this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
@@ -415,6 +434,8 @@ export class StatelessStack extends Stack {
         [removalTasksId]: tasks.function,
         [siteRemovalTasksId]: siteTasks.function,
         CustomMessageTrigger: props.customMessageTrigger,
+        OutboxSender: this.outboxSender.fn.function,
+        MailEvents: this.mailEvents.fn.function,
       },
       stateMachines: {
         Removal: this.removalWorkflow.stateMachine,
@@ -427,6 +448,8 @@ export class StatelessStack extends Stack {
       queues: {
         'failed executions': this.failedExecutions.queue,
         'undelivered failures': this.failedExecutions.deliveryFailures,
+        'outbox batches given up': this.outboxSender.deadLetters,
+        'SES events not recorded': this.mailEvents.deadLetters,
       },
     });
     this.alarms = new HubAlarms(this, 'Alarms', {
@@ -435,6 +458,8 @@ export class StatelessStack extends Stack {
       failedExecutionsRule: this.failedExecutions.rule,
       deadLetterQueue: this.failedExecutions.queue,
       deliveryFailures: this.failedExecutions.deliveryFailures,
+      outboxDeadLetters: this.outboxSender.deadLetters,
+      mailEventsDeadLetters: this.mailEvents.deadLetters,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
 
@@ -461,6 +486,9 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'FailedExecutionsQueueUrl', {
       value: this.failedExecutions.queue.queueUrl,
+    });
+    new CfnOutput(this, 'OutboxDeadLettersQueueUrl', {
+      value: this.outboxSender.deadLetters.queueUrl,
     });
     new CfnOutput(this, 'FailedExecutionsDeliveryFailuresQueueUrl', {
       value: this.failedExecutions.deliveryFailures.queueUrl,

@@ -1,8 +1,4 @@
-import {
-  identityFromEnvironment,
-  mailerFromEnvironment,
-} from '../core/adapters/from-environment.js';
-import { readSettings } from '../core/config.js';
+import { identityFromEnvironment } from '../core/adapters/from-environment.js';
 import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
@@ -15,8 +11,6 @@ export const handler = createAreaHandler(
   authRoutes({
     db,
     identity: identityFromEnvironment(),
-    mailer: mailerFromEnvironment(),
-    ...readSettings(['consoleUrl']),
     limiter: rateLimiter(db, systemClock),
     clock: systemClock,
   }),

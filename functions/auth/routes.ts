@@ -15,14 +15,7 @@ import { ProblemError } from '../core/errors.js';
 import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { claimsOfFreshToken } from '../core/jwt.js';
 import { logger } from '../core/logger.js';
-import type {
-  Clock,
-  Identity,
-  Mailer,
-  RequestOrigin,
-  SignInResult,
-  Tokens,
-} from '../core/ports.js';
+import type { Clock, Identity, RequestOrigin, SignInResult, Tokens } from '../core/ports.js';
 import { authEntries } from '../core/route-table/auth.js';
 import { tokenSessionOf, tokenStillValid, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
@@ -31,9 +24,6 @@ import { sendFreshInvitation } from '../core/services/invite-user.js';
 export interface AuthDeps {
   db: Db;
   identity: Identity;
-  mailer: Mailer;
-  /** The web console's base URL, which every email links to. */
-  consoleUrl: string;
   limiter: RateLimiter;
   clock: Clock;
 }

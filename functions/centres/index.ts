@@ -1,9 +1,7 @@
 import {
   identityFromEnvironment,
-  mailerFromEnvironment,
   workflowsFromEnvironment,
 } from '../core/adapters/from-environment.js';
-import { readSettings } from '../core/config.js';
 import { rateLimiter } from '../core/data/rate-limit.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
@@ -16,8 +14,6 @@ export const handler = createAreaHandler(
   centresRoutes({
     db,
     identity: identityFromEnvironment(),
-    mailer: mailerFromEnvironment(),
-    ...readSettings(['consoleUrl']),
     workflows: workflowsFromEnvironment(),
     limiter: rateLimiter(db, systemClock),
     clock: systemClock,

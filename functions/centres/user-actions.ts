@@ -1,21 +1,20 @@
 /**
  * What a coordinator does to one user from their page: edit, suspend, restore, reset the
  * password, resend the invitation. Each change of state is one conditional transaction
- * (changeUser); Cognito follows, and a notice goes out.
+ * (changeUser) that also writes any notice to the outbox; Cognito follows.
  */
 import { writeAudit } from '../core/data/audit.js';
 import { getCentre } from '../core/data/centre.js';
+import { outboxItem } from '../core/data/outbox.js';
 import { progressionDataOf } from '../core/data/progression.js';
 import { limits } from '../core/data/rate-limit.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
 import type { Site } from '../core/domain.js';
-import { emailChangedNotice } from '../core/emails.js';
 import { notFound, ProblemError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { assertNotSelf, assertSitesEligible } from '../core/rules.js';
 import { changeUser, userOfCentre } from '../core/services/change-user.js';
 import { sendFreshInvitation } from '../core/services/invite-user.js';
-import { sendNotice } from '../core/services/notify.js';
 import { restore, suspend } from '../core/services/suspension.js';
 import type { CentresDeps } from './deps.js';
 
@@ -52,21 +51,35 @@ export async function editUser(
       current,
       actorId: actor.userId,
       action: 'user.edited',
-      change: (user) => {
+      change: (user, now) => {
         if (edit.isAdmin === false && user.isAdmin)
           assertNotSelf(actor, user, 'revoke the admin rights of');
         if (edit.sites && eligible) assertSitesEligible(edit.sites, eligible);
         return {
           next: {
             ...user,
-            ...(newEmail ? { email: newEmail } : {}),
+            // A new address starts with no record of emails not arriving.
+            ...(newEmail ? { email: newEmail, emailStatus: undefined } : {}),
             ...(edit.isAdmin !== undefined ? { isAdmin: edit.isAdmin } : {}),
             ...(edit.sites ? { sites: edit.sites } : {}),
           },
           ...(newEmail
             ? {
                 alsoWrite: {
-                  items: moveEmailItems(deps.db, user, newEmail),
+                  items: [
+                    ...moveEmailItems(deps.db, user, newEmail),
+                    // The notice goes to the address that no longer signs in.
+                    outboxItem(deps.db, {
+                      userId,
+                      now,
+                      email: {
+                        template: 'emailChanged',
+                        to: user.email,
+                        name: user.name,
+                        newEmail,
+                      },
+                    }),
+                  ],
                   conflict: new ProblemError('EMAIL_TAKEN'),
                 },
               }
@@ -84,12 +97,6 @@ export async function editUser(
       );
     throw error;
   }
-  if (newEmail && outcome.changed)
-    await sendNotice(
-      deps.mailer,
-      emailChangedNotice(deps.consoleUrl, current.email, current.name, newEmail),
-      'email-changed',
-    );
   return publicUser(outcome.after);
 }
 

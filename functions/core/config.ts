@@ -16,6 +16,8 @@ export const settingNames = {
   siteRemovalStateMachineArn: 'SITE_REMOVAL_STATE_MACHINE_ARN',
   /** Where the web console is served (e.g. https://hub.example.org): emails link to it. */
   consoleUrl: 'CONSOLE_URL',
+  /** Emails a second the outbox's sender sends at most (below the SES account's sending rate). */
+  mailSendRate: 'MAIL_SEND_RATE',
 } as const;
 
 export type SettingName = keyof typeof settingNames;

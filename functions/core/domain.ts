@@ -61,3 +61,10 @@ export const maxPictureBytes = 1024 * 1024;
 
 /** Emails are trimmed and compared case-insensitively. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * Why emails to a user's address are not arriving: the outbox's sender gave up on one
+ * (`failed`), or SES reported a permanent bounce or a complaint.
+ */
+export const emailProblems = ['failed', 'bouncing', 'complained'] as const;
+export type EmailProblem = (typeof emailProblems)[number];

@@ -7,9 +7,10 @@ import {
   startEmailChange,
   takeCodeAttempt,
 } from '../core/data/email-change.js';
+import { outboxItem } from '../core/data/outbox.js';
 import { limits, rateLimited } from '../core/data/rate-limit.js';
 import { getUserIdByEmail, moveEmailItems, publicUser, type User } from '../core/data/user.js';
-import { emailChangedNotice, emailVerificationEmail } from '../core/emails.js';
+import { emailVerificationEmail } from '../core/emails.js';
 import { ProblemError } from '../core/errors.js';
 import { type AreaImplementations, areaRoutes } from '../core/http.js';
 import { logger } from '../core/logger.js';
@@ -17,7 +18,6 @@ import { meEntries } from '../core/route-table/me.js';
 import { tokenSessionOf, weakPasswordCheck } from '../core/rules.js';
 import { changeUser } from '../core/services/change-user.js';
 import { checkCurrentPassword } from '../core/services/current-password.js';
-import { sendNotice } from '../core/services/notify.js';
 import type { MeDeps } from './deps.js';
 
 const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
@@ -142,18 +142,23 @@ const meImplementations = (deps: MeDeps): AreaImplementations<'me'> => {
       // The login moves first; if the records cannot follow, it is put back.
       await identity.changeEmail(caller.userId, newEmail);
       try {
-        const { after } = await changeSelf(caller, 'user.email_changed', (user) => ({
-          next: { ...user, email: newEmail },
+        const { after } = await changeSelf(caller, 'user.email_changed', (user, now) => ({
+          // A new address starts with no record of emails not arriving.
+          next: { ...user, email: newEmail, emailStatus: undefined },
           alsoWrite: {
-            items: [...moveEmailItems(db, user, newEmail), finishEmailChangeItem(db, user.userId)],
+            items: [
+              ...moveEmailItems(db, user, newEmail),
+              finishEmailChangeItem(db, user.userId),
+              // The notice goes to the address that no longer signs in.
+              outboxItem(db, {
+                userId: user.userId,
+                now,
+                email: { template: 'emailChanged', to: user.email, name: user.name, newEmail },
+              }),
+            ],
             conflict: new ProblemError('EMAIL_TAKEN'),
           },
         }));
-        await sendNotice(
-          mailer,
-          emailChangedNotice(deps.consoleUrl, caller.email, caller.name, newEmail),
-          'email-changed',
-        );
         return { status: 200, body: publicUser(after) };
       } catch (error) {
         await identity

@@ -1,9 +1,7 @@
 import {
   identityFromEnvironment,
-  mailerFromEnvironment,
   siteRemovalWorkflowFromEnvironment,
 } from '../core/adapters/from-environment.js';
-import { readSettings } from '../core/config.js';
 import { createAreaHandler } from '../core/http.js';
 import { systemClock } from '../core/ports.js';
 import { pipelineDeps, tableFromEnvironment } from '../core/wiring.js';
@@ -15,8 +13,6 @@ export const handler = createAreaHandler(
   supportRoutes({
     db,
     identity: identityFromEnvironment(),
-    mailer: mailerFromEnvironment(),
-    ...readSettings(['consoleUrl']),
     clock: systemClock,
     siteRemovals: siteRemovalWorkflowFromEnvironment(),
   }),

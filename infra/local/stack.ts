@@ -15,11 +15,13 @@ import { passwordPolicy } from '../../functions/core/domain.js';
 import { originSecretVariable } from '../../functions/core/edge.js';
 import { type Area, areas } from '../../functions/core/routes.js';
 import { removalTasksId, siteRemovalTasksId } from '../../workflows/names.js';
+import { outboxBatchSize, outboxStreamRetries } from '../outbox-sender.js';
 import { type AreaHandler, startApiServer } from './api-server.js';
 import { createLocalAuthorizer } from './authorizer.js';
 import { buildConsole, startConsoleServer } from './console.js';
 import { cognitoClient, provisionUserPool, startCognitoLocal } from './emulators/cognito.js';
 import { startDynamoDbLocal } from './emulators/dynamodb.js';
+import { startStreamPoller } from './emulators/dynamodb-streams.js';
 import { functionNameOf, type LocalLambdaHandler, startLambdaLocal } from './emulators/lambda.js';
 import { freePort, isPortConflict } from './emulators/ports.js';
 import type { Handle, LogFn } from './emulators/process.js';
@@ -266,6 +268,8 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       // The API server plays CloudFront (hub:apiDomain): the handlers check its secret and take
       // the client's IP from it, as in AWS. One per process: handlers read it once.
       [originSecretVariable]: process.env[originSecretVariable] || randomBytes(24).toString('hex'),
+      // The local SES has no sending quota; tests add many users and read their invitations.
+      [settingNames.mailSendRate]: process.env.HUB_MAIL_SEND_RATE ?? '50',
     };
     // Handlers read their settings at import ("cold start"), so set them first.
     Object.assign(process.env, environment);
@@ -278,6 +282,20 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     ) as Record<Area, AreaHandler>;
 
     log(`handlers loaded in ${Math.round(performance.now() - started)} ms`);
+    // The outbox's sender, fed by the table's stream as Lambda's event source mapping feeds it.
+    const outbox = await import('../../functions/outbox/index.js');
+    const { outboxIdOf } = await import('../../functions/outbox/sender.js');
+    handles.push(
+      await startStreamPoller({
+        endpoint: dynamodb.endpoint,
+        tableName,
+        filter: (record) => outboxIdOf(record) !== undefined,
+        handler: outbox.handler,
+        batchSize: outboxBatchSize,
+        retryAttempts: outboxStreamRetries,
+        log,
+      }),
+    );
     // The state machines CDK synthesizes, their task functions answered by the real handlers.
     const [definition, siteDefinition, removalTasks, siteRemovalTasks] = await Promise.all([
       removalDefinition(),

@@ -17,6 +17,8 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        // As in AWS: the outbox's sender reads new outbox items from the stream.
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
         AttributeDefinitions: [...keyNames].map((name) => ({
           AttributeName: name,
           AttributeType: 'S',

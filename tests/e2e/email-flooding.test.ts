@@ -13,6 +13,7 @@ import {
   api,
   centreWithTeacher,
   emailsAfter,
+  emailsArrived,
   emailsTo,
   problem,
   problemOf,
@@ -59,7 +60,8 @@ describe('emails the hub sends on request are limited per target', () => {
     // Arrange
     const { centreId, coordinatorToken } = await centreWithTeacher();
     const invited = await addUser(centreId, coordinatorToken);
-    const seen = (await emailsTo(invited.email)).length;
+    // The first invitation arrives through the outbox, after the answer.
+    const seen = (await emailsArrived(invited.email, 1)).length;
     const limit = limits.accountEmails.attempts;
 
     // Act: Resend invitation, then Reset password (which re-invites someone still invited)
@@ -72,7 +74,7 @@ describe('emails the hub sends on request are limited per target', () => {
     // Assert
     expect(statuses(answers)).toEqual([...new Array(limit).fill(202), 429, 429]);
     for (const refused of answers.slice(limit)) expectRateLimited(refused);
-    const sent = await emailsAfter(invited.email, seen);
+    const sent = (await emailsArrived(invited.email, seen + limit)).slice(seen);
     expect(sent).toHaveLength(limit);
     expect(sent.every((email) => email.text.includes('Temporary password:'))).toBe(true);
   });

@@ -10,6 +10,7 @@ import {
   acceptInvitation,
   api,
   centreWithTeacher,
+  emailsArrived,
   emailsTo,
   hub,
   nextEmailTo,
@@ -33,6 +34,8 @@ interface Stored {
 
 /** The newest email to an address as GET /store holds it: both parts as they were sent. */
 async function storedEmailTo(address: string) {
+  // Emails go through the outbox: they land a moment after the answer.
+  await emailsArrived(address, 1);
   const store = (await (await fetch(`${hub().mailEndpoint}/store`)).json()) as {
     emails: Stored[];
   };

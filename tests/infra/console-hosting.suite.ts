@@ -393,8 +393,8 @@ describe("the console's address", () => {
         )
         .flatMap(([, p]) => p.Properties.Roles.map((role: Json) => role.Ref)),
     );
-    // The areas with the mailer and the removal workflow's steps.
-    expect(sendsEmail.size).toBe(5);
+    // The outbox sender, and the me area (the code confirming a new address is sent inline).
+    expect(sendsEmail.size).toBe(2);
     for (const [id, fn] of ofType(statelessJson, 'AWS::Lambda::Function')) {
       const roleId = fn.Properties.Role['Fn::GetAtt']?.[0];
       const url = fn.Properties.Environment?.Variables?.[settingNames.consoleUrl];

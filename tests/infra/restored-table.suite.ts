@@ -26,6 +26,7 @@ beforeAll(() => {
       'aws:cdk:bundling-stacks': [],
       ...consoleBuild.context,
       'hub:tableName': restored,
+      'hub:tableStreamArn': `arn:aws:dynamodb:eu-west-2:111111111111:table/${restored}/stream/2026-12-02T10:00:00.000`,
     },
   });
   const assembly = hub.app.synth();
@@ -63,7 +64,9 @@ describe('hub:tableName: the stacks use a restored table', () => {
       .flatMap((statement: { Resource: unknown }) => [statement.Resource].flat());
     expect(tableResources.length).toBeGreaterThan(0);
     for (const resource of tableResources)
-      expect(JSON.stringify(resource)).toMatch(new RegExp(`:table/${restored}(/index/GSI\\d)?"`));
+      expect(JSON.stringify(resource)).toMatch(
+        new RegExp(`:table/${restored}(/index/GSI\\d|/stream/[^"]+)?"`),
+      );
 
     const [selection] = ofType(stateful, 'AWS::Backup::BackupSelection');
     expect(JSON.stringify(selection?.Properties.BackupSelection.Resources)).toContain(

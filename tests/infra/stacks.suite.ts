@@ -223,18 +223,21 @@ describe('stateless stack', () => {
       ([id]) => id.startsWith('CustomCDKBucketDeployment'),
     );
     expect(uploaders).toHaveLength(1);
-    // One per area, and each workflow's task function.
-    expect(functions).toHaveLength(areas.length + 2);
+    // One per area, each workflow's task function, the outbox sender (outbox.suite.ts) and
+    // the bounce and complaint recorder (mail.suite.ts).
+    expect(functions).toHaveLength(areas.length + 4);
     const taskIds = [hub.stateless.removalTasks, hub.stateless.siteRemovalTasks].map((fn) =>
       logicalIdOf(fn.function),
     );
+    const senderId = logicalIdOf(hub.stateless.outboxSender.fn.function);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        // API routes stay under API Gateway's 30 s; a workflow step may take a minute.
-        Timeout: taskIds.includes(id) ? 60 : 10,
+        // API routes stay under API Gateway's 30 s; a workflow step may take a minute; the
+        // outbox sender a batch of 10 emails with SES throttling waits.
+        Timeout: taskIds.includes(id) ? 60 : id === senderId ? 90 : 10,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
@@ -718,7 +721,12 @@ describe('failure containment', () => {
   });
 
   it('delivers failed, timed-out and aborted executions to an encrypted, TLS-only, 14-day queue, and what cannot be delivered to a second one', () => {
-    const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
+    // The outbox sender's dead letters are the third (outbox.suite.ts).
+    const outboxId = logicalIdOf(hub.stateless.outboxSender.deadLetters);
+    const mailEventsId = logicalIdOf(hub.stateless.mailEvents.deadLetters);
+    const queues = resourcesOf(stateless, 'AWS::SQS::Queue').filter(
+      ([id]) => id !== outboxId && id !== mailEventsId,
+    );
     expect(queues).toHaveLength(2);
     const queueId = logicalIdOf(hub.stateless.failedExecutions.queue);
     const deliveryFailuresId = logicalIdOf(hub.stateless.failedExecutions.deliveryFailures);
@@ -763,7 +771,12 @@ describe('failure containment', () => {
     );
 
     // Each queue: TLS only, and only this rule's events may be sent to it.
-    const policies = resourcesOf(stateless, 'AWS::SQS::QueuePolicy');
+    const policies = resourcesOf(stateless, 'AWS::SQS::QueuePolicy').filter(
+      ([, policy]) =>
+        ![outboxId, mailEventsId].includes(
+          (policy.Properties.Queues as { Ref: string }[])[0]?.Ref as string,
+        ),
+    );
     expect(
       policies.map(([, policy]) => (policy.Properties.Queues as { Ref: string }[])[0]?.Ref).sort(),
     ).toEqual([queueId, deliveryFailuresId].sort());
@@ -891,7 +904,13 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     expect(topics).toHaveLength(1);
     const [[topicId]] = topics as [[string, Resources[string]]];
     // No address in cdk.json: no subscription until hub:alarmEmail names one.
-    expect(resourcesOf(stateless, 'AWS::SNS::Subscription')).toHaveLength(0);
+    // No alarm subscription without hub:alarmEmail; the one subscription is SES's bounce and
+    // complaint topic's (mail.suite.ts).
+    expect(
+      resourcesOf(stateless, 'AWS::SNS::Subscription').filter(
+        ([, subscription]) => subscription.Properties.Protocol !== 'lambda',
+      ),
+    ).toHaveLength(0);
     const alarms = alarmsOf(stateless);
     expect(alarms).toHaveLength(alarmsOf(variantTemplate).length);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
@@ -911,9 +930,11 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
       Template.fromJSON(withEmail.app.synth().getStackByName(stackNames.stateless).template),
       'AWS::SNS::Subscription',
     );
-    expect(subscriptions.map(([, subscription]) => subscription.Properties)).toEqual([
-      expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@school.example' }),
-    ]);
+    expect(
+      subscriptions
+        .map(([, subscription]) => subscription.Properties)
+        .filter((subscription) => subscription.Protocol !== 'lambda'),
+    ).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@school.example' })]);
     expect(() =>
       fixtureApp({ outdir: variantDir, context: { 'hub:alarmEmail': 'oncall' } }),
     ).toThrow(/not an email address/);
@@ -926,8 +947,9 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     // workflows' task functions and the CustomMessage trigger included); 3 for each of the
     // two workflows; EventBridge's failed deliveries; the table's throttles and system
     // errors; 2 SES; dead letters (failed executions) and what EventBridge failed to
-    // deliver there.
-    expect(alarms).toHaveLength(3 + 2 * (areas.length + 3) + 3 * 2 + 1 + 2 + 2 + 2 + 1);
+    // deliver there; the outbox sender's and the bounce recorder's errors and throttles, and
+    // their dead letters.
+    expect(alarms).toHaveLength(3 + 2 * (areas.length + 5) + 3 * 2 + 1 + 2 + 2 + 2 + 1 + 2);
     const variantJson = variantTemplate.toJSON() as { Resources: Resources };
     const queueNames = alarms
       .filter((alarm) => alarm.Namespace === 'AWS/SQS')
@@ -935,6 +957,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     for (const queue of [
       variant.stateless.failedExecutions.queue,
       variant.stateless.failedExecutions.deliveryFailures,
+      variant.stateless.outboxSender.deadLetters,
     ]) {
       const id = variant.stateless.getLogicalId(queue.node.defaultChild as CfnElement);
       expect(variantJson.Resources[id]?.Type).toBe('AWS::SQS::Queue');
@@ -1032,7 +1055,7 @@ describe('alarms (always; to hub:alarmTopicArn, or to the stack’s own topic)',
     expect(find('FailedInvocations')).toEqual([
       expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0 }),
     ]);
-    // An email SES refused (functions/core/services/notify.ts counts it).
+    // An email that finally failed (functions/core/services/outbox-sender.ts counts it).
     expect(find('EmailsNotSent')).toEqual([
       expect.objectContaining({
         Namespace: 'SchoolSupportHub',

@@ -17,5 +17,7 @@ import './restored-table.suite.js';
 import './index-projections.suite.js';
 import './ops-outputs.suite.js';
 import './app-client.suite.js';
+import './outbox.suite.js';
+import './mail.suite.js';
 
 afterAll(removeDefaultApp);

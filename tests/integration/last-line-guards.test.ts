@@ -36,7 +36,7 @@ import type { PictureStore } from '../../functions/core/images.js';
 import { remove, type StepDeps } from '../../workflows/tasks/steps.js';
 import { localDynamoDb } from '../support/emulators.js';
 import { hub } from '../support/hub.js';
-import { consoleUrl, fakeIdentity, fakeMailer } from '../unit/fakes/index.js';
+import { fakeIdentity, fakeMailer } from '../unit/fakes/index.js';
 
 const clients: DynamoDBClient[] = [];
 const newDb = (): Db => {
@@ -158,8 +158,6 @@ describe('the removal workflow’s delete', () => {
     const deps: StepDeps = {
       db: stepDb,
       identity,
-      mailer,
-      consoleUrl,
       pictures: {
         put: async () => {},
         get: async () => undefined,

@@ -51,9 +51,22 @@ export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(
 /** Every email a person received, oldest first. */
 export const emailsTo = (address: string) => inboxOf(hub().mailEndpoint, address);
 
-/** Waits for the next email to an address (emails are sent before the answer, but be kind). */
+/**
+ * The emails to an address once `count` have arrived. Emails go through the outbox (the
+ * table's stream, then the sender), so they land a moment after the answer that caused them.
+ */
+export async function emailsArrived(address: string, count: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(address);
+    if (emails.length >= count || Date.now() > deadline) return emails;
+    await sleep(100);
+  }
+}
+
+/** Waits (up to 10 s) for an email to an address: emails arrive through the outbox, after the answer. */
 export async function lastEmailTo(address: string) {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const emails = await emailsTo(address);
     if (emails.length) return emails[emails.length - 1] as (typeof emails)[number];
     await sleep(100);

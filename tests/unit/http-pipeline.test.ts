@@ -129,8 +129,6 @@ describe('the request pipeline: who may call which route', () => {
     centresRoutes({
       db,
       identity: fakeIdentity(),
-      mailer: fakeMailer(),
-      consoleUrl,
       workflows: { start: vi.fn() },
       limiter: { take: vi.fn(), counting: vi.fn() },
       clock: fixedClock(),
@@ -142,8 +140,6 @@ describe('the request pipeline: who may call which route', () => {
     supportRoutes({
       db,
       identity: fakeIdentity(),
-      mailer: fakeMailer(),
-      consoleUrl,
       clock: fixedClock(),
       siteRemovals: { start: vi.fn() },
     }),
@@ -193,8 +189,6 @@ describe('the request pipeline: bad input changes nothing', () => {
     supportRoutes({
       db,
       identity,
-      mailer: fakeMailer(),
-      consoleUrl,
       clock: fixedClock(),
       siteRemovals: { start: vi.fn() },
     }),

@@ -11,15 +11,15 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { MessageRejected, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
-import { sesMailer } from '../../functions/core/adapters/ses.js';
 import { searchPrefixesOf } from '../../functions/core/data/user-search.js';
 import { ProblemError } from '../../functions/core/errors.js';
 import { inviteUser } from '../../functions/core/services/invite-user.js';
-import { consoleUrl, fixedClock } from './fakes/index.js';
+import { fixedClock } from './fakes/index.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const dynamo = mockClient(DynamoDBClient);
@@ -31,10 +31,6 @@ const deps = () => ({
     userPoolId: 'pool',
     userPoolClientId: 'client',
   }),
-  mailer: sesMailer(new SESClient({ region: 'eu-west-2' }), {
-    mailFrom: 'noreply@cambridgeinternational.org',
-  }),
-  consoleUrl,
   clock: fixedClock(),
 });
 
@@ -61,7 +57,7 @@ beforeEach(() => {
 });
 
 describe('inviting a user across Cognito, DynamoDB and SES', () => {
-  it('creates the login, writes user, email marker and audit in one transaction, then emails the temporary password', async () => {
+  it('creates the login, writes user, email marker, audit and the invitation in the outbox in one transaction, and sends nothing itself', async () => {
     const user = await inviteUser(deps(), invitation);
 
     expect(user).toMatchObject({ userId: 'sub-1', status: 'invited', centreId: 'GB001' });
@@ -69,27 +65,31 @@ describe('inviting a user across Cognito, DynamoDB and SES', () => {
     expect(create).toMatchObject({ Username: 'ada@school.example', MessageAction: 'SUPPRESS' });
     const transaction =
       dynamo.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
-    // The user, their email marker, their word-index items (issue 11), the audit entry.
+    // The user, their email marker, their word-index items (issue 11), the audit entry, the
+    // invitation to send (issue 12 item 12).
     expect(transaction.map((item) => `${item.Put?.Item?.PK?.S}|${item.Put?.Item?.SK?.S}`)).toEqual([
       'USER#sub-1|USER',
       'EMAIL#ada@school.example|EMAIL',
       ...searchPrefixesOf(invitation).map((prefix) => `USER#sub-1|SEARCH#${prefix}`),
       expect.stringMatching(/^CENTRE#GB001#AUDIT\|/),
+      expect.stringMatching(/^OUTBOX#[0-9a-f-]{36}\|OUTBOX$/),
     ]);
-    const email = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-    expect(email?.Source).toBe('noreply@cambridgeinternational.org');
-    expect(email?.Message?.Body?.Text?.Data).toMatch(
-      new RegExp(`^Temporary password: ${create?.TemporaryPassword}$`, 'm'),
-    );
-    // Both parts, both UTF-8, both leading to the console's sign-in page for this address.
-    expect(email?.Message?.Body?.Text?.Charset).toBe('UTF-8');
-    expect(email?.Message?.Body?.Html?.Charset).toBe('UTF-8');
-    const signIn = `${consoleUrl}/sign-in?email=ada%40school.example`;
-    expect(email?.Message?.Body?.Text?.Data).toContain(`: ${signIn}`);
-    expect(email?.Message?.Body?.Html?.Data).toContain(`href="${signIn}"`);
-    expect(email?.Message?.Body?.Html?.Data).toContain(
-      `Temporary password: ${create?.TemporaryPassword}`,
-    );
+    const outbox = unmarshall(transaction.at(-1)?.Put?.Item ?? {});
+    expect(outbox).toMatchObject({
+      type: 'outbox',
+      status: 'pending',
+      userId: 'sub-1',
+      email: {
+        template: 'invitation',
+        to: 'ada@school.example',
+        name: 'Ada Lovelace',
+        centreName: 'Example School',
+      },
+    });
+    expect(transaction.at(-1)?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
+    // No secret is stored: the sender makes the temporary password when it sends.
+    expect(JSON.stringify(outbox)).not.toContain(create?.TemporaryPassword);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('removes the new Cognito login when DynamoDB is down, leaving no half-made user', async () => {
@@ -123,26 +123,6 @@ describe('inviting a user across Cognito, DynamoDB and SES', () => {
     expect(failure).toBeInstanceOf(ProblemError);
     expect((failure as ProblemError).code).toBe('EMAIL_TAKEN');
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
-  });
-
-  it('undoes the records and the login when SES refuses the invitation', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(new MessageRejected({ message: 'Email address is not verified', $metadata: {} }));
-
-    const failure = await inviteUser(deps(), invitation).catch((error: unknown) => error);
-
-    expect((failure as ProblemError).code).toBe('SERVICE_UNAVAILABLE');
-    const [commit, undo] = dynamo
-      .commandCalls(TransactWriteItemsCommand)
-      .map((c) => c.args[0].input.TransactItems ?? []);
-    const written = commit?.map((item) => `${item.Put?.Item?.PK?.S}|${item.Put?.Item?.SK?.S}`);
-    const removed = undo?.map((item) => `${item.Delete?.Key?.PK?.S}|${item.Delete?.Key?.SK?.S}`);
-    expect(removed).toEqual(written);
-    expect(
-      cognito.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input.Username),
-    ).toEqual(['sub-1']);
-    expect((failure as Error).message).not.toContain('not verified');
   });
 
   it('refuses an email that already has a marker without asking Cognito', async () => {

@@ -14,7 +14,7 @@ import { logger } from '../../functions/core/logger.js';
 import { metrics } from '../../functions/core/metrics.js';
 import { meEntries } from '../../functions/core/route-table/me.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, consoleUrl, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
+import { aUser, fakeIdentity, fixedClock } from './fakes/index.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -63,8 +63,6 @@ describe('logs', () => {
       authRoutes({
         db,
         identity,
-        mailer: fakeMailer(),
-        consoleUrl,
         limiter: { take: vi.fn(), counting: vi.fn() },
         clock: fixedClock(),
       }),
@@ -112,22 +110,5 @@ describe('metrics', () => {
       context as never,
     );
     expect(published).toHaveBeenCalledTimes(1);
-  });
-
-  it('counts a notice the mailer refused as EmailsNotSent, and the change stands', async () => {
-    const added = vi.spyOn(metrics, 'addMetric');
-    const { sendNotice } = await import('../../functions/core/services/notify.js');
-    const refusing = {
-      send: async () => {
-        throw Object.assign(new Error('Daily message quota exceeded'), { name: 'Throttling' });
-      },
-    };
-    await expect(
-      sendNotice(refusing as never, { to: 'a@school.example' } as never, 'test notice'),
-    ).resolves.toBeUndefined();
-    expect(added).toHaveBeenCalledWith('EmailsNotSent', 'Count', 1);
-    added.mockClear();
-    await sendNotice(fakeMailer() as never, { to: 'a@school.example' } as never, 'test notice');
-    expect(added).not.toHaveBeenCalled();
   });
 });

@@ -18,7 +18,7 @@ import { toUserItem, type User } from '../../functions/core/data/user.js';
 import { createAreaHandler } from '../../functions/core/http.js';
 import { supportRoutes } from '../../functions/support/routes.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, consoleUrl, fakeIdentity, fakeMailer, fixedClock } from './fakes/index.js';
+import { aUser, fakeIdentity, fixedClock } from './fakes/index.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const db = { client: new DynamoDBClient({ region: 'eu-west-2' }), tableName: 'hub' };
@@ -32,8 +32,6 @@ const handler = createAreaHandler(
   supportRoutes({
     db,
     identity: fakeIdentity(),
-    mailer: fakeMailer(),
-    consoleUrl,
     clock: fixedClock(),
     siteRemovals: { start: async () => undefined },
   }),

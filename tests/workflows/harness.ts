@@ -16,7 +16,6 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { expect } from 'vitest';
 import { cognitoIdentity } from '../../functions/core/adapters/cognito.js';
 import { s3PictureStore } from '../../functions/core/adapters/s3.js';
-import { sesMailer } from '../../functions/core/adapters/ses.js';
 import { readSettings } from '../../functions/core/config.js';
 import { type AuditEntry, listAudit } from '../../functions/core/data/audit.js';
 import { type Db, getItem, toAttributes, transactWrite } from '../../functions/core/data/db.js';
@@ -40,14 +39,7 @@ import { startStepFunctionsLocal } from '../../infra/local/emulators/stepfunctio
 import { removalTasksId, synthesizeRemovalDefinition } from '../../workflows/definition.js';
 import { createTaskHandler, type TaskEvent } from '../../workflows/tasks/handler.js';
 import { batchWriteAll } from '../support/batch-write.js';
-import {
-  credentials,
-  localCognito,
-  localDynamoDb,
-  localS3,
-  localSes,
-  region,
-} from '../support/emulators.js';
+import { credentials, localCognito, localDynamoDb, localS3, region } from '../support/emulators.js';
 import { hub, sleep } from '../support/hub.js';
 
 const stateMachineArn = 'arn:aws:states:eu-west-2:000000000000:stateMachine:removal-under-test';
@@ -155,8 +147,6 @@ export async function startHarness(options: { batchLimit: number; perTransaction
   const handler = createTaskHandler({
     db: { client: taskClient, tableName: settings.tableName },
     identity,
-    mailer: sesMailer(localSes(), settings),
-    consoleUrl: settings.consoleUrl,
     pictures,
     clock: systemClock,
     batchLimit: options.batchLimit,

@@ -97,8 +97,6 @@ describe('site removal at scale', () => {
       db,
       clock: systemClock,
       identity: {} as never,
-      mailer: {} as never,
-      consoleUrl: 'http://console.test',
       siteRemovals: { start: async () => undefined },
     });
     const requestStarted = performance.now();

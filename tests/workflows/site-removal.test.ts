@@ -78,8 +78,6 @@ function supportApi() {
     db,
     clock: systemClock,
     identity: {} as never,
-    mailer: {} as never,
-    consoleUrl: 'http://console.test',
     siteRemovals: {
       start: async (operationId, name) => {
         started.push({ operationId, name: name ?? operationId });

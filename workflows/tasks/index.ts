@@ -1,9 +1,7 @@
 import {
   identityFromEnvironment,
-  mailerFromEnvironment,
   picturesFromEnvironment,
 } from '../../functions/core/adapters/from-environment.js';
-import { readSettings } from '../../functions/core/config.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { tableFromEnvironment } from '../../functions/core/wiring.js';
 import { createTaskHandler } from './handler.js';
@@ -13,8 +11,6 @@ import { createTaskHandler } from './handler.js';
 export const handler = createTaskHandler({
   db: tableFromEnvironment(),
   identity: identityFromEnvironment(),
-  mailer: mailerFromEnvironment(),
-  ...readSettings(['consoleUrl']),
   pictures: picturesFromEnvironment(),
   clock: systemClock,
   batchLimit: 500,

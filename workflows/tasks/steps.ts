@@ -12,6 +12,7 @@ import {
   getOperation,
   type Operation,
 } from '../../functions/core/data/operation.js';
+import { outboxItem } from '../../functions/core/data/outbox.js';
 import {
   countChange,
   moveResultItem,
@@ -23,13 +24,11 @@ import {
 import { emailKey, getUser, userKey } from '../../functions/core/data/user.js';
 import { searchIndexItems } from '../../functions/core/data/user-search.js';
 import { type ProgressionSite, progressionSites } from '../../functions/core/domain.js';
-import { dataTransferredNotice, deletedNotice } from '../../functions/core/emails.js';
 import { ProblemError } from '../../functions/core/errors.js';
 import type { PictureStore } from '../../functions/core/images.js';
 import { logger } from '../../functions/core/logger.js';
 import { countEvent } from '../../functions/core/metrics.js';
-import type { Clock, Identity, Mailer } from '../../functions/core/ports.js';
-import { sendNotice } from '../../functions/core/services/notify.js';
+import type { Clock, Identity } from '../../functions/core/ports.js';
 import { transferTarget } from '../../functions/core/services/operations.js';
 import { suspend } from '../../functions/core/services/suspension.js';
 import { OperationRefused, TransientError } from './errors.js';
@@ -37,9 +36,6 @@ import { OperationRefused, TransientError } from './errors.js';
 export interface StepDeps {
   db: Db;
   identity: Identity;
-  mailer: Mailer;
-  /** The web console's base URL, which every email links to. */
-  consoleUrl: string;
   pictures: PictureStore;
   clock: Clock;
   /** Results one Transfer step moves at most (the state machine loops until none are left). */
@@ -204,6 +200,7 @@ export async function remove(deps: StepDeps, operationId: string) {
   if (user) {
     if (user.status !== 'suspended') throw new OperationRefused('The user is not suspended');
     const at = deps.clock().toISOString();
+    const centreName = await centreNameOf(db, operation.centreId);
     const written = await transactWrite(db, [
       {
         Delete: {
@@ -238,22 +235,17 @@ export async function remove(deps: StepDeps, operationId: string) {
         },
       }),
       ...searchIndexItems(db, user, undefined),
+      outboxItem(db, {
+        userId: user.userId,
+        now: at,
+        email: { template: 'deleted', to: user.email, name: user.name, centreName },
+      }),
     ]);
     if (!written.ok) {
       if (written.failedIndex === 2 || written.failedIndex === 3) return { deleted: false };
       throw new TransientError('The user changed while being deleted');
     }
     countEvent('UsersDeleted');
-    await sendNotice(
-      deps.mailer,
-      deletedNotice(
-        deps.consoleUrl,
-        user.email,
-        user.name,
-        await centreNameOf(db, operation.centreId),
-      ),
-      'deleted',
-    );
   }
   // Also on a second run after a crash: both are safe to repeat.
   await deps.identity.deleteUser(operation.userId);
@@ -269,31 +261,35 @@ export async function finish(
 ) {
   const { db } = deps;
   const operation = await operationOf(db, operationId);
-  const ended = await endOperation(db, operation, { status, at: deps.clock().toISOString() }, [
+  const at = deps.clock().toISOString();
+  const target =
+    operation.toUserId && operation.moved > 0 ? await getUser(db, operation.toUserId) : undefined;
+  await endOperation(db, operation, { status, at }, [
     auditItem(db, operation.centreId, {
-      at: deps.clock().toISOString(),
+      at,
       actorId: operation.actorId,
       action: `operation.${operation.type}.${status}`,
       targetId: operation.userId,
       details: { operationId, moved: operation.moved },
     }),
+    // The receiving teacher is told, once: with the operation's end, in its transaction.
+    ...(target
+      ? [
+          outboxItem(db, {
+            userId: target.userId,
+            now: at,
+            email: {
+              template: 'dataTransferred' as const,
+              to: target.email,
+              name: target.name,
+              // Named from the operation: an offboarding has deleted the user by now.
+              from: operation.userName || 'a former colleague',
+              moved: operation.moved,
+            },
+          }),
+        ]
+      : []),
   ]);
-  if (ended && operation.toUserId && operation.moved > 0) {
-    const target = await getUser(db, operation.toUserId);
-    if (target)
-      await sendNotice(
-        deps.mailer,
-        dataTransferredNotice(
-          deps.consoleUrl,
-          target.email,
-          target.name,
-          // Named from the operation: an offboarding has deleted the user by now.
-          operation.userName || 'a former colleague',
-          operation.moved,
-        ),
-        'data-transferred',
-      );
-  }
   return { status };
 }
 

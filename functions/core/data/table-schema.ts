@@ -28,6 +28,11 @@ export const tableSchema = {
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
     /** People of every centre by name, one partition per first two letters (support's search). */
     { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: 'ALL' },
+    /**
+     * Users of a centre whose emails are not arriving (failed, bouncing, complained), by name.
+     * Sparse: only those users carry GSI5 keys, so the Users page's email filter reads them alone.
+     */
+    { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK', projection: 'ALL' },
   ],
 } as const;
 

@@ -5,7 +5,7 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Site, UserStatus } from '../domain.js';
+import type { EmailProblem, Site, UserStatus } from '../domain.js';
 import { ProblemError } from '../errors.js';
 import {
   type Db,
@@ -19,6 +19,7 @@ import {
   putIfAbsent,
   queryPage,
   toAttributes,
+  transactWrite,
 } from './db.js';
 import {
   matches,
@@ -50,10 +51,23 @@ export interface User {
   activatedAt?: string;
   /** The profile picture's type, when there is one (the bytes are in S3). */
   pictureType?: string;
+  /**
+   * Why emails to this address are not arriving: the outbox's sender gave up on one
+   * (`failed`), or SES reported a bounce or complaint. Cleared when the email changes.
+   */
+  emailStatus?: EmailStatus;
   /** Bumped by every change; each write is conditional on the version it read. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface EmailStatus {
+  problem: EmailProblem;
+  /** When it was recorded. */
+  at: string;
+  /** SES's bounce type (Permanent, Transient, Undetermined) or complaint type, if any. */
+  detail?: string;
 }
 
 export type Role = 'admin' | 'teacher';
@@ -65,6 +79,8 @@ const centreUsers = (centreId: string) => `CENTRE#${centreId}#USERS`;
 const centreUsersWithStatus = (centreId: string, status: UserStatus) =>
   `CENTRE#${centreId}#STATUS#${status}`;
 const centreUsersWithRole = (centreId: string, role: Role) => `CENTRE#${centreId}#ROLE#${role}`;
+/** Users of a centre whose emails are not arriving (a sparse index: only they have GSI5 keys). */
+const centreUsersWithEmailProblem = (centreId: string) => `CENTRE#${centreId}#EMAILPROBLEM`;
 // Names sort case-insensitively; the user id breaks ties between equal names.
 const nameSortKey = (user: Pick<User, 'name' | 'userId'>) =>
   `${user.name.toLowerCase()}#${user.userId}`;
@@ -102,6 +118,9 @@ export const toUserItem = (user: User): Item => {
           GSI3PK: centreUsersWithRole(user.centreId, roleOf(user)),
           GSI3SK: sortKey,
           ...peopleIndexKeys(user),
+          ...(user.emailStatus
+            ? { GSI5PK: centreUsersWithEmailProblem(user.centreId), GSI5SK: sortKey }
+            : {}),
           searchIndexed: searchIndexRules,
         }
       : {}),
@@ -123,6 +142,7 @@ export const fromUserItem = (item: Item): User => ({
   ...(item.activatedAt ? { activatedAt: item.activatedAt as string } : {}),
   ...(typeof item.keptSession === 'string' ? { keptSession: item.keptSession } : {}),
   ...(item.pictureType ? { pictureType: item.pictureType as string } : {}),
+  ...(item.emailStatus ? { emailStatus: item.emailStatus as EmailStatus } : {}),
   version: (item.version as number) ?? 0,
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
@@ -137,6 +157,7 @@ export const publicUser = (user: User) => ({
   isAdmin: user.isAdmin,
   sites: user.sites,
   status: user.status,
+  ...(user.emailStatus ? { emailStatus: user.emailStatus } : {}),
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
 });
@@ -145,6 +166,30 @@ export const publicUser = (user: User) => ({
 export async function getUser(db: Db, userId: string): Promise<User | undefined> {
   const item = await getItem(db, userKey(userId));
   return item ? fromUserItem(item) : undefined;
+}
+
+/**
+ * Records (or, with `undefined`, clears) why emails to the user's address are not arriving,
+ * if `address` is still their address: a bounce of an old address says nothing of the new.
+ * Version-locked like every other change to a user, so nothing else is overwritten.
+ */
+export async function recordEmailStatus(
+  db: Db,
+  userId: string,
+  address: string,
+  status: EmailStatus | undefined,
+): Promise<'recorded' | 'unchanged' | 'no-such-user' | 'other-address'> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const user = await getUser(db, userId);
+    if (!user) return 'no-such-user';
+    if (user.email.toLowerCase() !== address.toLowerCase()) return 'other-address';
+    if (JSON.stringify(user.emailStatus) === JSON.stringify(status)) return 'unchanged';
+    const written = await transactWrite(db, [
+      replaceUserItem(db, user, { ...user, emailStatus: status }),
+    ]);
+    if (written.ok) return 'recorded';
+  }
+  throw new ProblemError('CONFLICT', 'The user was changed at the same time; try again');
 }
 
 /** User id by email, through the uniqueness marker. */

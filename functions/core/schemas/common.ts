@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sites, userStatuses } from '../domain.js';
+import { emailProblems, sites, userStatuses } from '../domain.js';
 
 // ---------------------------------------------------------------------------------------
 // Every string a request may carry (path, query or body) is made by one of the helpers
@@ -122,6 +122,17 @@ export const UserSchema = z
     isAdmin: z.boolean(),
     sites: z.array(SiteSchema),
     status: UserStatusSchema,
+    emailStatus: z
+      .object({
+        problem: z.enum(emailProblems),
+        at: z.iso.datetime(),
+        detail: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present only when emails to this address are not arriving: failed (the hub gave up sending one), bouncing (a permanent bounce) or complained (the person marked an email as spam). Cleared when the email changes.',
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -1,31 +1,28 @@
 /**
- * Adding a person to a centre touches three systems: Cognito (the login), DynamoDB (who they
- * are, their email's uniqueness marker and the audit entry, in one transaction) and SES (the
- * invitation). Each step undoes the earlier ones when it fails, so a failure anywhere leaves
- * no login without a record and no record without a login.
+ * Adding a person to a centre touches Cognito (the login) and DynamoDB (who they are, their
+ * email's uniqueness marker, the audit entry and the invitation in the outbox, in one
+ * transaction). The transaction undoes the login when it fails, so a failure leaves no login
+ * without a record and no record without its invitation. The outbox's sender
+ * (services/outbox-sender.ts) sets the temporary password and sends the invitation, at the
+ * account's sending rate, with retries; one that finally fails shows on the user.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItem, auditKey, writeAudit } from '../data/audit.js';
+import { auditItem } from '../data/audit.js';
 import { centreNameOf } from '../data/centre.js';
-import { type Db, deleteItem, transactWrite } from '../data/db.js';
-import { createUserItems, emailKey, getUserIdByEmail, type User, userKey } from '../data/user.js';
-import { searchIndexItems } from '../data/user-search.js';
+import { type Db, transactWrite } from '../data/db.js';
+import { outboxItem } from '../data/outbox.js';
+import { createUserItems, getUserIdByEmail, type User } from '../data/user.js';
 import type { Site } from '../domain.js';
-import { invitationEmail, supportInvitationEmail } from '../emails.js';
 import { ProblemError } from '../errors.js';
 import { logger } from '../logger.js';
 import { countEvent } from '../metrics.js';
 import { temporaryPassword } from '../passwords.js';
-import type { Clock, Identity, Mailer } from '../ports.js';
+import type { Clock, Identity } from '../ports.js';
 
 export interface InviteDeps {
   db: Db;
   identity: Identity;
-  mailer: Mailer;
-  /** The web console's base URL, which every email links to. */
-  consoleUrl: string;
   clock: Clock;
 }
 
@@ -55,15 +52,15 @@ export async function inviteUser(
     emailCheckedFree?: boolean;
   } = {},
 ): Promise<User> {
-  const { db, identity, mailer, clock } = deps;
+  const { db, identity, clock } = deps;
   const { email, centre } = invitation;
 
   // A cheap read first: most taken emails are refused before Cognito is asked.
   if (!options.emailCheckedFree && (await getUserIdByEmail(db, email)))
     throw new ProblemError('EMAIL_TAKEN');
 
-  const password = temporaryPassword();
-  const { userId } = await createLogin(deps, email, password);
+  // A password nobody is told: the sender sets the one the invitation carries.
+  const { userId } = await createLogin(deps, email, temporaryPassword());
 
   const now = clock().toISOString();
   const user: User = {
@@ -80,23 +77,22 @@ export async function inviteUser(
     createdAt: now,
     updatedAt: now,
   };
-  const auditId = randomUUID();
   const extra = invitation.alsoWrite?.items ?? [];
   const items = [
     ...extra,
     ...createUserItems(db, user),
-    auditItem(
-      db,
-      centre.centreId,
-      {
-        at: now,
-        actorId: invitation.actorId,
-        action: 'user.invited',
-        targetId: userId,
-        details: { after: { name: user.name, email, isAdmin: user.isAdmin, sites: user.sites } },
-      },
-      auditId,
-    ),
+    auditItem(db, centre.centreId, {
+      at: now,
+      actorId: invitation.actorId,
+      action: 'user.invited',
+      targetId: userId,
+      details: { after: { name: user.name, email, isAdmin: user.isAdmin, sites: user.sites } },
+    }),
+    outboxItem(db, {
+      userId,
+      now,
+      email: { template: 'invitation', to: email, name: user.name, centreName: centre.name },
+    }),
   ];
 
   let written: Awaited<ReturnType<typeof transactWrite>>;
@@ -113,26 +109,6 @@ export async function inviteUser(
     throw new ProblemError('EMAIL_TAKEN');
   }
 
-  try {
-    await mailer.send(
-      invitationEmail(deps.consoleUrl, {
-        to: email,
-        name: user.name,
-        centreName: centre.name,
-        temporaryPassword: password,
-      }),
-    );
-  } catch (error) {
-    logger.warn('invitation not sent; undoing the new user', {
-      userId,
-      errorName: (error as Error).name,
-    });
-    await undoUser(deps, user, auditId, invitation.alsoWrite?.undo ?? []);
-    throw new ProblemError(
-      'SERVICE_UNAVAILABLE',
-      'The invitation email could not be sent, so the user was not added. Try again shortly.',
-    );
-  }
   countEvent('UsersAdded');
   return user;
 }
@@ -175,30 +151,6 @@ export async function undoLogin(identity: Identity, userId: string) {
   }
 }
 
-async function undoUser(
-  deps: InviteDeps,
-  user: User,
-  auditId: string,
-  alsoUndo: TransactWriteItem[],
-) {
-  try {
-    await transactWrite(deps.db, [
-      ...alsoUndo,
-      deleteItem(deps.db, userKey(user.userId)),
-      deleteItem(deps.db, emailKey(user.email)),
-      ...searchIndexItems(deps.db, user, undefined),
-      deleteItem(deps.db, auditKey(user.centreId as string, user.createdAt, auditId)),
-    ]);
-  } catch (error) {
-    logger.error('could not remove a user after a failed invitation', {
-      userId: user.userId,
-      error,
-    });
-    return;
-  }
-  await undoLogin(deps.identity, user.userId);
-}
-
 /**
  * A new temporary password by email, for a user who has not signed in yet: the one in any
  * earlier invitation stops working. NOT_INVITED for anyone else.
@@ -211,30 +163,28 @@ export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId:
       'NOT_INVITED',
       'Only a user who has not signed in yet can be invited again',
     );
-  const password = temporaryPassword();
-  await deps.identity.setPassword(user.userId, password, false);
-  try {
-    await deps.mailer.send(
-      invitationEmail(deps.consoleUrl, {
+  const now = deps.clock().toISOString();
+  // The sender makes the new password when it sends, so the earlier one stops working then.
+  const written = await transactWrite(deps.db, [
+    auditItem(deps.db, user.centreId, {
+      at: now,
+      actorId,
+      action: 'user.invitation_resent',
+      targetId: user.userId,
+      details: {},
+    }),
+    outboxItem(deps.db, {
+      userId: user.userId,
+      now,
+      email: {
+        template: 'invitation',
         to: user.email,
         name: user.name,
         centreName: await centreNameOf(deps.db, user.centreId),
-        temporaryPassword: password,
-      }),
-    );
-  } catch {
-    throw new ProblemError(
-      'SERVICE_UNAVAILABLE',
-      'The invitation email could not be sent; try again shortly',
-    );
-  }
-  await writeAudit(deps.db, user.centreId, {
-    at: deps.clock().toISOString(),
-    actorId,
-    action: 'user.invitation_resent',
-    targetId: user.userId,
-    details: {},
-  });
+      },
+    }),
+  ]);
+  if (!written.ok) throw new ProblemError('INTERNAL');
 }
 
 /**
@@ -242,20 +192,13 @@ export async function sendFreshInvitation(deps: InviteDeps, user: User, actorId:
  * password ask for a new one with *Forgotten password*: the same, without a centre or audit.
  */
 async function sendFreshSupportInvitation(deps: InviteDeps, user: User) {
-  const password = temporaryPassword();
-  await deps.identity.setPassword(user.userId, password, false);
-  try {
-    await deps.mailer.send(
-      supportInvitationEmail(deps.consoleUrl, {
-        to: user.email,
-        name: user.name,
-        temporaryPassword: password,
-      }),
-    );
-  } catch {
-    throw new ProblemError(
-      'SERVICE_UNAVAILABLE',
-      'The invitation email could not be sent; try again shortly',
-    );
-  }
+  // As for a centre's users: the sender makes and sets the new temporary password when it sends.
+  const written = await transactWrite(deps.db, [
+    outboxItem(deps.db, {
+      userId: user.userId,
+      now: deps.clock().toISOString(),
+      email: { template: 'supportInvitation', to: user.email, name: user.name },
+    }),
+  ]);
+  if (!written.ok) throw new ProblemError('INTERNAL');
 }

@@ -1,33 +1,49 @@
 /**
  * Suspending a user blocks their access at once (their record says so and every token
- * issued until now is refused), then disables their login and sends them a notice; restoring
- * undoes it. Used by the coordinator's Suspend and Restore buttons, and suspension by the
+ * issued until now is refused), then disables their login; the notice to them is written to
+ * the outbox in the same transaction as the change. Restoring undoes it. Used by the coordinator's Suspend and Restore buttons, and suspension by the
  * offboarding workflow's first step.
  */
 import { centreNameOf } from '../data/centre.js';
 import type { Db } from '../data/db.js';
+import { outboxItem } from '../data/outbox.js';
 import type { User } from '../data/user.js';
-import { restoredNotice, suspendedNotice } from '../emails.js';
+import { ProblemError } from '../errors.js';
 import { logger } from '../logger.js';
 import { countEvent } from '../metrics.js';
-import type { Clock, Identity, Mailer } from '../ports.js';
+import type { Clock, Identity } from '../ports.js';
 import { assertNotSelf, statusAfterRestore } from '../rules.js';
 import { changeUser } from './change-user.js';
-import { sendNotice } from './notify.js';
 
 export interface SuspensionDeps {
   db: Db;
   identity: Identity;
-  mailer: Mailer;
-  /** The web console's base URL, which every email links to. */
-  consoleUrl: string;
   clock: Clock;
 }
+
+/** Transaction items: a notice to the user, written with the change it tells of. */
+const notice = (
+  db: Db,
+  template: 'suspended' | 'restored',
+  user: User,
+  centreName: string,
+  now: string,
+) => ({
+  items: [
+    outboxItem(db, {
+      userId: user.userId,
+      now,
+      email: { template, to: user.email, name: user.name, centreName },
+    }),
+  ],
+  conflict: new ProblemError('INTERNAL'),
+});
 
 export async function suspend(
   deps: SuspensionDeps,
   target: { centreId: string; userId: string; actorId: string },
 ): Promise<User> {
+  const centreName = await centreNameOf(deps.db, target.centreId);
   const outcome = await changeUser(deps, {
     ...target,
     action: 'user.suspended',
@@ -41,6 +57,7 @@ export async function suspend(
           tokensValidAfter: Math.floor(Date.parse(now) / 1000),
           keptSession: undefined,
         },
+        alsoWrite: notice(deps.db, 'suspended', user, centreName, now),
       };
     },
   });
@@ -50,20 +67,7 @@ export async function suspend(
   await deps.identity
     .disableUser(target.userId)
     .catch((error: unknown) => logger.error('could not disable a suspended login', { error }));
-  if (outcome.changed) {
-    countEvent('UsersSuspended');
-    const { after } = outcome;
-    await sendNotice(
-      deps.mailer,
-      suspendedNotice(
-        deps.consoleUrl,
-        after.email,
-        after.name,
-        await centreNameOf(deps.db, target.centreId),
-      ),
-      'suspended',
-    );
-  }
+  if (outcome.changed) countEvent('UsersSuspended');
   return outcome.after;
 }
 
@@ -72,28 +76,20 @@ export async function restore(
   deps: SuspensionDeps,
   target: { centreId: string; userId: string; actorId: string },
 ): Promise<User> {
+  const centreName = await centreNameOf(deps.db, target.centreId);
   const outcome = await changeUser(deps, {
     ...target,
     action: 'user.restored',
-    change: (user) => ({
-      next: user.status === 'suspended' ? { ...user, status: statusAfterRestore(user) } : user,
-    }),
+    change: (user, now) =>
+      user.status === 'suspended'
+        ? {
+            next: { ...user, status: statusAfterRestore(user) },
+            alsoWrite: notice(deps.db, 'restored', user, centreName, now),
+          }
+        : { next: user },
   });
   // As with suspension, on every call: a restore repeated after a failed enable repairs it.
   if (outcome.after.status !== 'suspended') await deps.identity.enableUser(target.userId);
-  if (outcome.changed) {
-    countEvent('UsersRestored');
-    const { after } = outcome;
-    await sendNotice(
-      deps.mailer,
-      restoredNotice(
-        deps.consoleUrl,
-        after.email,
-        after.name,
-        await centreNameOf(deps.db, target.centreId),
-      ),
-      'restored',
-    );
-  }
+  if (outcome.changed) countEvent('UsersRestored');
   return outcome.after;
 }

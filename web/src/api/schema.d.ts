@@ -879,6 +879,14 @@ export interface components {
             sites: components["schemas"]["Site"][];
             /** @enum {string} */
             status: "invited" | "active" | "suspended";
+            /** @description Present only when emails to this address are not arriving: failed (the hub gave up sending one), bouncing (a permanent bounce) or complained (the person marked an email as spam). Cleared when the email changes. */
+            emailStatus?: {
+                /** @enum {string} */
+                problem: "failed" | "bouncing" | "complained";
+                /** Format: date-time */
+                at: string;
+                detail?: string;
+            };
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3404,6 +3412,14 @@ export interface operations {
                             sites: components["schemas"]["Site"][];
                             /** @enum {string} */
                             status: "invited" | "active" | "suspended";
+                            /** @description Present only when emails to this address are not arriving: failed (the hub gave up sending one), bouncing (a permanent bounce) or complained (the person marked an email as spam). Cleared when the email changes. */
+                            emailStatus?: {
+                                /** @enum {string} */
+                                problem: "failed" | "bouncing" | "complained";
+                                /** Format: date-time */
+                                at: string;
+                                detail?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */

@@ -1,0 +1,147 @@
+// The table's stream in DynamoDB Local, read as Lambda's event source mapping reads it in
+// AWS: every shard polled from its start, records handed to the handler in order in batches,
+// a batch the handler reports a failure for retried from that record (ReportBatchItemFailures),
+// up to `retryAttempts` times, then skipped (in AWS: the on-failure destination).
+//
+// DynamoDB Local serves the DynamoDB Streams API on its own endpoint. The project has no
+// Streams SDK client (production never calls the API: Lambda polls), so this speaks its
+// JSON protocol directly; DynamoDB Local checks no signature.
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Handle, LogFn } from './process.js';
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  /** Which records the handler is given (the event source's filter). */
+  filter: (record: DynamoDBRecord) => boolean;
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+  batchSize: number;
+  retryAttempts: number;
+  pollIntervalMs?: number;
+  log?: LogFn;
+}
+
+async function call<T>(endpoint: string, service: string, action: string, body: object) {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `${service}.${action}`,
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20260101/eu-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${action}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+const streams = (endpoint: string, action: string, body: object) =>
+  call<Record<string, unknown>>(endpoint, 'DynamoDBStreams_20120810', action, body);
+
+interface Shard {
+  iterator: string | null;
+  /** Records read but not yet handled (a failed batch waits here to be tried again). */
+  pending: DynamoDBRecord[];
+  failures: number;
+}
+
+export async function startStreamPoller(options: StreamPollerOptions): Promise<Handle> {
+  const { endpoint, log = () => undefined } = options;
+  const table = await call<{ Table: { LatestStreamArn?: string } }>(
+    endpoint,
+    'DynamoDB_20120810',
+    'DescribeTable',
+    { TableName: options.tableName },
+  );
+  const streamArn = table.Table.LatestStreamArn;
+  if (!streamArn) throw new Error(`The table ${options.tableName} has no stream`);
+  const shards = new Map<string, Shard>();
+  let stopped = false;
+
+  const discover = async () => {
+    const described = (await streams(endpoint, 'DescribeStream', { StreamArn: streamArn })) as {
+      StreamDescription: { Shards: { ShardId: string }[] };
+    };
+    for (const { ShardId } of described.StreamDescription.Shards) {
+      if (shards.has(ShardId)) continue;
+      const { ShardIterator } = (await streams(endpoint, 'GetShardIterator', {
+        StreamArn: streamArn,
+        ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      })) as { ShardIterator: string };
+      shards.set(ShardId, { iterator: ShardIterator, pending: [], failures: 0 });
+    }
+  };
+
+  const handle = async (shard: Shard) => {
+    while (shard.pending.length > 0 && !stopped) {
+      const batch = shard.pending.slice(0, options.batchSize);
+      let failedAt = -1;
+      try {
+        const answer = await options.handler({ Records: batch } as DynamoDBStreamEvent);
+        const failed = answer?.batchItemFailures?.[0]?.itemIdentifier;
+        if (failed !== undefined)
+          failedAt = Math.max(
+            0,
+            batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed),
+          );
+      } catch (error) {
+        log(`stream handler failed: ${(error as Error).message}`);
+        failedAt = 0;
+      }
+      if (failedAt < 0) {
+        shard.pending.splice(0, batch.length);
+        shard.failures = 0;
+        continue;
+      }
+      shard.pending.splice(0, failedAt);
+      shard.failures += 1;
+      if (shard.failures > options.retryAttempts) {
+        log(`stream batch given up after ${options.retryAttempts} retries (in AWS: the DLQ)`);
+        shard.pending.splice(0, options.batchSize);
+        shard.failures = 0;
+      }
+      return; // tried again on the next poll, as Lambda retries after a pause
+    }
+  };
+
+  const poll = async () => {
+    await discover();
+    for (const shard of shards.values()) {
+      if (shard.iterator) {
+        const read = (await streams(endpoint, 'GetRecords', {
+          ShardIterator: shard.iterator,
+          Limit: 100,
+        })) as { Records?: DynamoDBRecord[]; NextShardIterator?: string };
+        shard.iterator = read.NextShardIterator ?? null;
+        shard.pending.push(...(read.Records ?? []).filter(options.filter));
+      }
+      await handle(shard);
+    }
+  };
+
+  let running: Promise<void> = Promise.resolve();
+  const interval = options.pollIntervalMs ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    if (stopped) return;
+    running = poll()
+      .catch((error: unknown) => {
+        if (!stopped) log(`stream poll failed: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, interval);
+      });
+  };
+  loop();
+  return {
+    endpoint: streamArn,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
