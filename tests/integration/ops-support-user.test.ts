@@ -41,6 +41,7 @@ import {
   uniqueCentreId,
   uniqueEmail,
 } from '../support/hub.js';
+import { totpCode } from '../support/totp.js';
 
 interface Run {
   code: number;
@@ -182,8 +183,15 @@ describe('npm run ops -- support-user, on the hub of this run', () => {
     });
     expect(chosen.status).toBe(200);
     expect(await getUser(db(), userId)).toMatchObject({ status: 'active' });
+    // Support staff get no token before an authenticator app is set up (MFA_SETUP).
+    expect(chosen.json).toMatchObject({ challenge: 'MFA_SETUP' });
+    expect(chosen.json.accessToken).toBeUndefined();
+    const setUp = await api('POST', '/auth/mfa-setup', {
+      body: { email, session: chosen.json.session, code: totpCode(chosen.json.secret) },
+    });
+    expect(setUp.status).toBe(200);
     // …and they are support: the support search answers them.
-    const centres = await api('GET', '/support/centres', { token: chosen.json.accessToken });
+    const centres = await api('GET', '/support/centres', { token: setUp.json.accessToken });
     expect(centres.status).toBe(200);
 
     // list shows them (and the support account the hub started with).

@@ -103,9 +103,27 @@ export async function signIn(email: string, password: string, authenticatorSecre
 export const supportToken = async () =>
   (await signIn(hub().support.email, hub().support.password)).accessToken;
 
+/**
+ * Waits (up to 10 s) for an email to an address whose subject or text matches: emails arrive
+ * through the outbox, after the answer, and not always in the order their changes were made.
+ */
+export async function emailMatching(address: string, pattern: RegExp, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(address);
+    const found = emails.findLast((email) => pattern.test(`${email.subject}\n${email.text}`));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`No email matching ${pattern} reached ${address}`);
+    await sleep(100);
+  }
+}
+
 /** Signs in with an invitation's temporary password and chooses a password, as a new user does. */
 export async function acceptInvitation(email: string, newPassword = 'Chosen-Password-42') {
-  const temporary = secretLine((await lastEmailTo(email)).text, 'Temporary password');
+  const temporary = secretLine(
+    (await emailMatching(email, /^Temporary password: /m)).text,
+    'Temporary password',
+  );
   const challenge = await api('POST', '/auth/login', { body: { email, password: temporary } });
   if (challenge.json?.challenge !== 'NEW_PASSWORD_REQUIRED')
     throw new Error(`Expected a challenge: ${challenge.status} ${challenge.text}`);
