@@ -118,7 +118,7 @@ describe('emails lead to the console', () => {
 
       // Assert
       expect(asked.status).toBe(202);
-      await nextEmailTo(user.email, seen, 5_000);
+      await nextEmailTo(user.email, seen, 10_000);
       const email = await storedEmailTo(user.email);
       expect(email.from).toBe(noreplyAddress);
       expect(email.subject).toBe('Reset your School Support Hub password');
@@ -156,7 +156,7 @@ describe('emails lead to the console', () => {
 
     // Assert
     expect(suspended.status).toBe(200);
-    await nextEmailTo(teacher.email, seen, 5_000);
+    await nextEmailTo(teacher.email, seen, 10_000);
     const notice = await storedEmailTo(teacher.email);
     expect(notice.from).toBe(noreplyAddress);
     const href = `${consoleUrl()}/sign-in`;

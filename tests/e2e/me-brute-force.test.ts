@@ -65,7 +65,10 @@ describe('guessing is refused with 429', () => {
     const { user, password } = await centreWithTeacher();
     const seen = (await emailsTo(user.email)).length;
     await api('POST', '/auth/forgotten-password', { body: { email: user.email } });
-    const code = secretLine((await nextEmailTo(user.email, seen, 5_000)).text, 'Verification code');
+    const code = secretLine(
+      (await nextEmailTo(user.email, seen, 10_000)).text,
+      'Verification code',
+    );
     const wrong = code === '000000' ? '111111' : '000000';
 
     // Act

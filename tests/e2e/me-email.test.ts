@@ -32,7 +32,7 @@ async function startChange(token: string, password: string, newEmail = uniqueEma
     body: { newEmail, currentPassword: password },
   });
   if (answer.status !== 202) throw new Error(`POST /me/email: ${answer.status} ${answer.text}`);
-  const email = await nextEmailTo(newEmail, 0, 5_000);
+  const email = await nextEmailTo(newEmail, 0, 10_000);
   return { answer, newEmail, email, code: secretLine(email.text, 'Verification code') };
 }
 
@@ -56,7 +56,7 @@ describe('changing my email address', () => {
     // Assert: 202, a code at the new address from noreply, the old address still works
     expect(requested.status, requested.text).toBe(202);
     expect(requested.json).toEqual({ pendingEmail: newEmail });
-    const codeEmail = await nextEmailTo(newEmail, 0, 5_000);
+    const codeEmail = await nextEmailTo(newEmail, 0, 10_000);
     expect(codeEmail.from).toBe(noreplyAddress);
     const code = secretLine(codeEmail.text, 'Verification code');
     expect(code).toMatch(/^\d+$/);
@@ -87,7 +87,7 @@ describe('changing my email address', () => {
     );
 
     // Assert: the old address got a notice carrying no secret
-    const notice = await nextEmailTo(user.email, oldSeen, 5_000);
+    const notice = await nextEmailTo(user.email, oldSeen, 10_000);
     expect(notice.from).toBe(noreplyAddress);
     expect(notice.text).not.toMatch(/Verification code:|Temporary password:/);
     expect(notice.text).not.toContain(code);
@@ -259,7 +259,7 @@ describe('changing my email address', () => {
       token: second.tokens.accessToken,
       body: { newEmail: wanted, currentPassword: second.password },
     });
-    const codeB = secretLine((await nextEmailTo(wanted, 1, 5_000)).text, 'Verification code');
+    const codeB = secretLine((await nextEmailTo(wanted, 1, 10_000)).text, 'Verification code');
 
     // Act
     const answers = await Promise.all([

@@ -56,7 +56,7 @@ describe('asking for a forgotten password', () => {
     });
     expect(suspend.status).toBe(200);
     const unknown = uniqueEmail('nobody');
-    await nextEmailTo(suspended.email, 1, 5_000); // the suspension notice, before counting
+    await nextEmailTo(suspended.email, 1, 10_000); // the suspension notice, before counting
     const seen = {
       active: (await emailsTo(active.email)).length,
       invited: (await emailsTo(invited.email)).length,
@@ -78,10 +78,10 @@ describe('asking for a forgotten password', () => {
     expect(visible(answers.suspended)).toEqual(visible(answers.active));
 
     // Assert: who got what
-    const code = await nextEmailTo(active.email, seen.active, 5_000);
+    const code = await nextEmailTo(active.email, seen.active, 10_000);
     expect(code.from).toBe(noreplyAddress);
     expect(secretLine(code.text, 'Verification code')).toMatch(/^\d+$/);
-    const invitation = await nextEmailTo(invited.email, seen.invited, 5_000);
+    const invitation = await nextEmailTo(invited.email, seen.invited, 10_000);
     expect(invitation.from).toBe(noreplyAddress);
     expect(secretLine(invitation.text, 'Temporary password')).toBeTruthy();
     expect(await emailsAfter(suspended.email, seen.suspended, 500)).toEqual([]);
@@ -121,7 +121,7 @@ describe('asking for a forgotten password', () => {
     const { user, tokens, password } = await centreWithTeacher();
     const seen = (await emailsTo(user.email)).length;
     expect((await forgotten(user.email)).status).toBe(202);
-    const email = await nextEmailTo(user.email, seen, 5_000);
+    const email = await nextEmailTo(user.email, seen, 10_000);
     expect(email.from).toBe(noreplyAddress);
     const code = secretLine(email.text, 'Verification code');
 
@@ -151,7 +151,10 @@ describe('asking for a forgotten password', () => {
     const { user, tokens, password } = await centreWithTeacher();
     const seen = (await emailsTo(user.email)).length;
     await forgotten(user.email);
-    const code = secretLine((await nextEmailTo(user.email, seen, 5_000)).text, 'Verification code');
+    const code = secretLine(
+      (await nextEmailTo(user.email, seen, 10_000)).text,
+      'Verification code',
+    );
 
     const wrong = await api('POST', '/auth/reset-password', {
       body: {
@@ -176,7 +179,7 @@ describe('asking for a forgotten password', () => {
     const { centreId, tokens } = await centreWithCoordinator();
     const invited = await addUser(centreId, tokens.accessToken);
     const first = secretLine(
-      (await nextEmailTo(invited.email, 0, 5_000)).text,
+      (await nextEmailTo(invited.email, 0, 10_000)).text,
       'Temporary password',
     );
 
@@ -184,7 +187,7 @@ describe('asking for a forgotten password', () => {
     expect((await forgotten(invited.email)).status).toBe(202);
 
     // Assert
-    const fresh = await nextEmailTo(invited.email, 1, 5_000);
+    const fresh = await nextEmailTo(invited.email, 1, 10_000);
     expect(fresh.from).toBe(noreplyAddress);
     const temporary = secretLine(fresh.text, 'Temporary password');
     expect(temporary).not.toBe(first);

@@ -160,7 +160,7 @@ export async function centreWithCoordinator(eligibleSites = ['primary', 'lower-s
 export const defaultPassword = 'Chosen-Password-42';
 
 /** Waits until an address has received more than `seen` emails, and answers the newest. */
-export async function nextEmailTo(address: string, seen: number, timeoutMs = 5_000) {
+export async function nextEmailTo(address: string, seen: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const emails = await emailsTo(address);
