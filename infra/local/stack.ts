@@ -29,6 +29,7 @@ import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
 import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
 import { captureHandlerLogs, type HandlerLogOptions } from './handler-logs.js';
+import { mailEventsFunction } from './mail-events.js';
 import { removalDefinition, siteRemovalDefinition } from './state-machine.js';
 import { ensureSupportAccount } from './support-account.js';
 import { createTable } from './table.js';
@@ -196,6 +197,10 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     const lambdaFunctions: Record<string, LocalLambdaHandler> = {
       [customMessageFunction]: async (event) =>
         (await import('../../functions/triggers/custom-message.js')).handler(event as never),
+      // SES's bounce and complaint events, which SNS delivers in AWS: locally a person or a
+      // test sends them here (mail-events.ts, scripts/local-mail-event.ts).
+      [mailEventsFunction]: async (event) =>
+        (await import('../../functions/mail-events/index.js')).handler(event as never),
     };
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
     const consoleUrl = `http://127.0.0.1:${ports.console}`;

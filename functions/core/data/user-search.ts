@@ -142,7 +142,9 @@ export function matches(user: User, words: string[], filters: SearchFilters): bo
     words.every((word) => own.some((mine) => mine.startsWith(word))) &&
     (!filters.status || user.status === filters.status) &&
     (!filters.role || (filters.role === 'admin') === user.isAdmin) &&
-    (!filters.site || user.sites.includes(filters.site))
+    (!filters.site || user.sites.includes(filters.site)) &&
+    // Not in the index items (it changes apart from what they hold): read on the user record.
+    (!filters.email || user.emailStatus !== undefined)
   );
 }
 
@@ -150,4 +152,5 @@ export interface SearchFilters {
   status?: UserStatus;
   role?: Role;
   site?: Site;
+  email?: 'problem';
 }

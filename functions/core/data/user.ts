@@ -243,12 +243,15 @@ export interface UserFilters {
   status?: UserStatus;
   role?: Role;
   site?: Site;
+  /** `problem`: only users whose emails are not arriving (`emailStatus` set). */
+  email?: 'problem';
 }
 
 /**
  * Users of a centre, ordered by name. With `q`, a search of the centre's word index
- * (findCentreUsers). Otherwise the most selective index is queried (status, else role,
- * else all users of the centre); the other filters are filter expressions.
+ * (findCentreUsers). Otherwise the most selective index is queried (email problems, a
+ * sparse index of the few users with `emailStatus`; else status; else role; else all users
+ * of the centre); the other filters are filter expressions.
  */
 export function listCentreUsers(
   db: Db,
@@ -259,15 +262,22 @@ export function listCentreUsers(
 ): Promise<Page<User>> {
   if (filters.q !== undefined)
     return findCentreUsers(db, centreId, filters.q, filters, limit, cursor);
-  const [index, partition] = filters.status
-    ? (['GSI2', centreUsersWithStatus(centreId, filters.status)] as const)
-    : filters.role
-      ? (['GSI3', centreUsersWithRole(centreId, filters.role)] as const)
-      : (['GSI1', centreUsers(centreId)] as const);
+  const [index, partition] = filters.email
+    ? (['GSI5', centreUsersWithEmailProblem(centreId)] as const)
+    : filters.status
+      ? (['GSI2', centreUsersWithStatus(centreId, filters.status)] as const)
+      : filters.role
+        ? (['GSI3', centreUsersWithRole(centreId, filters.role)] as const)
+        : (['GSI1', centreUsers(centreId)] as const);
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Item = { ':partition': partition };
-  if (filters.status && filters.role) {
+  if (filters.status && index !== 'GSI2') {
+    conditions.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filters.status;
+  }
+  if (filters.role && index !== 'GSI3') {
     conditions.push('isAdmin = :isAdmin');
     values[':isAdmin'] = filters.role === 'admin';
   }
@@ -436,14 +446,15 @@ export async function findCentreUsers(
     conditions.push('contains(sites, :site)');
     values[':site'] = filters.site;
   }
-  const filtered = conditions.length > 0;
+  // The email filter is read on the user records, after the Query: it too may drop hits.
+  const filtered = conditions.length > 0 || filters.email !== undefined;
 
   const found = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :partition',
-      ...(filtered ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: toAttributes(values),
       ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK, userId',

@@ -44,7 +44,7 @@ export const centresEntries = {
     access: 'coordinator',
     summary: 'Find the users of a centre',
     description:
-      'Ordered by name. `q` is one or more words, each the start of a word of the name or email address (see "Searching users"): `ada lov` finds Ada Lovelace, `lovelace@` or a whole address finds its owner. `status`, `role` and `site` narrow the list; with `q` and a filter a page may hold fewer than `limit` users while `nextCursor` is not null.',
+      'Ordered by name. `q` is one or more words, each the start of a word of the name or email address (see "Searching users"): `ada lov` finds Ada Lovelace, `lovelace@` or a whole address finds its owner. `status`, `role`, `site` and `email=problem` (users whose emails are bouncing, complained of or failed: see `emailStatus`) narrow the list; with `q` and a filter a page may hold fewer than `limit` users while `nextCursor` is not null.',
     params: CentreParamsSchema,
     query: UserListQuerySchema,
     success: { status: 200, description: 'A page of users', schema: pageOf(UserSchema) },

@@ -29,6 +29,10 @@ export const UserListQuerySchema = PageQuerySchema.extend({
   status: z.enum(userStatuses).optional(),
   role: z.enum(['admin', 'teacher']).optional(),
   site: z.enum(sites).optional(),
+  email: z.enum(['problem']).optional().meta({
+    description:
+      'Only users whose emails are not arriving: bouncing, complained of, or failed (`emailStatus` is set)',
+  }),
 });
 
 /** One row of "Add new users": a name, a unique email, admin rights and site ticks. */

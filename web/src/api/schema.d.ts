@@ -389,7 +389,7 @@ export interface paths {
         };
         /**
          * Find the users of a centre
-         * @description Ordered by name. `q` is one or more words, each the start of a word of the name or email address (see "Searching users"): `ada lov` finds Ada Lovelace, `lovelace@` or a whole address finds its owner. `status`, `role` and `site` narrow the list; with `q` and a filter a page may hold fewer than `limit` users while `nextCursor` is not null.
+         * @description Ordered by name. `q` is one or more words, each the start of a word of the name or email address (see "Searching users"): `ada lov` finds Ada Lovelace, `lovelace@` or a whole address finds its owner. `status`, `role`, `site` and `email=problem` (users whose emails are bouncing, complained of or failed: see `emailStatus`) narrow the list; with `q` and a filter a page may hold fewer than `limit` users while `nextCursor` is not null.
          */
         get: operations["listUsers"];
         put?: never;
@@ -2322,6 +2322,7 @@ export interface operations {
                 status?: "invited" | "active" | "suspended";
                 role?: "admin" | "teacher";
                 site?: "primary" | "lower-secondary" | "upper-secondary" | "advanced";
+                email?: "problem";
             };
             header?: never;
             path: {

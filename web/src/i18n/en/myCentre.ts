@@ -56,6 +56,15 @@ export const myCentre = {
       role: 'Role',
       site: 'Site',
       all: 'All',
+      /** The email filter (`email=problem`): users whose emails are not arriving. */
+      email: 'Emails',
+      emailProblem: 'Not arriving',
+    },
+    /** Beside an address in the list, when its emails are not arriving (emailStatus). */
+    emailProblem: {
+      bouncing: 'Emails bouncing',
+      complained: 'Marked as spam',
+      failed: 'Last email not sent',
     },
   },
 

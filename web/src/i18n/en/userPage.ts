@@ -56,6 +56,16 @@ export const userPage = {
     sitesProblem: (problem: string) => `Sites: ${problem}`,
     otherProblem: (field: string, problem: string) => `${field}: ${problem}`,
   },
+  /** Why emails to the user's address are not arriving (emailStatus), at the top of the page. */
+  emailProblem: {
+    bouncing: (name: string, email: string) =>
+      `Emails to ${email} are bouncing: check the address with ${name}, then change it under Details.`,
+    complained: (name: string, email: string) =>
+      `${name} marked an email from the School Support Hub as spam, so emails to ${email} may not arrive: check with ${name} that they want them.`,
+    failed: (name: string, email: string) =>
+      `The last email to ${email} could not be sent: check the address with ${name}.`,
+    since: (date: string) => `Recorded on ${date}.`,
+  },
   invitation: {
     heading: 'Invitation',
     body: (name: string) =>

@@ -18,7 +18,7 @@ import { Page } from '../../app/page';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, ErrorSummary, type FieldProblem, TextField } from '../../components/forms';
 import { ErrorState, LoadingState } from '../../components/states';
-import { formatNumber, plural, t } from '../../i18n';
+import { formatDate, formatNumber, plural, t } from '../../i18n';
 import { rich } from '../../i18n/rich';
 import { useApi, useSession } from '../../session/session';
 import { type Centre, siteNames, useCentre, useCentreId } from './centre';
@@ -255,6 +255,12 @@ function UserDetails({
         <div role="status" className="user-notice">
           {notice ? <p className="notice success">{notice}</p> : null}
         </div>
+        {user.emailStatus ? (
+          <div className="notice warning user-email-problem">
+            <p>{words.emailProblem[user.emailStatus.problem](name, user.email)}</p>
+            <p className="hint">{words.emailProblem.since(formatDate(user.emailStatus.at))}</p>
+          </div>
+        ) : null}
 
         <section className="panel" aria-labelledby="details-heading">
           <h2 id="details-heading">{words.details.heading}</h2>

@@ -22,6 +22,7 @@ import { ExportButton, ExportStatus, useUsersExport } from './import/ExportUsers
 import {
   addUsersPath,
   type CentreUser,
+  emailProblemLabels,
   filtersFromSearch,
   progressionDataWords,
   type Role,
@@ -57,7 +58,9 @@ export default function UsersPage() {
   const search = useSearch();
   const [location, navigate] = useLocation();
   const filters = filtersFromSearch(search);
-  const filtered = Boolean(filters.q || filters.status || filters.role || filters.site);
+  const filtered = Boolean(
+    filters.q || filters.status || filters.role || filters.site || filters.email,
+  );
 
   const historyState = useHistoryState<PagingState | null>();
   const pages = historyState?.usersPages ?? [];
@@ -274,6 +277,11 @@ function UserRow({
       </td>
       <td className="users-email">
         <BreakableEmail email={user.email} />
+        {user.emailStatus ? (
+          <span className={`badge email-problem ${user.emailStatus.problem}`}>
+            {emailProblemLabels[user.emailStatus.problem]}
+          </span>
+        ) : null}
       </td>
       <td>{roleLabels[roleOf(user)]}</td>
       <td>
@@ -400,6 +408,13 @@ function UserSearch({
             onChange={(site) => onApply({ ...typed(), site: site as Site | undefined })}
           />
         ) : null}
+        <FilterSelect
+          id="users-email"
+          label={w.search.email}
+          value={filters.email}
+          options={[['problem', w.search.emailProblem]]}
+          onChange={(email) => onApply({ ...typed(), email: email as 'problem' | undefined })}
+        />
       </form>
     </search>
   );

@@ -17,6 +17,8 @@ export interface UserFilters {
   status?: UserStatus | undefined;
   role?: Role | undefined;
   site?: Site | undefined;
+  /** `problem`: only users whose emails are not arriving (bounced, complained of, failed). */
+  email?: 'problem' | undefined;
 }
 
 /**
@@ -42,6 +44,10 @@ export const userPath = (centreId: string, userId: string) =>
 export const importUsersPath = (centreId: string) => `/centres/${centreId}/users/import`;
 
 export const statusLabels: Record<UserStatus, string> = t.myCentre.users.status;
+
+/** The words beside an address whose emails are not arriving. */
+export const emailProblemLabels: Record<EmailProblem, string> = t.myCentre.users.emailProblem;
+export type EmailProblem = NonNullable<CentreUser['emailStatus']>['problem'];
 
 export const roleLabels: Record<Role, string> = t.myCentre.users.roles;
 
@@ -87,13 +93,14 @@ export function filtersFromSearch(search: string): UserFilters {
     status: pick('status', statuses),
     role: pick('role', roles),
     site: pick('site', siteOrder),
+    email: pick('email', ['problem'] as const),
   };
 }
 
 /** The address of the list with these filters, e.g. `/centres/GB001/users?status=active`. */
 export function usersListHref(centreId: string, filters: UserFilters): string {
   const params = new URLSearchParams();
-  for (const name of ['q', 'status', 'role', 'site'] as const) {
+  for (const name of ['q', 'status', 'role', 'site', 'email'] as const) {
     const value = filters[name];
     if (value) params.set(name, value);
   }
