@@ -37,7 +37,6 @@ import {
   nextEmailTo,
   secretLine,
   signIn,
-  supportToken,
   uniqueCentreId,
   uniqueEmail,
 } from '../support/hub.js';
@@ -221,7 +220,8 @@ describe('npm run ops -- support-user, on the hub of this run', () => {
     expect(refused.status).toBe(401);
     expect((await ops(['support-user', 'list'])).out).not.toContain(email);
     // The hub's own support account is untouched.
-    await expect(supportToken()).resolves.toBeTruthy();
+    // A fresh sign-in, not a kept token: the account itself must still be there.
+    await expect(signIn(hub().support.email, hub().support.password)).resolves.toBeTruthy();
   });
 
   it('refuses the email of a centre user, and removing a centre user', async () => {
