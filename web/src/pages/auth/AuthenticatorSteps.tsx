@@ -35,29 +35,30 @@ export interface SetupChallenge extends CodeChallenge {
   otpauthUri: string;
 }
 
-/** The password was right; the app's code finishes the sign-in. One try per session. */
-export function AuthenticatorCodeStep({
-  challenge,
-  onExpired,
-}: {
-  challenge: CodeChallenge;
-  onExpired(): void;
-}) {
-  const { api, signIn, signedIn, meError } = useSession();
+type Tokens = Parameters<ReturnType<typeof useSession>['signIn']>[0];
+
+/** A refusal the step does not handle itself: shown beside the code field or in the summary. */
+const otherProblems = (error: unknown) =>
+  apiProblems(error, { fields: codePath, fallbackFieldId: codeFieldId });
+
+/**
+ * The code field of both steps: checked before it is sent, sent once at a time, and signed in
+ * with the tokens it answers. `refused` says what a refusal means: the problems to show, or
+ * nothing when the step has sent the person back to sign in again.
+ */
+function useCodeAnswer(
+  send: (code: string) => Promise<Tokens>,
+  refused: (error: unknown) => FormProblem[] | undefined,
+) {
+  const { signIn, signedIn, meError } = useSession();
   const [code, setCode] = useState('');
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const answer = useMutation({
-    mutationFn: async (typed: string) =>
-      unwrap(
-        await api.POST('/auth/mfa-code', {
-          body: { email: challenge.email, session: challenge.session, code: typed },
-        }),
-      ),
+    mutationFn: send,
     onSuccess: (tokens) => signIn(tokens),
-    // The session is used up by a wrong code: back to the password, with a notice.
     onError: (error) => {
-      if (isProblem(error, 'INVALID_CODE') || isProblem(error, 'INVALID_CREDENTIALS')) onExpired();
-      else setProblems(apiProblems(error, { fields: codePath, fallbackFieldId: codeFieldId }));
+      const shown = refused(error);
+      if (shown) setProblems(shown);
     },
   });
   const busy = answer.isPending || (signedIn && !meError);
@@ -68,6 +69,33 @@ export function AuthenticatorCodeStep({
     setProblems(found);
     if (found.length === 0) answer.mutate(codeOf(code));
   };
+  return { code, setCode, problems, busy, submit };
+}
+
+/** The password was right; the app's code finishes the sign-in. One try per session. */
+export function AuthenticatorCodeStep({
+  challenge,
+  onExpired,
+}: {
+  challenge: CodeChallenge;
+  onExpired(): void;
+}) {
+  const { api } = useSession();
+  const { code, setCode, problems, busy, submit } = useCodeAnswer(
+    async (typed) =>
+      unwrap(
+        await api.POST('/auth/mfa-code', {
+          body: { email: challenge.email, session: challenge.session, code: typed },
+        }),
+      ),
+    // The session is used up by a wrong code: back to the password, with a notice.
+    (error) => {
+      if (!isProblem(error, 'INVALID_CODE') && !isProblem(error, 'INVALID_CREDENTIALS'))
+        return otherProblems(error);
+      onExpired();
+      return undefined;
+    },
+  );
   return (
     <AuthFrame title={words.codeTitle}>
       <ErrorSummary problems={problems} />
@@ -90,39 +118,29 @@ export function AuthenticatorSetupStep({
   challenge: SetupChallenge;
   onExpired(): void;
 }) {
-  const { api, signIn, signedIn, meError } = useSession();
-  const [code, setCode] = useState('');
-  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const { api } = useSession();
   const [tries, setTries] = useState(0);
-  const answer = useMutation({
-    mutationFn: async (typed: string) =>
+  const { code, setCode, problems, busy, submit } = useCodeAnswer(
+    async (typed) =>
       unwrap(
         await api.POST('/auth/mfa-setup', {
           body: { email: challenge.email, session: challenge.session, code: typed },
         }),
       ),
-    onSuccess: (tokens) => signIn(tokens),
-    onError: (error) => {
+    (error) => {
       setTries((count) => count + 1);
       // A wrong code may be typed again while the session lasts (five minutes).
       if (
         isProblem(error, 'INVALID_CREDENTIALS') ||
         (isProblem(error, 'INVALID_CODE') && tries >= 4)
-      )
+      ) {
         onExpired();
-      else if (isProblem(error, 'INVALID_CODE'))
-        setProblems([besideField(codeFieldId, words.wrongCode)]);
-      else setProblems(apiProblems(error, { fields: codePath, fallbackFieldId: codeFieldId }));
+        return undefined;
+      }
+      if (isProblem(error, 'INVALID_CODE')) return [besideField(codeFieldId, words.wrongCode)];
+      return otherProblems(error);
     },
-  });
-  const busy = answer.isPending || (signedIn && !meError);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const found = checkCode(code);
-    setProblems(found);
-    if (found.length === 0) answer.mutate(codeOf(code));
-  };
+  );
   return (
     <AuthFrame title={words.setupTitle}>
       <ErrorSummary problems={problems} />
