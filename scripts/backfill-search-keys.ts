@@ -9,7 +9,9 @@
  *   (`USER#<id>` / `SEARCH#<start>`, data/user-search.ts); items the present rules would
  *   not write (left by other rules) are deleted, so this also follows a change of the rules.
  *
- *   TABLE_NAME=<table> npx tsx scripts/backfill-search-keys.ts
+ *   TABLE_NAME=<table> npx tsx scripts/backfill-search-keys.ts [centreId …]
+ *
+ * With centre ids, only those centres (a repair); without, every centre, eight at a time.
  *
  * No Scan: it walks the centres (GSI1 `CENTRES`), then each centre's users (GSI1) and each
  * site's learners and results (their own partitions). Every write is conditional, so it can
@@ -33,6 +35,7 @@ import {
   type Db,
   deleteItem,
   fromAttributes,
+  getItem,
   type Item,
   put,
   toAttributes,
@@ -101,42 +104,70 @@ const sameName = (name: string) => ({
   values: { ':name': name },
 });
 
-export async function backfillSearchKeys(db: Db): Promise<BackfillReport> {
+export interface BackfillOptions {
+  /** Only these centres (repairing one centre), not every centre of the table. */
+  centreIds?: string[];
+  /** Centres worked on at once (each a handful of sequential requests). */
+  concurrency?: number;
+}
+
+export async function backfillSearchKeys(
+  db: Db,
+  options: BackfillOptions = {},
+): Promise<BackfillReport> {
   const report: BackfillReport = { centres: 0, users: 0, learners: 0, searchIndexes: 0 };
-  const centres = everyItem(db, {
+  const centres = options.centreIds
+    ? onlyCentres(db, options.centreIds)
+    : everyItem(db, {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :partition',
+        ExpressionAttributeValues: toAttributes({ ':partition': 'CENTRES' }),
+      });
+  // A bounded pool over the walk: the next centre is taken when one finishes.
+  const next = async () => {
+    for (;;) {
+      const taken = await centres.next();
+      if (taken.done) return;
+      await backfillCentre(db, taken.value, report);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, next));
+  return report;
+}
+
+async function* onlyCentres(db: Db, centreIds: string[]) {
+  for (const centreId of centreIds) {
+    const centre = await getItem(db, centreKey(centreId));
+    if (!centre) throw new Error(`No centre ${centreId}`);
+    yield centre;
+  }
+}
+
+async function backfillCentre(db: Db, centre: Item, report: BackfillReport) {
+  const centreId = String(centre.centreId);
+  const name = String(centre.name);
+  const keys = centreNameIndexKeys({ centreId, name });
+  if (
+    centre.GSI2SK !== keys.GSI2SK &&
+    (await update(db, centreKey(centreId), keys, sameName(name)))
+  )
+    report.centres++;
+  const users = everyItem(db, {
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :partition',
-    ExpressionAttributeValues: toAttributes({ ':partition': 'CENTRES' }),
+    ExpressionAttributeValues: toAttributes({ ':partition': `CENTRE#${centreId}#USERS` }),
   });
-  for await (const centre of centres) {
-    const centreId = String(centre.centreId);
-    const name = String(centre.name);
-    const keys = centreNameIndexKeys({ centreId, name });
+  for await (const user of users) {
+    const person = { userId: String(user.userId), name: String(user.name) };
+    const userKeys = peopleIndexKeys(person);
     if (
-      centre.GSI2SK !== keys.GSI2SK &&
-      (await update(db, centreKey(centreId), keys, sameName(name)))
+      user.GSI4SK !== userKeys.GSI4SK &&
+      (await update(db, userKey(person.userId), userKeys, sameName(person.name)))
     )
-      report.centres++;
-
-    const users = everyItem(db, {
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :partition',
-      ExpressionAttributeValues: toAttributes({ ':partition': `CENTRE#${centreId}#USERS` }),
-    });
-    for await (const user of users) {
-      const person = { userId: String(user.userId), name: String(user.name) };
-      const userKeys = peopleIndexKeys(person);
-      if (
-        user.GSI4SK !== userKeys.GSI4SK &&
-        (await update(db, userKey(person.userId), userKeys, sameName(person.name)))
-      )
-        report.users++;
-      if (await backfillSearchIndex(db, user)) report.searchIndexes++;
-    }
-
-    for (const site of progressionSites) report.learners += await countResults(db, centreId, site);
+      report.users++;
+    if (await backfillSearchIndex(db, user)) report.searchIndexes++;
   }
-  return report;
+  for (const site of progressionSites) report.learners += await countResults(db, centreId, site);
 }
 
 /** Same attributes, whatever their order. */
@@ -245,7 +276,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error('Set TABLE_NAME to the table to backfill');
     process.exit(2);
   }
-  const report = await backfillSearchKeys({ client: new DynamoDBClient({}), tableName });
+  const centreIds = process.argv.slice(2);
+  const report = await backfillSearchKeys(
+    { client: new DynamoDBClient({}), tableName },
+    centreIds.length ? { centreIds } : {},
+  );
   console.log(
     `Backfilled ${report.centres} centres, ${report.users} users, ${report.learners} learners, ${report.searchIndexes} users' word indexes`,
   );

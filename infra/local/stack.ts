@@ -27,6 +27,7 @@ import { freePort, isPortConflict } from './emulators/ports.js';
 import type { Handle, LogFn } from './emulators/process.js';
 import { startS3Local } from './emulators/s3.js';
 import { startSesLocal } from './emulators/ses.js';
+import { startSesFaults } from './emulators/ses-faults.js';
 import { startStepFunctionsLocal } from './emulators/stepfunctions.js';
 import { captureHandlerLogs, type HandlerLogOptions } from './handler-logs.js';
 import { mailEventsFunction } from './mail-events.js';
@@ -222,6 +223,9 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       startS3Local({ port: ports.s3, workDir: join(workDir, 's3'), buckets: [pictureBucket], log }),
     ]);
     handles.push(lambda, ses, dynamodb, cognito, s3);
+    // The handlers send through a front that can be told to refuse (ses-faults.ts).
+    const sesFront = await startSesFaults({ upstream: ses.endpoint });
+    handles.push(sesFront);
     log(`emulators up in ${Math.round(performance.now() - started)} ms`);
 
     const dynamoClient = new DynamoDBClient({
@@ -254,7 +258,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SES: sesFront.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,

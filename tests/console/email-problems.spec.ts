@@ -4,17 +4,26 @@
  * page. The bounces and complaints reach the real mail-events handler as SNS would deliver
  * SES's events, through the local stack's Lambda endpoint (infra/local/mail-events.ts).
  */
+import { clearSesFault, injectSesFault } from '../../infra/local/emulators/ses-faults.js';
 import { sendLocalMailEvent } from '../../infra/local/mail-events.js';
 import {
+  api,
   expect,
   expectAccessible,
   newCentre,
+  nextEmailTo,
   screenshot,
   signIn,
   stack,
   test,
+  uniqueEmail,
 } from './fixtures.js';
-import { addUsers, userRows } from './users-helpers.js';
+import { addUsers, type Centre, userRows } from './users-helpers.js';
+
+const userOf = async (centre: Centre, userId: string) =>
+  (await api('GET', `/centres/${centre.centreId}/users/${userId}`, { token: centre.token })) as {
+    emailStatus?: { problem: string };
+  };
 
 const mailEvent = (kind: 'bounce' | 'complaint', address: string) =>
   sendLocalMailEvent(stack.environment.AWS_ENDPOINT_URL_LAMBDA as string, kind, address);
@@ -100,4 +109,58 @@ test("a user's page says why emails to them are not arriving", async ({ page }) 
   await expect(page.getByRole('heading', { name: 'Details' })).toBeVisible();
   await expect(page.getByText(/bouncing|as spam|could not be sent/)).toHaveCount(0);
   expect(barbara?.email).toBeTruthy();
+});
+
+test('an invitation SES refused shows on the Users list and the user’s page; resending it once the cause is fixed clears it', async ({
+  page,
+}) => {
+  // Arrange: SES rejects every email to Rita's address (the local SES front, ses-faults.ts).
+  const centre = await newCentre({ accepted: true });
+  const front = stack.environment.AWS_ENDPOINT_URL_SES as string;
+  const ritaEmail = uniqueEmail('rita').toLowerCase();
+  await injectSesFault(front, { to: ritaEmail, code: 'MessageRejected' });
+  const [rita] = await addUsers(centre, [{ name: 'Rita Rejected', email: ritaEmail }]);
+  await expect
+    .poll(async () => (await userOf(centre, rita?.userId as string)).emailStatus?.problem, {
+      timeout: 30_000,
+    })
+    .toBe('failed');
+
+  // Act and assert: the coordinator sees it on the list, then on her page.
+  await signIn(page, centre.email);
+  await expect(userRows(page).filter({ hasText: 'Rita Rejected' })).toContainText(
+    'Last email not sent',
+  );
+  await userRows(page).getByRole('link', { name: 'Rita Rejected' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rita Rejected');
+  const warning = page.getByText(
+    `The last email to ${ritaEmail} could not be sent: check the address with Rita Rejected.`,
+  );
+  await expect(warning).toBeVisible();
+  await expectAccessible(page, "a user's page: last email not sent");
+  await screenshot(page, 'user-page-email-not-sent');
+
+  // The address is fixed at SES's end; the coordinator resends the invitation by keyboard.
+  await clearSesFault(front, ritaEmail);
+  await page.getByRole('button', { name: 'Resend invitation' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('alertdialog', { name: 'Resend the invitation to Rita Rejected?' });
+  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'We have emailed Rita Rejected a new invitation' }),
+  ).toBeVisible();
+  await nextEmailTo(ritaEmail);
+  await expect
+    .poll(async () => (await userOf(centre, rita?.userId as string)).emailStatus, {
+      timeout: 30_000,
+    })
+    .toBeUndefined();
+  // Back to the list and in again (the session lives in the page: no reload).
+  await page.goBack();
+  await expect(userRows(page).filter({ hasText: 'Rita Rejected' })).not.toContainText(
+    'Last email not sent',
+  );
+  await userRows(page).getByRole('link', { name: 'Rita Rejected' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rita Rejected');
+  await expect(warning).toHaveCount(0);
 });

@@ -68,8 +68,11 @@ export async function api<T = any>(
 
 export const emailsTo = (address: string) => inboxOf(stack.mailUrl, address);
 
-/** Waits until an address has received more than `seen` emails, and answers the newest. */
-export async function nextEmailTo(address: string, seen = 0, timeoutMs = 10_000) {
+/**
+ * Waits until an address has received more than `seen` emails, and answers the newest. Emails
+ * leave through the outbox after the answer; on a loaded CI machine one has taken over 10 s.
+ */
+export async function nextEmailTo(address: string, seen = 0, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const emails = await emailsTo(address);

@@ -48,6 +48,13 @@ export async function api<T = any>(
 
 export const uniqueCentreId = () => `GB${String(randomInt(10_000_000)).padStart(7, '0')}`;
 
+/**
+ * How long a test waits for an email it expects. Emails are sent after the answer (the
+ * outbox); on a loaded 2-core CI machine, with other files seeding thousands of items into
+ * the same table's stream, one has taken more than 10 s. Only a failing wait pays it.
+ */
+const emailWaitMs = 30_000;
+
 /** Every email a person received, oldest first. */
 export const emailsTo = (address: string) => inboxOf(hub().mailEndpoint, address);
 
@@ -55,7 +62,7 @@ export const emailsTo = (address: string) => inboxOf(hub().mailEndpoint, address
  * The emails to an address once `count` have arrived. Emails go through the outbox (the
  * table's stream, then the sender), so they land a moment after the answer that caused them.
  */
-export async function emailsArrived(address: string, count: number, timeoutMs = 10_000) {
+export async function emailsArrived(address: string, count: number, timeoutMs = emailWaitMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const emails = await emailsTo(address);
@@ -118,7 +125,7 @@ export async function supportToken() {
  * Waits (up to 10 s) for an email to an address whose subject or text matches: emails arrive
  * through the outbox, after the answer, and not always in the order their changes were made.
  */
-export async function emailMatching(address: string, pattern: RegExp, timeoutMs = 10_000) {
+export async function emailMatching(address: string, pattern: RegExp, timeoutMs = emailWaitMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const emails = await emailsTo(address);
@@ -171,7 +178,7 @@ export async function centreWithCoordinator(eligibleSites = ['primary', 'lower-s
 export const defaultPassword = 'Chosen-Password-42';
 
 /** Waits until an address has received more than `seen` emails, and answers the newest. */
-export async function nextEmailTo(address: string, seen: number, timeoutMs = 10_000) {
+export async function nextEmailTo(address: string, seen: number, timeoutMs = emailWaitMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const emails = await emailsTo(address);

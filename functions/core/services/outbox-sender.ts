@@ -10,7 +10,8 @@
  *   fails at once; any other failure is counted on the entry and retried by the caller (the
  *   stream's retry) until `maxAttempts`, then fails for good.
  * - A final failure is recorded on the entry and on the user (`emailStatus: failed`), where
- *   the coordinator sees it, and counted (`EmailsNotSent`, alarmed).
+ *   the coordinator sees it, and counted (`EmailsNotSent`, alarmed). The next email to that
+ *   address that is sent clears it (Resend invitation after the cause is fixed).
  */
 
 import type { Db } from '../data/db.js';
@@ -20,7 +21,7 @@ import {
   type OutboxEmail,
   settleOutboxEntry,
 } from '../data/outbox.js';
-import { getUser, recordEmailStatus } from '../data/user.js';
+import { getUser, recordEmailStatus, type User } from '../data/user.js';
 import {
   dataTransferredNotice,
   deletedNotice,
@@ -113,9 +114,10 @@ export async function sendOutboxEntry(deps: SenderDeps, outboxId: string): Promi
     settleOutboxEntry(db, outboxId, status, deps.clock().toISOString());
 
   let email: Email;
+  let user: User | undefined;
   try {
     if (entry.email.template === 'invitation' || entry.email.template === 'supportInvitation') {
-      const user = await getUser(db, entry.userId);
+      user = await getUser(db, entry.userId);
       if (user?.status !== 'invited' || user.email !== entry.email.to) {
         await settle('skipped');
         return 'skipped';
@@ -146,5 +148,10 @@ export async function sendOutboxEntry(deps: SenderDeps, outboxId: string): Promi
     return 'failed';
   }
   await settle('sent');
+  // An earlier email that was not sent no longer stands: this one went (a bounce or a
+  // complaint stays; only SES's events or a new address clear those).
+  user ??= await getUser(db, entry.userId);
+  if (user?.emailStatus?.problem === 'failed')
+    await recordEmailStatus(db, entry.userId, entry.email.to, undefined);
   return 'sent';
 }

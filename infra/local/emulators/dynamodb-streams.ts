@@ -107,19 +107,27 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<H
     }
   };
 
+  // Every shard read at once; a shard that answered records is read again at once (the table's
+  // other writes, thousands a second while tests seed a centre, must not hold an email back).
+  const readShard = async (shard: Shard) => {
+    let read = 0;
+    if (shard.iterator) {
+      const answer = (await streams(endpoint, 'GetRecords', {
+        ShardIterator: shard.iterator,
+        Limit: 1000,
+      })) as { Records?: DynamoDBRecord[]; NextShardIterator?: string };
+      shard.iterator = answer.NextShardIterator ?? null;
+      read = answer.Records?.length ?? 0;
+      shard.pending.push(...(answer.Records ?? []).filter(options.filter));
+    }
+    await handle(shard);
+    return read;
+  };
+
   const poll = async () => {
     await discover();
-    for (const shard of shards.values()) {
-      if (shard.iterator) {
-        const read = (await streams(endpoint, 'GetRecords', {
-          ShardIterator: shard.iterator,
-          Limit: 100,
-        })) as { Records?: DynamoDBRecord[]; NextShardIterator?: string };
-        shard.iterator = read.NextShardIterator ?? null;
-        shard.pending.push(...(read.Records ?? []).filter(options.filter));
-      }
-      await handle(shard);
-    }
+    const read = await Promise.all([...shards.values()].map(readShard));
+    return read.some((count) => count > 0);
   };
 
   let running: Promise<void> = Promise.resolve();
@@ -130,9 +138,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<H
     running = poll()
       .catch((error: unknown) => {
         if (!stopped) log(`stream poll failed: ${(error as Error).message}`);
+        return false;
       })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, interval);
+      .then((more) => {
+        if (!stopped) timer = setTimeout(loop, more ? 0 : interval);
       });
   };
   loop();
