@@ -11,11 +11,16 @@
  * - every word of `q` must be the start of some word of the name or email (so `ada lov`
  *   finds Ada Lovelace, and a whole email address finds its owner);
  * - the partition read is that of the longest word of `q` (at most `prefixLength`
- *   characters of it); the other words, the rest of a longer word, and the status, role and
- *   site filters are a filter on what is read, at most `readBudget` items a request.
+ *   characters of it); the other words and the rest of a longer word are a filter on what is
+ *   read, at most `readBudget` items a request;
+ * - the status, role, site and email filters are read on the user records the index items
+ *   lead to (at most `readBudget` of them, in up to two BatchGetItem), so a search is at
+ *   most 3 requests.
  *
- * The index items are written in the same transaction as every change of the user that
- * moves them (name, email, status, role, sites) and deleted with the user.
+ * An index item holds only what changes with the name or email address (the name for the
+ * order, the words), so it is written in the same transaction as a change of the name or
+ * email, and with a new user, and deleted with the user; a status, role or sites change
+ * (accepting an invitation, a suspension, a site taken from 10,000 users) writes none.
  */
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Site, UserStatus } from '../domain.js';
@@ -28,13 +33,16 @@ import type { Role, User } from './user.js';
  * index items of a user marked with another (scripts/backfill-search-keys.ts). Raise it
  * when `wordsOf`, `prefixLength`, `maxPrefixes` or what an item holds change.
  */
-export const searchIndexRules = 1;
+export const searchIndexRules = 2;
 /** Index items hold starts of words up to this many characters (code points). */
 export const prefixLength = 6;
 /** At most this many index items per user: a name and email change fit one transaction. */
 export const maxPrefixes = 40;
-/** Items a search reads at most in one request when a filter may drop some of them. */
-export const readBudget = 300;
+/**
+ * Index items a search reads at most in one request when a filter may drop some of them; with
+ * a filter on the users, as many users again (two BatchGetItem of 100).
+ */
+export const readBudget = 200;
 
 /**
  * The words of a text as the search compares them: accents removed (NFKD without combining
@@ -78,13 +86,13 @@ const searchItemKey = (userId: string, prefix: string) => ({
 const nameSortKey = (user: Pick<User, 'name' | 'userId'>) =>
   `${user.name.toLowerCase()}#${user.userId}`;
 
-/** What an index item carries besides its keys: what the filters read. */
+/**
+ * What an index item carries besides its keys: only what moves with the name or email (the
+ * filters on status, role and sites read the user records), so only those changes write it.
+ */
 const indexedFieldsOf = (user: User) => ({
   userId: user.userId,
   name: user.name,
-  status: user.status,
-  isAdmin: user.isAdmin,
-  sites: user.sites,
   // Each word after a space: `contains(words, ' lov')` is "some word starts with lov".
   words: ` ${userWordsOf(user).join(' ')}`,
 });
@@ -143,7 +151,6 @@ export function matches(user: User, words: string[], filters: SearchFilters): bo
     (!filters.status || user.status === filters.status) &&
     (!filters.role || (filters.role === 'admin') === user.isAdmin) &&
     (!filters.site || user.sites.includes(filters.site)) &&
-    // Not in the index items (it changes apart from what they hold): read on the user record.
     (!filters.email || user.emailStatus !== undefined)
   );
 }

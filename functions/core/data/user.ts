@@ -408,9 +408,11 @@ export const refuseTokensUntilItem = (
 
 /**
  * One page of the users of a centre found by `q`, ordered by name. One Query of the index
- * (reading `limit` items, or at most `readBudget` when a filter may drop some) and one
- * BatchGetItem of the users kept. A page may hold fewer than `limit` users while
- * `nextCursor` is not null: the budget ran out before the page filled.
+ * (reading `limit` items, or at most `readBudget` when a filter may drop some), then the
+ * users it leads to, strongly consistent: the page's (one BatchGetItem) or, with a filter
+ * on the users (status, role, site, email), every one read (at most `readBudget`: two). A
+ * page may hold fewer than `limit` users while `nextCursor` is not null: the budget ran out
+ * before the page filled.
  */
 export async function findCentreUsers(
   db: Db,
@@ -426,28 +428,18 @@ export async function findCentreUsers(
   const partition = searchPartition(centreId, start(first, prefixLength));
 
   const conditions: string[] = [];
-  const names: Record<string, string> = {};
   const values: Item = { ':partition': partition };
   const needed = Array.from(first).length > prefixLength ? words : others;
   needed.forEach((word, at) => {
     conditions.push(`contains(words, :w${at})`);
     values[`:w${at}`] = ` ${word}`;
   });
-  if (filters.status) {
-    conditions.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filters.status;
-  }
-  if (filters.role) {
-    conditions.push('isAdmin = :isAdmin');
-    values[':isAdmin'] = filters.role === 'admin';
-  }
-  if (filters.site) {
-    conditions.push('contains(sites, :site)');
-    values[':site'] = filters.site;
-  }
-  // The email filter is read on the user records, after the Query: it too may drop hits.
-  const filtered = conditions.length > 0 || filters.email !== undefined;
+  // Read on the user records, after the Query: these too may drop what it found.
+  const onUsers =
+    filters.status !== undefined ||
+    filters.role !== undefined ||
+    filters.site !== undefined ||
+    filters.email !== undefined;
 
   const found = await db.client.send(
     new QueryCommand({
@@ -455,58 +447,71 @@ export async function findCentreUsers(
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :partition',
       ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: toAttributes(values),
       ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK, userId',
       ExclusiveStartKey: decodeCursor(cursor, { GSI1PK: partition }),
-      Limit: filtered ? Math.max(limit, readBudget) : limit,
+      Limit: conditions.length > 0 || onUsers ? Math.max(limit, readBudget) : limit,
     }),
   );
   const hits = (found.Items ?? []).map(fromAttributes);
-  const kept = hits.slice(0, limit);
-  let lastKey: Record<string, AttributeValue> | undefined = found.LastEvaluatedKey;
-  if (hits.length > limit) {
-    // The page filled part-way through what was read: resume after the last one kept.
-    const last = kept[kept.length - 1] as Item;
-    lastKey = toAttributes({
-      PK: last.PK,
-      SK: last.SK,
-      GSI1PK: last.GSI1PK,
-      GSI1SK: last.GSI1SK,
-    });
-  }
-
+  // Without a filter on the users, the page is the first `limit` hits: only theirs are read.
+  const examined = onUsers ? hits : hits.slice(0, limit);
   const users = await usersByIds(
     db,
-    kept.map((hit) => String(hit.userId)),
+    examined.map((hit) => String(hit.userId)),
   );
   // The index follows the user in the same transaction; the user record has the last word.
-  const items = kept
-    .map((hit) => users.get(String(hit.userId)))
-    .filter(
-      (user): user is User =>
-        user !== undefined && user.centreId === centreId && matches(user, words, filters),
-    );
+  const items: User[] = [];
+  let resumeAfter: Item | undefined;
+  for (const [at, hit] of examined.entries()) {
+    const user = users.get(String(hit.userId));
+    if (user !== undefined && user.centreId === centreId && matches(user, words, filters))
+      items.push(user);
+    if (items.length === limit) {
+      if (at < hits.length - 1) resumeAfter = hit;
+      break;
+    }
+  }
+  if (!resumeAfter && items.length < limit && examined.length < hits.length)
+    resumeAfter = examined[examined.length - 1];
+  // The page filled (or stopped) part-way through what was read: resume after that hit.
+  const lastKey: Record<string, AttributeValue> | undefined = resumeAfter
+    ? toAttributes({
+        PK: resumeAfter.PK,
+        SK: resumeAfter.SK,
+        GSI1PK: resumeAfter.GSI1PK,
+        GSI1SK: resumeAfter.GSI1SK,
+      })
+    : found.LastEvaluatedKey;
   return { items, nextCursor: encodeCursor(lastKey) };
 }
 
-/** Users by id, strongly consistent: one BatchGetItem (up to 100), retried once for leftovers. */
+/**
+ * Users by id, strongly consistent: one BatchGetItem per 100 (at once), each retried once
+ * for leftovers.
+ */
 async function usersByIds(db: Db, userIds: string[]): Promise<Map<string, User>> {
   const users = new Map<string, User>();
-  let keys = userIds.map((userId) => toAttributes(userKey(userId)));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt === 2)
-      throw new ProblemError('SERVICE_UNAVAILABLE', 'The search is busy; try again shortly');
-    const answer = await db.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [db.tableName]: { Keys: keys, ConsistentRead: true } },
-      }),
-    );
-    for (const item of answer.Responses?.[db.tableName] ?? []) {
-      const user = fromUserItem(fromAttributes(item));
-      users.set(user.userId, user);
-    }
-    keys = answer.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
-  }
+  const chunks: string[][] = [];
+  for (let at = 0; at < userIds.length; at += 100) chunks.push(userIds.slice(at, at + 100));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let keys = chunk.map((userId) => toAttributes(userKey(userId)));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt === 2)
+          throw new ProblemError('SERVICE_UNAVAILABLE', 'The search is busy; try again shortly');
+        const answer = await db.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [db.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[db.tableName] ?? []) {
+          const user = fromUserItem(fromAttributes(item));
+          users.set(user.userId, user);
+        }
+        keys = answer.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
+      }
+    }),
+  );
   return users;
 }
