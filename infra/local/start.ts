@@ -59,6 +59,7 @@ School Support Hub is running (started in ${seconds} s)
   API            ${stack.apiUrl}            (try ${stack.apiUrl}/health, ${stack.apiUrl}/openapi.json)
   Email inbox    ${stack.inboxUrl}            (every email sent; JSON at ${stack.mailEndpoint}/store)
   Support login  ${stack.support.email} / ${stack.support.password}
+  SES refusals   ${stack.environment.AWS_ENDPOINT_URL_SES}/_faults   (make SES refuse an address: README, "The outbox")
   Logs           one line per request; HUB_LOG=debug npm start for every handler log line
 
   Sign in:  curl -s -X POST ${stack.apiUrl}/auth/login -H 'content-type: application/json' \\

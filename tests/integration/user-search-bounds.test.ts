@@ -36,7 +36,7 @@ let db: Db;
 let counter: ReturnType<typeof countReads>;
 let users: User[];
 
-// Its own DynamoDB Local: the 11,000 items of this centre are written and read by one
+// Its own DynamoDB Local: the 8,000 items of this centre are written and read by one
 // SQLite thread there, not queued with every other file's requests on the shared stack's.
 let emulator: Awaited<ReturnType<typeof startDynamoDbLocal>>;
 let workDir: string;
