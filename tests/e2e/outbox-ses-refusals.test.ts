@@ -122,59 +122,51 @@ describe('an email SES rejects (MessageRejected)', () => {
   });
 });
 
+/** An active teacher whose emails SES will refuse with `code` (the next `times`, or all). */
+async function teacherRefused(name: string, code: SesFaultCode, times?: number) {
+  const { user } = await activeUser(centre.centreId, token, { name });
+  const seen = (await emailsTo(user.email)).length;
+  const before = await sesSendsTo(front(), user.email);
+  await refuse(user.email, code, times);
+  return { user, seen, before };
+}
+
+const suspend = (userId: string) =>
+  api('POST', userPath(centre.centreId, userId, 'suspend'), { token });
+
 describe('SES throttling and unavailable for a while', () => {
-  it('throttled past the SDK’s own retries: the sender waits, sends again, and the email arrives once', async () => {
-    // Arrange: an active teacher; SES throttles the next 4 sends to them (the SDK tries 3).
-    const { user } = await activeUser(centre.centreId, token, { name: 'Tom Throttled' });
-    const seen = (await emailsTo(user.email)).length;
-    const before = await sesSendsTo(front(), user.email);
-    await refuse(user.email, 'Throttling', 4);
+  it.each([
+    // The SDK tries 3 times; the sender waits (1 s) and sends again.
+    ['throttled past the SDK’s own retries: the sender waits', 'Throttling', 4, 5],
+    // The SDK's three attempts all answered 503: the stream gives the record again.
+    [
+      'unavailable for one invocation: the stream gives the email again',
+      'ServiceUnavailable',
+      3,
+      4,
+    ],
+  ] as const)('%s, and the email arrives once', async (_case, code, refusals, attempts) => {
+    // Arrange
+    const { user, seen, before } = await teacherRefused(`Ted ${code}`, code, refusals);
 
     // Act
-    const suspended = await api('POST', userPath(centre.centreId, user.userId, 'suspend'), {
-      token,
-    });
+    const suspended = await suspend(user.userId);
 
     // Assert
     expect(suspended.status).toBe(200);
     const [notice] = (await emailsArrived(user.email, seen + 1)).slice(seen);
     expect(notice?.subject).toMatch(/suspended/i);
     expect(await emailsAfter(user.email, seen)).toHaveLength(1);
-    expect(await sendsSince(user.email, before)).toEqual({ attempts: 5, refused: 4 });
-    expect(await userOf(user.userId)).not.toHaveProperty('emailStatus');
-  });
-
-  it('unavailable for one invocation: the stream gives the email again and it arrives once', async () => {
-    // Arrange: the SDK's three attempts all answered 503, then SES is back.
-    const { user } = await activeUser(centre.centreId, token, { name: 'Una Unavailable' });
-    const seen = (await emailsTo(user.email)).length;
-    const before = await sesSendsTo(front(), user.email);
-    await refuse(user.email, 'ServiceUnavailable', 3);
-
-    // Act
-    const suspended = await api('POST', userPath(centre.centreId, user.userId, 'suspend'), {
-      token,
-    });
-
-    // Assert
-    expect(suspended.status).toBe(200);
-    await emailsArrived(user.email, seen + 1);
-    expect(await emailsAfter(user.email, seen)).toHaveLength(1);
-    expect(await sendsSince(user.email, before)).toEqual({ attempts: 4, refused: 3 });
+    expect(await sendsSince(user.email, before)).toEqual({ attempts, refused: refusals });
     expect(await userOf(user.userId)).not.toHaveProperty('emailStatus');
   });
 
   it('unavailable for good: given up after the sender’s attempts and shown on the user as not sent', async () => {
     // Arrange
-    const { user } = await activeUser(centre.centreId, token, { name: 'Gus Given-up' });
-    const seen = (await emailsTo(user.email)).length;
-    const before = await sesSendsTo(front(), user.email);
-    await refuse(user.email, 'ServiceUnavailable');
+    const { user, seen, before } = await teacherRefused('Gus Given-up', 'ServiceUnavailable');
 
     // Act
-    const suspended = await api('POST', userPath(centre.centreId, user.userId, 'suspend'), {
-      token,
-    });
+    const suspended = await suspend(user.userId);
 
     // Assert: 5 sender attempts (functions/outbox/index.ts), each the SDK's 3 tries.
     expect(suspended.status).toBe(200);
