@@ -121,13 +121,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<H
       shard.pending.push(...(answer.Records ?? []).filter(options.filter));
     }
     await handle(shard);
-    return read;
+    // A batch that failed waits for the next poll, as Lambda pauses before a retry.
+    return read > 0 && shard.failures === 0;
   };
 
   const poll = async () => {
     await discover();
-    const read = await Promise.all([...shards.values()].map(readShard));
-    return read.some((count) => count > 0);
+    const more = await Promise.all([...shards.values()].map(readShard));
+    return more.some(Boolean);
   };
 
   let running: Promise<void> = Promise.resolve();
