@@ -9,6 +9,7 @@ import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { emailChangeAttempts } from '../functions/core/data/email-change.js';
 import { limits } from '../functions/core/data/rate-limit.js';
+import { readBudget } from '../functions/core/data/user-search.js';
 import { type ProblemCode, problemCodes } from '../functions/core/errors.js';
 import { openApiDocument, pipelineErrors } from '../functions/core/openapi.js';
 import {
@@ -293,9 +294,10 @@ export function apiReference(): Artifact {
     '  `ace` (inside a word) or `an t` for Alan Turing (`an` starts no word) find nobody.',
     '  `q` is 1 to 100 characters after trimming, with a letter or a digit and no control',
     '  character (a new line or a tab → 400 `VALIDATION_FAILED`). Results are ordered by',
-    '  name. A search reads at most about 300 index entries a request: with `q` and a',
-    '  `status`, `role` or `site` filter, or a word longer than 6 characters, a page may hold',
-    '  fewer than `limit` users (even none) while `nextCursor` is not null; follow it. A',
+    `  name. A search reads at most ${readBudget} index entries a request, and with a \`status\`,`,
+    '  `role`, `site` or `email` filter as many users: with `q` and a filter, or a word longer',
+    '  than 6 characters, a page may hold fewer than `limit` users (even none) while',
+    '  `nextCursor` is not null; follow it. A',
     '  cursor is good only for the `q` it was given with. Each user is indexed by 40 starts',
     '  of words at most (the name first, then the email address): a word far into a very',
     '  long name or address may not be found on its own.',

@@ -43,6 +43,10 @@ const permissions = z.union([
     Object.fromEntries(permissionScopes.map((scope) => [scope, permissionLevel.optional()])),
   ),
 ]);
+/** `defaults:` of a workflow or a job. */
+const defaults = z.strictObject({
+  run: z.strictObject({ shell: text.optional(), 'working-directory': text.optional() }),
+});
 const concurrency = z.union([
   text,
   z.strictObject({ group: text, 'cancel-in-progress': z.union([z.boolean(), text]).optional() }),
@@ -77,11 +81,7 @@ const job = z.strictObject({
   if: expression.optional(),
   outputs: z.record(z.string(), z.string()).optional(),
   env: stringMap.optional(),
-  defaults: z
-    .strictObject({
-      run: z.strictObject({ shell: text.optional(), 'working-directory': text.optional() }),
-    })
-    .optional(),
+  defaults: defaults.optional(),
   concurrency: concurrency.optional(),
   'timeout-minutes': z.union([z.number().positive(), text]).optional(),
   'continue-on-error': z.union([z.boolean(), text]).optional(),
@@ -114,11 +114,7 @@ export const workflowSchema = z.strictObject({
   on: z.union([text, z.array(text), z.record(z.string(), trigger)]),
   permissions: permissions.optional(),
   env: stringMap.optional(),
-  defaults: z
-    .strictObject({
-      run: z.strictObject({ shell: text.optional(), 'working-directory': text.optional() }),
-    })
-    .optional(),
+  defaults: defaults.optional(),
   concurrency: concurrency.optional(),
   jobs: z.record(z.string().regex(/^[A-Za-z_][\w-]*$/), job),
 });

@@ -115,6 +115,9 @@ describe(`searching a centre of ${size} users`, () => {
     ['ja smi', {}],
     ['uk', { status: 'suspended' as const }],
     ['northfield', { role: 'admin' as const }],
+    // Pages that fill part-way through what one request read: each resumes after its last user.
+    ['northfield', {}],
+    ['sch', { status: 'active' as const }],
   ])(
     'pages through every match of q=%s %o in name order, each request within the bounds',
     async (q, filters) => {

@@ -462,19 +462,19 @@ export async function findCentreUsers(
   );
   // The index follows the user in the same transaction; the user record has the last word.
   const items: User[] = [];
-  let resumeAfter: Item | undefined;
+  let last = examined.length - 1;
   for (const [at, hit] of examined.entries()) {
     const user = users.get(String(hit.userId));
     if (user !== undefined && user.centreId === centreId && matches(user, words, filters))
       items.push(user);
     if (items.length === limit) {
-      if (at < hits.length - 1) resumeAfter = hit;
+      last = at;
       break;
     }
   }
-  if (!resumeAfter && items.length < limit && examined.length < hits.length)
-    resumeAfter = examined[examined.length - 1];
-  // The page filled (or stopped) part-way through what was read: resume after that hit.
+  // Stopped before the end of what was read (the page filled, or only the page's hits were
+  // examined): resume after the last hit looked at; else where the Query stopped.
+  const resumeAfter = last < hits.length - 1 ? hits[last] : undefined;
   const lastKey: Record<string, AttributeValue> | undefined = resumeAfter
     ? toAttributes({
         PK: resumeAfter.PK,

@@ -10,6 +10,7 @@
 //
 // The answers are SES's own (the Query protocol's XML error document), so the AWS SDK parses
 // them as it parses SES's, retries what it retries, and names the error as SES would.
+// A DELETE answers 204; every SendEmail is counted, refused or passed.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,19 +40,13 @@ const readBody = async (request: IncomingMessage) => {
   return Buffer.concat(chunks);
 };
 
-/** The recipients of a SendEmail, v1 (form-encoded Query) or v2 (JSON), else none. */
-function recipientsOf(path: string, body: Buffer): string[] {
-  const text = body.toString('utf8');
-  if (path.startsWith('/v2/email/outbound-emails')) {
-    try {
-      const parsed = JSON.parse(text) as { Destination?: { ToAddresses?: string[] } };
-      return parsed.Destination?.ToAddresses ?? [];
-    } catch {
-      return [];
-    }
-  }
-  const form = new URLSearchParams(text);
-  if (form.get('Action') !== 'SendEmail' && form.get('Action') !== 'SendRawEmail') return [];
+/**
+ * The recipients of a SendEmail (SES v1, form-encoded Query: what `sesMailer` sends), else
+ * none: every other request passes untouched.
+ */
+function recipientsOf(body: Buffer): string[] {
+  const form = new URLSearchParams(body.toString('utf8'));
+  if (form.get('Action') !== 'SendEmail') return [];
   return [...form.entries()]
     .filter(([name]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(name))
     .map(([, value]) => value);
@@ -83,7 +78,8 @@ export async function startSesFaults(options: { upstream: string }): Promise<Han
       return json(response, 200, seen.get(key(to)) ?? { attempts: 0, refused: 0 });
     if (request.method === 'DELETE' && url.pathname === '/_faults' && to) {
       faults.delete(key(to));
-      return json(response, 204, {});
+      response.writeHead(204).end();
+      return;
     }
     if (request.method === 'POST' && url.pathname === '/_faults') {
       const asked = JSON.parse((await readBody(request)).toString('utf8') || '{}') as {
@@ -108,20 +104,17 @@ export async function startSesFaults(options: { upstream: string }): Promise<Han
       ? control(request, response, url)
       : (async () => {
           const body = await readBody(request);
-          const recipients = recipientsOf(url.pathname, body);
-          for (const address of recipients) {
+          const sends = recipientsOf(body).map((address) => {
             const counts = seen.get(key(address)) ?? { attempts: 0, refused: 0 };
             counts.attempts++;
             seen.set(key(address), counts);
-          }
-          const fault = recipients
-            .map((address) => ({ address, fault: faults.get(key(address)) }))
-            .find(({ fault }) => fault && fault.remaining > 0);
-          if (fault?.fault) {
-            fault.fault.remaining--;
-            const counts = seen.get(key(fault.address));
-            if (counts) counts.refused++;
-            return refuse(response, fault.fault.code);
+            return { counts, fault: faults.get(key(address)) };
+          });
+          const refused = sends.find(({ fault }) => fault && fault.remaining > 0);
+          if (refused?.fault) {
+            refused.fault.remaining--;
+            refused.counts.refused++;
+            return refuse(response, refused.fault.code);
           }
           const headers = Object.fromEntries(
             Object.entries(request.headers).filter(
