@@ -4,6 +4,7 @@
  */
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import {
   AdminInitiateAuthCommand,
@@ -207,5 +208,60 @@ describe('bad input over HTTP gets a 4xx problem and writes nothing', () => {
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after).not.toContain('GB4444444');
     expect((await api('GET', '/centres/GB4444444', { token })).status).toBe(404);
+  });
+
+  it('answers 413 to a client still sending a body over 2 MiB, without resetting its upload', async () => {
+    // 2.5 MiB handed to the socket, then 400 ms in which this client reads nothing (as a
+    // client on a loaded machine may not), then the last 0.5 MiB. A server that answered at
+    // 2 MiB and closed with the rest unread sent a reset, which threw away the 413 before the
+    // client read it: `fetch failed: write ECONNRESET`, seen in a loaded run.
+    const { hostname, port } = new URL(hub().apiUrl);
+    const piece = Buffer.alloc(512 * 1024, 'x');
+    const outcome = await new Promise<{ status: number; code?: string; writeError?: string }>(
+      (resolve) => {
+        const seen: { status: number; code?: string; writeError?: string } = { status: 0 };
+        const upload = httpRequest(
+          {
+            host: hostname,
+            port,
+            method: 'POST',
+            path: '/support/centres',
+            headers: {
+              authorization: `Bearer ${coordinator.supportToken}`,
+              'content-type': 'application/json',
+              'content-length': String(piece.length * 6),
+            },
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk) => {
+              text += chunk;
+            });
+            response.on('end', () => {
+              seen.status = response.statusCode ?? 0;
+              seen.code = JSON.parse(text).code;
+            });
+          },
+        );
+        upload.on('error', (error: NodeJS.ErrnoException) => {
+          seen.writeError = error.code ?? error.message;
+        });
+        // Settled once the upload is over, whether it was all sent or cut off.
+        upload.on('close', () => setTimeout(() => resolve(seen), 50));
+        let written = true;
+        for (let i = 0; i < 5; i++) written = upload.write(piece);
+        const deaf = () => {
+          const until = Date.now() + 400;
+          while (Date.now() < until) {
+            // Busy on purpose: no read of the socket can happen meanwhile.
+          }
+          upload.end(piece);
+        };
+        if (written) setImmediate(deaf);
+        else upload.once('drain', deaf);
+      },
+    );
+    expect(outcome).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE', writeError: undefined });
   });
 });
