@@ -1,5 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit test files that change what other files would see in a shared module cache: the
+ * handlers' logger and metrics (they point them at a sink of their own), the environment,
+ * mocked modules. Each runs in a module cache of its own.
+ */
+const unitIsolated = [
+  'tests/unit/edge.test.ts',
+  'tests/unit/emails.test.ts',
+  'tests/unit/handler-logs.test.ts',
+  'tests/unit/learners.test.ts',
+  'tests/unit/metrics-and-logs.test.ts',
+  'tests/unit/outbox-sender.test.ts',
+];
+// No origin secret: the local stack of the integration project (global setup, same run) puts
+// one in the environment its workers inherit; unit tests pass their own.
+const unitEnvironment = {
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_REGION: 'eu-west-2',
+  HUB_ORIGIN_SECRET: '',
+};
+
 export default defineConfig({
   test: {
     // The default on 2 cores is one worker, yet most of a test's time is spent waiting on the
@@ -11,10 +32,22 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          exclude: unitIsolated,
           environment: 'node',
-          // No origin secret: the local stack of the integration project (global setup, same
-          // run) puts one in the environment its workers inherit; unit tests pass their own.
-          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-2', HUB_ORIGIN_SECRET: '' },
+          // These files keep no state in the modules they share (the files that do are
+          // below): one module cache per worker halves the project's CPU time (measured
+          // 2 Dec 2026, 2 cores: 39 → 20 CPU-seconds, 20 → 11 s), most of it in importing
+          // the handlers and the AWS SDK once per file.
+          isolate: false,
+          env: unitEnvironment,
+        },
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          include: unitIsolated,
+          environment: 'node',
+          env: unitEnvironment,
         },
       },
       {
