@@ -258,6 +258,9 @@ const authImplementations = (deps: AuthDeps): AreaImplementations<'auth'> => {
           {
             centreId: user.centreId,
             userId: user.userId,
+            // Read (strongly) above: spares a second read; if it changed since, the version
+            // check fails and changeUser reads it again.
+            current: user,
             actorId: user.userId,
             action: 'user.activated',
             // Suspended meanwhile, or already active: nothing to do.
