@@ -70,6 +70,9 @@ export function SessionProvider({ api, children }: { api: Api; children: ReactNo
 
   const signIn = useCallback((tokens: Tokens) => tokenStore.set(tokens), []);
   const signOut = useCallback(async () => {
+    // A request still running when the logout revokes the tokens is refused with 401 and
+    // ends the session first: the sign-in page must still say the user signed out.
+    tokenStore.signingOut();
     try {
       await api.POST('/auth/logout');
     } finally {

@@ -19,6 +19,8 @@ interface Held {
 
 let held: Held | null = null;
 let endReason: EndReason | null = null;
+/** Set while the user signs out: whatever ends the session meanwhile, the user ended it. */
+let ending: EndReason | null = null;
 const listeners = new Set<() => void>();
 const notify = () => {
   for (const listener of listeners) listener();
@@ -37,12 +39,21 @@ export const tokenStore = {
       expiresAt: Date.now() + tokens.expiresIn * 1000,
     };
     endReason = null;
+    ending = null;
     notify();
+  },
+  /**
+   * The user is signing out: a request refused meanwhile (its token was just revoked) ends
+   * the session as the user's own sign-out, not as one the hub ended.
+   */
+  signingOut() {
+    ending = 'signed-out';
   },
   clear(reason: EndReason | null = null) {
     if (!held) return;
     held = null;
-    endReason = reason;
+    endReason = ending ?? reason;
+    ending = null;
     notify();
   },
   /** Why the last session ended, until the next sign-in. */
