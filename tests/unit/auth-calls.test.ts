@@ -11,12 +11,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it, vi } from 'vitest';
-import { authRoutes } from '../../functions/auth/routes.js';
+import { describe, expect, it } from 'vitest';
 import { toUserItem, userKey } from '../../functions/core/data/user.js';
-import { createAreaHandler } from '../../functions/core/http.js';
+import { authHandler } from './fakes/auth.js';
 import { context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fixedClock, someTokens } from './fakes/index.js';
+import { aUser, fakeIdentity, someTokens } from './fakes/index.js';
 
 describe('POST /auth/new-password', () => {
   it('uses up the session, reads the user once, records the session and activates them: 4 calls', async () => {
@@ -38,16 +37,7 @@ describe('POST /auth/new-password', () => {
     dynamo.on(TransactWriteItemsCommand).resolves({});
     const identity = fakeIdentity();
     identity.signIn = async () => ({ kind: 'tokens', tokens: someTokens(user.userId) });
-    const handler = createAreaHandler(
-      'auth',
-      authRoutes({
-        db,
-        identity,
-        limiter: { take: vi.fn(), counting: vi.fn() },
-        clock: fixedClock(),
-      }),
-      { loadCaller: async () => undefined },
-    );
+    const handler = authHandler(db, identity);
 
     const answer = await handler(
       httpEvent({

@@ -6,15 +6,15 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authRoutes } from '../../functions/auth/routes.js';
 import type { Db } from '../../functions/core/data/db.js';
 import { ProblemError } from '../../functions/core/errors.js';
 import { areaRoutes, createAreaHandler } from '../../functions/core/http.js';
 import { logger } from '../../functions/core/logger.js';
 import { metrics } from '../../functions/core/metrics.js';
 import { meEntries } from '../../functions/core/route-table/me.js';
+import { authHandler } from './fakes/auth.js';
 import { accessClaims, context, httpEvent } from './fakes/events.js';
-import { aUser, fakeIdentity, fixedClock } from './fakes/index.js';
+import { aUser, fakeIdentity } from './fakes/index.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -58,16 +58,7 @@ describe('logs', () => {
       });
     };
     const db = { client: { send: vi.fn(async () => ({})) }, tableName: 't' } as unknown as Db;
-    const handler = createAreaHandler(
-      'auth',
-      authRoutes({
-        db,
-        identity,
-        limiter: { take: vi.fn(), counting: vi.fn() },
-        clock: fixedClock(),
-      }),
-      { loadCaller: async () => aUser() },
-    );
+    const handler = authHandler(db, identity);
     const logs = captureLogs();
     try {
       const call = (routeKey: string, body: unknown) =>
