@@ -32,6 +32,22 @@ describe('why a session ended', () => {
     expect(tokenStore.endReason()).toBe('signed-out');
   });
 
+  it('is the user even when a refresh answered during their sign-out, before the refusal', () => {
+    tokenStore.set(tokens);
+    tokenStore.signingOut();
+    tokenStore.set(tokens); // a refresh that won the race with the logout
+    tokenStore.clear('ended');
+    expect(tokenStore.endReason()).toBe('signed-out');
+  });
+
+  it('is the hub again after a sign-out that found the session already ended', () => {
+    tokenStore.signingOut();
+    tokenStore.clear('signed-out'); // the sign-out's end, with no session left to end
+    tokenStore.set(tokens);
+    tokenStore.clear('ended');
+    expect(tokenStore.endReason()).toBe('ended');
+  });
+
   it('is the hub again for the next session, once the user has signed in again', () => {
     tokenStore.set(tokens);
     tokenStore.signingOut();

@@ -39,7 +39,6 @@ export const tokenStore = {
       expiresAt: Date.now() + tokens.expiresIn * 1000,
     };
     endReason = null;
-    ending = null;
     notify();
   },
   /**
@@ -49,11 +48,13 @@ export const tokenStore = {
   signingOut() {
     ending = 'signed-out';
   },
+  /** Ends the session (if there is one) and any sign-out under way: a sign-out always ends here. */
   clear(reason: EndReason | null = null) {
+    const why = ending ?? reason;
+    ending = null;
     if (!held) return;
     held = null;
-    endReason = ending ?? reason;
-    ending = null;
+    endReason = why;
     notify();
   },
   /** Why the last session ended, until the next sign-in. */
