@@ -55,6 +55,8 @@ export default defineConfig({
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
           environment: 'node',
+          // The CDK apps' temporary cloud assemblies, removed after each file.
+          setupFiles: ['tests/infra/temp-folder.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
