@@ -109,8 +109,19 @@ export async function signInTokens(email: string, password: string, authenticato
   });
 }
 
-export const supportToken = async () =>
-  (await signInTokens(stack.support.email, stack.support.password)).accessToken;
+/**
+ * The support account's access token, signed in once per worker and kept for 10 minutes (it
+ * lives 15): a sign-in is a password and an authenticator code, and most tests start by
+ * making a centre with it. No test signs the shared support account out (Sign out ends a
+ * user's sessions everywhere; support.spec.ts ends its own by a reload).
+ */
+let support: { accessToken: string; until: number } | undefined;
+export async function supportToken() {
+  if (support && support.until > Date.now()) return support.accessToken;
+  const { accessToken } = await signInTokens(stack.support.email, stack.support.password);
+  support = { accessToken, until: Date.now() + 10 * 60_000 };
+  return accessToken;
+}
 
 /** Accepts an invitation through the API (for users a test needs but does not watch sign in). */
 export async function acceptInvitation(email: string, newPassword = defaultPassword) {
