@@ -311,8 +311,26 @@ test('a delete refused because the user was restored meanwhile says so, and show
     token: centre.token,
     expected: 200,
   });
+  // The count of Progression Test data changes the section's height, so Restore and Delete
+  // wait for it: a button that moved under the pointer between press and release lost this
+  // test's click once. The count is held back here to see that.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/progression-data', async (route) => {
+    await held;
+    await route.continue();
+  });
   await signIn(page, centre.email);
   await openInApp(page, userPath(centre.centreId, ada.userId));
+  await expect(page.getByText('Counting Progression Test data')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Restore' })).toHaveCount(0);
+  release();
+  await expect(
+    page.getByText('Ada Lovelace holds no Progression Test data, so they can be deleted.'),
+  ).toBeVisible();
   await expect(page.getByRole('button', { name: 'Delete' })).toBeVisible();
 
   // Another coordinator restores Ada while this page is open.

@@ -349,22 +349,27 @@ function UserDetails({
                 refused={isProblem(actionError?.error, 'PROGRESSION_DATA_ATTACHED')}
               />
               {errorIn('removal')}
-              <div className="button-row">
-                <button
-                  type="button"
-                  className="button secondary"
-                  onClick={() => setConfirming('restore')}
-                >
-                  {words.removal.restore}
-                </button>
-                <button
-                  type="button"
-                  className="button danger"
-                  onClick={() => setConfirming('delete')}
-                >
-                  {words.removal.delete}
-                </button>
-              </div>
+              {/* The count changes the section's height: until it is known (or has failed) the
+                  buttons are not offered, so none moves under a pointer about to press it (a
+                  press and a release that land on different elements make no click). */}
+              {progressionData.isPending ? null : (
+                <div className="button-row">
+                  <button
+                    type="button"
+                    className="button secondary"
+                    onClick={() => setConfirming('restore')}
+                  >
+                    {words.removal.restore}
+                  </button>
+                  <button
+                    type="button"
+                    className="button danger"
+                    onClick={() => setConfirming('delete')}
+                  >
+                    {words.removal.delete}
+                  </button>
+                </div>
+              )}
             </>
           ) : (
             <>
