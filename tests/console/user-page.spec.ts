@@ -312,8 +312,8 @@ test('a delete refused because the user was restored meanwhile says so, and show
     expected: 200,
   });
   // The count of Progression Test data changes the section's height, so Restore and Delete
-  // wait for it: a button that moved under the pointer between press and release lost this
-  // test's click once. The count is held back here to see that.
+  // wait for it: a button that moves between press and release loses the click (the likely
+  // cause of a click on Delete this test once lost). The count is held back here to see that.
   let release = () => {};
   const held = new Promise<void>((resolve) => {
     release = resolve;
