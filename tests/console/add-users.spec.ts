@@ -141,9 +141,9 @@ test('a coordinator adds several users in one go; a row that fails is corrected 
   await expect(page.getByRole('link', { name: 'Barbara Liskov' })).toBeVisible();
 });
 
-test('the browser checks the rows with the API rules first, and sends nothing when one is wrong', async ({
-  page,
-}) => {
+test('the browser checks the rows with the API rules first, and sends nothing when one is wrong', {
+  tag: '@extended',
+}, async ({ page }) => {
   await coordinatorOnUsers(page);
   const posts = recordRequests(page, isAddUsers);
   await openAddNewUsers(page);
@@ -178,7 +178,7 @@ test('the browser checks the rows with the API rules first, and sends nothing wh
   expect(posts, 'nothing was sent').toHaveLength(0);
 });
 
-test('a double click on Finish adds each user once', async ({ page }) => {
+test('a double click on Finish adds each user once', { tag: '@extended' }, async ({ page }) => {
   const centre = await coordinatorOnUsers(page);
   const posts = recordRequests(page, isAddUsers);
   await openAddNewUsers(page);
@@ -195,9 +195,9 @@ test('a double click on Finish adds each user once', async ({ page }) => {
   expect(posts).toHaveLength(1);
 });
 
-test('after a lost connection, Finish again sends the same key and invites nobody twice', async ({
-  page,
-}) => {
+test('after a lost connection, Finish again sends the same key and invites nobody twice', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await coordinatorOnUsers(page);
   const posts = recordRequests(page, isAddUsers);
   // The first request reaches the API and is done there, but its answer never arrives.
@@ -239,9 +239,9 @@ test('after a lost connection, Finish again sends the same key and invites nobod
   expect(keys[1]).toBe(keys[0]);
 });
 
-test('Add appends rows up to 100; Remove takes one out and the rest are numbered again', async ({
-  page,
-}) => {
+test('Add appends rows up to 100; Remove takes one out and the rest are numbered again', {
+  tag: '@extended',
+}, async ({ page }) => {
   await coordinatorOnUsers(page);
   await openAddNewUsers(page);
   const add = page.getByRole('button', { name: 'Add', exact: true });

@@ -87,7 +87,9 @@ test('the audit log shows what was just done, newest first, with who and what', 
   await screenshot(page, 'audit-log');
 });
 
-test('the audit log is paged with Next page and Previous page', async ({ page }) => {
+test('the audit log is paged with Next page and Previous page', { tag: '@extended' }, async ({
+  page,
+}) => {
   const centre = await newCentre({ accepted: true });
   // 30 users added at once: 30 entries, more than one page of 25.
   await api('POST', `/centres/${centre.centreId}/users`, {

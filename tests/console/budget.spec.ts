@@ -37,9 +37,9 @@ test('sign-in and the Users page load at most 150 KB of JavaScript, gzipped', as
  * Route-level code splitting: each page's module is a chunk of its own, fetched only when the
  * page is opened. Vite's manifest of the build under test names the chunk of each page.
  */
-test('the pages of the profile, the support sites, customer services and the CSV import load only when opened', async ({
-  page,
-}) => {
+test('the pages of the profile, the support sites, customer services and the CSV import load only when opened', {
+  tag: '@extended',
+}, async ({ page }) => {
   const { dir } = await buildConsole();
   const manifest = JSON.parse(
     await readFile(join(dir, '.vite', 'manifest.json'), 'utf8'),

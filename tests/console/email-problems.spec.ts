@@ -28,9 +28,9 @@ const userOf = async (centre: Centre, userId: string) =>
 const mailEvent = (kind: 'bounce' | 'complaint', address: string) =>
   sendLocalMailEvent(stack.environment.AWS_ENDPOINT_URL_LAMBDA as string, kind, address);
 
-test('a coordinator finds the users whose emails are not arriving with the Emails filter, by keyboard', async ({
-  page,
-}) => {
+test('a coordinator finds the users whose emails are not arriving with the Emails filter, by keyboard', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const [ada, alan] = await addUsers(centre, [
     { name: 'Ada Lovelace', sites: ['primary'] },
@@ -73,7 +73,9 @@ test('a coordinator finds the users whose emails are not arriving with the Email
   await expect(names).toHaveText(['Ada Lovelace', 'Alan Turing', 'Barbara Liskov', 'Grace Hopper']);
 });
 
-test("a user's page says why emails to them are not arriving", async ({ page }) => {
+test("a user's page says why emails to them are not arriving", { tag: '@extended' }, async ({
+  page,
+}) => {
   const centre = await newCentre({ accepted: true });
   const [ada, alan, barbara] = await addUsers(centre, [
     { name: 'Ada Lovelace' },
@@ -111,9 +113,9 @@ test("a user's page says why emails to them are not arriving", async ({ page }) 
   expect(barbara?.email).toBeTruthy();
 });
 
-test('an invitation SES refused shows on the Users list and the user’s page; resending it once the cause is fixed clears it', async ({
-  page,
-}) => {
+test('an invitation SES refused shows on the Users list and the user’s page; resending it once the cause is fixed clears it', {
+  tag: '@extended',
+}, async ({ page }) => {
   // Arrange: SES rejects every email to Rita's address (the local SES front, ses-faults.ts).
   const centre = await newCentre({ accepted: true });
   const front = stack.environment.AWS_ENDPOINT_URL_SES as string;

@@ -53,7 +53,9 @@ test('sign in, with and without errors, and the first sign-in step', async ({ pa
   await screenshot(page, 'sign-in-new-password-errors');
 });
 
-test('forgotten password and reset password, with and without errors', async ({ page }) => {
+test('forgotten password and reset password, with and without errors', {
+  tag: '@extended',
+}, async ({ page }) => {
   await page.goto('/forgotten-password');
   await expectPage(page, 'Forgotten password');
   await expectAccessible(page, 'forgotten password');
@@ -86,7 +88,9 @@ test('forgotten password and reset password, with and without errors', async ({ 
   await screenshot(page, 'reset-password-refused');
 });
 
-test('the profile, and the sign-in page after signing out', async ({ page }) => {
+test('the profile, and the sign-in page after signing out', { tag: '@extended' }, async ({
+  page,
+}) => {
   const centre = await newCentre({ accepted: true });
   await signIn(page, centre.email);
   await page.getByRole('button', { name: 'User menu for Grace Hopper' }).click();

@@ -8,9 +8,9 @@ import { addActiveUser, expectPage } from './sign-in-helpers.js';
 
 const isPath = (url: string, path: string) => new URL(url).pathname.endsWith(path);
 
-test('an access token about to expire is refreshed before it does, and pages keep working', async ({
-  page,
-}) => {
+test('an access token about to expire is refreshed before it does, and pages keep working', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await page.clock.install();
   const login = page.waitForResponse((response) => isPath(response.url(), '/auth/login'));
@@ -32,9 +32,9 @@ test('an access token about to expire is refreshed before it does, and pages kee
   await expect(page.getByText(centre.email)).toBeVisible();
 });
 
-test('a call refused with 401 is answered by one refresh and one retry, unseen by the user', async ({
-  page,
-}) => {
+test('a call refused with 401 is answered by one refresh and one retry, unseen by the user', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await signIn(page, centre.email);
 

@@ -19,9 +19,9 @@ import { anotherCode, expectPage, linkIn } from './sign-in-helpers.js';
 const summary = (page: import('@playwright/test').Page) =>
   page.getByRole('alert').filter({ hasText: 'There is a problem' });
 
-test('a coordinator invited by customer services signs in with the temporary password and chooses their own', async ({
-  page,
-}) => {
+test('a coordinator invited by customer services signs in with the temporary password and chooses their own', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre();
   const temporary = secretLine((await nextEmailTo(centre.email)).text, 'Temporary password');
 
@@ -71,9 +71,9 @@ test('a coordinator invited by customer services signs in with the temporary pas
   await expect(page.getByRole('button', { name: 'Administration' })).toBeVisible();
 });
 
-test('a wrong password is refused without saying which of email and password is wrong', async ({
-  page,
-}) => {
+test('a wrong password is refused without saying which of email and password is wrong', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   for (const [email, password] of [
     [centre.email, 'Not-The-Password-1'],
@@ -98,9 +98,9 @@ test('a wrong password is refused without saying which of email and password is 
   }
 });
 
-test('empty fields are named beside themselves and in the summary, and nothing is sent', async ({
-  page,
-}) => {
+test('empty fields are named beside themselves and in the summary, and nothing is sent', {
+  tag: '@extended',
+}, async ({ page }) => {
   await page.goto('/sign-in');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(summary(page)).toBeFocused();
@@ -117,9 +117,9 @@ test('empty fields are named beside themselves and in the summary, and nothing i
   );
 });
 
-test('too many attempts and a lost connection are said plainly, in the summary', async ({
-  page,
-}) => {
+test('too many attempts and a lost connection are said plainly, in the summary', {
+  tag: '@extended',
+}, async ({ page }) => {
   await page.route(
     (url) => url.pathname.endsWith('/auth/login'),
     async (route) => {
@@ -200,7 +200,9 @@ test('a forgotten password is reset with the emailed code, and the new one signs
   await expect(page).toHaveURL(new RegExp(`/centres/${centre.centreId}/users$`));
 });
 
-test('the forgotten-password answer is the same for an email with no account', async ({ page }) => {
+test('the forgotten-password answer is the same for an email with no account', {
+  tag: '@extended',
+}, async ({ page }) => {
   const nobody = uniqueEmail('nobody');
   await page.goto('/forgotten-password');
   await page.getByLabel('Email', { exact: true }).fill(nobody);
@@ -235,9 +237,9 @@ test('signing out ends the session and the sign-in page says so', async ({ page 
   await expect(page.getByRole('button', { name: /User menu/ })).toHaveCount(0);
 });
 
-test('a page opened before signing in is shown after it; signed in, /sign-in leads home', async ({
-  page,
-}) => {
+test('a page opened before signing in is shown after it; signed in, /sign-in leads home', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await page.goto('/profile');
   await expect(page).toHaveURL('/sign-in?next=%2Fprofile');

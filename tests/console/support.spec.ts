@@ -339,7 +339,7 @@ test('support rescues a coordinator who lost both their email and their password
   await expect(signInTokens(centre.email, password)).rejects.toThrow(/401/);
 });
 
-test('support pages through the centres and opens one', async ({ page }) => {
+test('support pages through the centres and opens one', { tag: '@extended' }, async ({ page }) => {
   // More centres than one page holds (25), whatever else this run has made.
   for (let batch = 0; batch < 6; batch++)
     await Promise.all(Array.from({ length: 5 }, () => newCentre()));

@@ -68,9 +68,9 @@ const wrongCode = (secret: string) => {
   return ['000000', '111111', '222222'].find((code) => !near.includes(code)) as string;
 };
 
-test('a new support account sets up its authenticator app, then answers a code at each sign-in', async ({
-  page,
-}) => {
+test('a new support account sets up its authenticator app, then answers a code at each sign-in', {
+  tag: '@extended',
+}, async ({ page }) => {
   const support = await newSupportAccount();
   await typePassword(page, support.email, support.password);
 
@@ -112,7 +112,9 @@ test('a new support account sets up its authenticator app, then answers a code a
   await expect(page.getByRole('button', { name: /User menu/ })).toBeVisible();
 });
 
-test('a wrong security code sends the user back to sign in, with a notice', async ({ page }) => {
+test('a wrong security code sends the user back to sign in, with a notice', {
+  tag: '@extended',
+}, async ({ page }) => {
   await typePassword(page, stack.support.email, stack.support.password);
   await expectPage(page, 'Enter your security code');
   await page.getByLabel('Security code').focus();
@@ -123,9 +125,9 @@ test('a wrong security code sends the user back to sign in, with a notice', asyn
   await expectAccessible(page, 'sign-in after a wrong code');
 });
 
-test('a coordinator turns two-step sign-in on from the profile, then signs in with a code', async ({
-  page,
-}) => {
+test('a coordinator turns two-step sign-in on from the profile, then signs in with a code', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await signIn(page, centre.email);
   // A reload would sign out (tokens live in memory): the user menu's View profile.
@@ -149,9 +151,9 @@ test('a coordinator turns two-step sign-in on from the profile, then signs in wi
   await signIn(page, centre.email, undefined, secret);
 });
 
-test('support turns off the app of a coordinator who lost it, from the user page', async ({
-  page,
-}) => {
+test('support turns off the app of a coordinator who lost it, from the user page', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const token = centre.token as string;
   const api = (path: string, body?: unknown) =>

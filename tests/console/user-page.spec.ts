@@ -302,9 +302,9 @@ test('a user with Progression Test data: suspending shows it, deleting is refuse
   ).toBeVisible();
 });
 
-test('a delete refused because the user was restored meanwhile says so, and shows them as they are', async ({
-  page,
-}) => {
+test('a delete refused because the user was restored meanwhile says so, and shows them as they are', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const ada = await addUser(centre, { name: 'Ada Lovelace', accept: true });
   await api('POST', `/centres/${centre.centreId}/users/${ada.userId}/suspend`, {
@@ -351,9 +351,9 @@ test('a delete refused because the user was restored meanwhile says so, and show
   await expectAccessible(page, 'delete refused, not suspended');
 });
 
-test('a coordinator’s own page offers no suspension, deletion or loss of admin rights', async ({
-  page,
-}) => {
+test('a coordinator’s own page offers no suspension, deletion or loss of admin rights', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await signIn(page, centre.email);
   await openInApp(page, userPath(centre.centreId, centre.coordinator.userId));
@@ -367,9 +367,9 @@ test('a coordinator’s own page offers no suspension, deletion or loss of admin
   await screenshot(page, 'user-page-own');
 });
 
-test('support cannot take the last coordinator’s admin rights: LAST_ADMIN in plain words', async ({
-  page,
-}) => {
+test('support cannot take the last coordinator’s admin rights: LAST_ADMIN in plain words', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await signIn(page, stack.support.email, stack.support.password);
   await openInApp(page, userPath(centre.centreId, centre.coordinator.userId));

@@ -153,7 +153,7 @@ test('a coordinator finds users by search and by the Status, Role and Site filte
   await expect(names(page)).toHaveText(everyone);
 });
 
-test('a coordinator pages through more than 50 users', async ({ page }) => {
+test('a coordinator pages through more than 50 users', { tag: '@extended' }, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   // Emails with no word starting with a digit, so that the search below ("teacher 0": each
   // word the start of a word of the name or email) finds exactly Teacher 01 to 09.
@@ -207,7 +207,7 @@ test('a coordinator pages through more than 50 users', async ({ page }) => {
   await expect(pages).toHaveCount(0);
 });
 
-test('a coordinator suspends a user from the list', async ({ page }) => {
+test('a coordinator suspends a user from the list', { tag: '@extended' }, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   await addUsers(centre, [{ name: 'Ada Lovelace' }]);
   const [alan, barbara] = await addActiveUsers(centre, [
@@ -267,7 +267,9 @@ test('a coordinator suspends a user from the list', async ({ page }) => {
   ).toHaveText('Suspended');
 });
 
-test('the Users page is never blank: no users yet, and a failure to load', async ({ page }) => {
+test('the Users page is never blank: no users yet, and a failure to load', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   // A centre always has its coordinator, so "no users yet" is shown from a stubbed answer.
   await page.route(
@@ -314,7 +316,9 @@ test('a teacher never sees Administration', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toHaveCount(0);
 });
 
-test('a coordinator opens Users from Administration › My Centre', async ({ page }) => {
+test('a coordinator opens Users from Administration › My Centre', { tag: '@extended' }, async ({
+  page,
+}) => {
   const centre = await coordinatorOnUsers(page);
   await page.getByRole('button', { name: 'User menu for Grace Hopper' }).click();
   await page.getByRole('menuitem', { name: 'View profile' }).click();
