@@ -3,7 +3,8 @@
  * schema of GitHub Actions workflow syntax (strict: a misspelt key is an error, as GitHub
  * would refuse or silently ignore it), then the project's own rules: the jobs' order, prod
  * behind an approved environment, OIDC only, actions pinned by commit SHA, `npm ci`, and
- * the README's test command with what .ci/run installs. `npm test` runs it
+ * the README's test command with what .ci/run installs, and the browser tests `npm test`
+ * leaves out (tagged `@extended`) before anything deploys. `npm test` runs it
  * (tests/unit/deploy-workflow.test.ts); `npx tsx scripts/check-deploy-workflow.ts` alone.
  */
 import { readFileSync } from 'node:fs';
@@ -148,6 +149,17 @@ export interface Sources {
   ciRun: string;
   /** README.md: the test command it documents. */
   readme: string;
+  /** package.json: what `npm test` leaves out of the browser tests (`--grep-invert <tag>`). */
+  packageJson: string;
+}
+
+/**
+ * The tag of the browser tests `npm test` leaves out (its `playwright test --grep-invert
+ * <tag>`), or undefined when it runs them all.
+ */
+export function browserTagLeftOut(packageJson: string): string | undefined {
+  const scripts = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts;
+  return scripts?.test?.match(/playwright test[^&|;]*--grep-invert[ =](\S+)/)?.[1];
 }
 
 /** Every problem with the workflow text, as sentences; none: it passes. */
@@ -292,6 +304,13 @@ export function checkDeployWorkflow(yamlText: string, sources: Sources): string[
       problems.push('README.md no longer documents `npm test` as the test command');
     if (!runs.includes('npm test'))
       problems.push("job test must run `npm test`, the README's test command");
+    // What npm test leaves out still runs before anything deploys.
+    const leftOut = browserTagLeftOut(sources.packageJson);
+    const extended = `npm run test:console -- --grep ${leftOut}`;
+    if (leftOut && !runs.includes(extended))
+      problems.push(
+        `job test must also run \`${extended}\`: the browser tests npm test leaves out guard every deploy`,
+      );
   }
   return problems;
 }
@@ -302,6 +321,7 @@ export function checkRepositoryWorkflow(root = projectRoot): string[] {
   return checkDeployWorkflow(read(workflowPath), {
     ciRun: read('.ci/run'),
     readme: read('README.md'),
+    packageJson: read('package.json'),
   });
 }
 

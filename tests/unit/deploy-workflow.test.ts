@@ -10,6 +10,7 @@ import { parse, stringify } from 'yaml';
 import { projectRoot } from '../../infra/hub-function.js';
 import {
   aptPackagesOf,
+  browserTagLeftOut,
   checkDeployWorkflow,
   checkRepositoryWorkflow,
   jobOrder,
@@ -17,7 +18,11 @@ import {
 } from '../../scripts/check-deploy-workflow.js';
 
 const read = (file: string) => readFileSync(path.join(projectRoot, file), 'utf8');
-const sources = { ciRun: read('.ci/run'), readme: read('README.md') };
+const sources = {
+  ciRun: read('.ci/run'),
+  readme: read('README.md'),
+  packageJson: read('package.json'),
+};
 const original = read(workflowPath);
 
 /** The repository's workflow as an object, changed by `edit`, back to YAML and checked. */
@@ -154,5 +159,25 @@ describe('the deploy workflow', () => {
         test.run = 'npm run test:unit';
       }),
     ).toEqual([expect.stringMatching(/job test must run `npm test`/)]);
+  });
+
+  it('runs the browser tests npm test leaves out (@extended) before anything deploys', () => {
+    expect(browserTagLeftOut(sources.packageJson)).toBe('@extended');
+    const withoutExtended = (w: any) => {
+      w.jobs.test.steps = w.jobs.test.steps.filter(
+        (s: any) => s.run !== 'npm run test:console -- --grep @extended',
+      );
+    };
+    expect(checkEdited(withoutExtended)).toEqual([
+      expect.stringMatching(/job test must also run `npm run test:console -- --grep @extended`/),
+    ]);
+    // Were npm test to run every browser test, nothing would be left to run.
+    const everything = JSON.stringify({ scripts: { test: 'vitest run && playwright test' } });
+    expect(browserTagLeftOut(everything)).toBeUndefined();
+    const workflow = parse(original);
+    withoutExtended(workflow);
+    expect(
+      checkDeployWorkflow(stringify(workflow), { ...sources, packageJson: everything }),
+    ).toEqual([]);
   });
 });
