@@ -11,9 +11,9 @@ import {
 } from './fixtures.js';
 import { addUser, openInApp } from './user-pages-helpers.js';
 
-test('the audit log shows what was just done, newest first, with who and what', async ({
-  page,
-}) => {
+test('the audit log shows what was just done, newest first, with who and what', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const ada = await addUser(centre, { name: 'Ada Lovelace', sites: ['primary'], accept: true });
   const user = `/centres/${centre.centreId}/users/${ada.userId}`;

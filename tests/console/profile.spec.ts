@@ -82,10 +82,9 @@ async function anotherSession(browser: Browser, email: string, password = defaul
   return { context, page };
 }
 
-test('a teacher changes their name and picture; their coordinator sees the picture', async ({
-  page,
-  browser,
-}) => {
+test('a teacher changes their name and picture; their coordinator sees the picture', {
+  tag: '@extended',
+}, async ({ page, browser }) => {
   // One long flow rather than many small ones that each make a centre and sign in.
   test.setTimeout(120_000);
   const { centre, teacher } = await aTeacher('Ada Lovelace');

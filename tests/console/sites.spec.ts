@@ -297,9 +297,9 @@ test('a coordinator manages learners and results on Primary, transfers a teacher
   await expect(rows(page).filter({ hasText: 'Ada Lovelace' })).toHaveCount(0);
 });
 
-test('a teacher sees only their own site in the side bar, and is refused another site', async ({
-  page,
-}) => {
+test('a teacher sees only their own site in the side bar, and is refused another site', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const teacher = await addUser(centre, {
     name: 'Ada Lovelace',

@@ -258,9 +258,9 @@ test('support creates a centre, finds it by name and number, and changes it', as
   await expectAccessible(page, 'unknown centre');
 });
 
-test('support rescues a coordinator who lost both their email and their password', async ({
-  page,
-}) => {
+test('support rescues a coordinator who lost both their email and their password', {
+  tag: '@extended',
+}, async ({ page }) => {
   test.setTimeout(120_000);
   const word = unique();
   const name = `Rosalind ${word}`;

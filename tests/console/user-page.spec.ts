@@ -242,9 +242,9 @@ test('a coordinator suspends, restores, suspends again and deletes a user withou
   await screenshot(page, 'user-page-not-found');
 });
 
-test('a user with Progression Test data: suspending shows it, deleting is refused until it is transferred', async ({
-  page,
-}) => {
+test('a user with Progression Test data: suspending shows it, deleting is refused until it is transferred', {
+  tag: '@extended',
+}, async ({ page }) => {
   const centre = await newCentre({ accepted: true });
   const ada = await addUser(centre, { name: 'Ada Lovelace', sites: ['primary'], accept: true });
   await recordPrimaryResults(centre, ada.userId, 3);
