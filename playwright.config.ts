@@ -20,9 +20,10 @@ export default defineConfig({
   testDir: 'tests/console',
   testMatch: '**/*.spec.ts',
   // tests/console/large/ (1,000-row imports) runs only by `npm run test:console:large`.
-  // Tests tagged @extended (a second way to the same button, an error or edge state, paging,
-  // token timing) run in `npm run test:console` but not in `npm test`, which runs one journey
-  // per page of the guide (`--grep-invert @extended`): the README's "Tests" says why.
+  // Tests tagged @extended (a second journey through a page already covered, a second way to
+  // the same button, an error or edge state, paging, token timing) run in `npm run
+  // test:console` and before every deploy, not in `npm test`, which runs one journey per page
+  // of the guide (`--grep-invert @extended`): the README's "Tests" says why.
   testIgnore: process.env.HUB_CONSOLE_LARGE ? [] : ['**/large/**'],
   globalSetup: './tests/console/global-setup.ts',
   outputDir: 'test-results/console',

@@ -306,8 +306,8 @@ export function checkDeployWorkflow(yamlText: string, sources: Sources): string[
       problems.push("job test must run `npm test`, the README's test command");
     // What npm test leaves out still runs before anything deploys.
     const leftOut = browserTagLeftOut(sources.packageJson);
-    const extended = `npm run test:console -- --grep ${leftOut}`;
-    if (leftOut && !runs.includes(extended))
+    const extended = leftOut && `npm run test:console -- --grep ${leftOut}`;
+    if (extended && !runs.includes(extended))
       problems.push(
         `job test must also run \`${extended}\`: the browser tests npm test leaves out guard every deploy`,
       );
